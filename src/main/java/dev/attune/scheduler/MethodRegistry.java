@@ -1,0 +1,50 @@
+package dev.attune.scheduler;
+
+import dev.attune.searcher.GridSearcher;
+import dev.attune.searcher.RandomSearcher;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The one place that maps method names to how they are built; adding a method is one line here.
+ *
+ * <p>Names are matched case-insensitively, as the API promises.
+ */
+public final class MethodRegistry {
+    private final Map<String, MethodSpec> byName = new LinkedHashMap<>();
+
+    public MethodRegistry(List<MethodSpec> methods) {
+        methods.forEach(m -> byName.put(m.name().toLowerCase(Locale.ROOT), m));
+    }
+
+    /** Every method this build supports. */
+    public static MethodRegistry standard() {
+        return new MethodRegistry(List.of(
+                new MethodSpec(
+                        "RandomSearch",
+                        "Configs drawn uniformly at random; every trial runs to its end.",
+                        false,
+                        false,
+                        List.of(),
+                        c -> new FifoScheduler(new RandomSearcher(c.searcherContext()))),
+                new MethodSpec(
+                        "GridSearch",
+                        "The Cartesian product of per-parameter grids; every trial runs to its end.",
+                        false,
+                        false,
+                        GridSearcher.OPTIONS,
+                        c -> new FifoScheduler(new GridSearcher(c.searcherContext())))));
+    }
+
+    public Optional<MethodSpec> find(String name) {
+        return Optional.ofNullable(byName.get(name.toLowerCase(Locale.ROOT)));
+    }
+
+    public Collection<MethodSpec> all() {
+        return byName.values();
+    }
+}

@@ -1,0 +1,39 @@
+package dev.attune.scheduler;
+
+import dev.attune.trial.Verdict;
+import java.util.Map;
+
+/**
+ * Decides who runs and for how long (Syne Tune's {@code TrialScheduler}); its searcher decides what.
+ *
+ * <p>The study service calls every method under the study's lock, one call at a time, in the order the
+ * events are written to the study's log; replaying the log through a fresh scheduler must lead to the
+ * same state. {@link #suggest} must not change state: its answer may be discarded. Everything else is a
+ * fold over the log and may change state. Draws must come from {@code SeededRandom} keyed by trial id or
+ * report, never from a shared stream.
+ */
+public interface Scheduler {
+
+    /** What an ask should get: start a new trial with id {@code nextTrialId}, resume a paused one, wait, or stop. */
+    Suggestion suggest(long nextTrialId);
+
+    /** A new trial was stored; {@code memo} is the one its {@link Suggestion.Start} carried, or empty for a client's trial. */
+    void onTrialAdded(long trialId, Map<String, Object> config, Map<String, Object> memo);
+
+    /** A paused trial was handed out again with this config. */
+    default void onTrialResumed(long trialId, Map<String, Object> config) {}
+
+    /** A report of a running trial; the answer tells it to continue, stop or pause. */
+    Verdict onReport(long trialId, Map<String, Double> metrics);
+
+    /** The trial finished with these final metrics (possibly none). */
+    void onComplete(long trialId, Map<String, Double> metrics);
+
+    /** The trial failed or went stale. */
+    void onFailure(long trialId);
+
+    /** The trial was skipped: it ends without feedback to the algorithm. */
+    default void onSkip(long trialId) {
+        onFailure(trialId);
+    }
+}

@@ -1,0 +1,11 @@
+package dev.attune.searcher;
+
+/** The JSON type of a method option, as listed by {@code GET /methods}. */
+public enum OptionType {
+    INTEGER,
+    NUMBER,
+    BOOLEAN,
+    STRING,
+    /** An integer, or an object mapping parameter names to integers. */
+    INTEGER_OR_MAP
+}

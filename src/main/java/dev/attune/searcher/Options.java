@@ -1,0 +1,131 @@
+package dev.attune.searcher;
+
+import dev.attune.space.FieldError;
+import dev.attune.space.InvalidInputException;
+import dev.attune.space.Values;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** A method's options checked against its {@link OptionSpec}s, with defaults filled in. */
+public final class Options {
+    private final Map<String, Object> values;
+
+    private Options(Map<String, Object> values) {
+        this.values = values;
+    }
+
+    /**
+     * Checks client-given options; every unknown name, wrong type or out-of-range value is reported as
+     * {@code options.<name>}.
+     */
+    public static Options parse(Map<String, Object> given, List<OptionSpec> specs) {
+        List<FieldError> errors = new ArrayList<>();
+        Map<String, OptionSpec> byName = new LinkedHashMap<>();
+        specs.forEach(s -> byName.put(s.name(), s));
+        for (String name : given.keySet()) {
+            if (!byName.containsKey(name)) {
+                errors.add(new FieldError(
+                        "options." + name, "is not an option of this method; known: " + byName.keySet()));
+            }
+        }
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (OptionSpec spec : specs) {
+            Object v = Values.canonical(given.get(spec.name()));
+            if (v == null) {
+                if (spec.defaultValue() != null) {
+                    values.put(spec.name(), spec.defaultValue());
+                }
+                continue;
+            }
+            String problem = check(spec, v);
+            if (problem != null) {
+                errors.add(new FieldError("options." + spec.name(), problem));
+            } else {
+                values.put(
+                        spec.name(),
+                        v instanceof Long l && spec.type() == OptionType.NUMBER ? (Object) l.doubleValue() : v);
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException(errors);
+        }
+        return new Options(values);
+    }
+
+    private static String check(OptionSpec spec, Object v) {
+        return switch (spec.type()) {
+            case INTEGER -> v instanceof Long l ? range(spec, l) : "must be an integer, got " + v;
+            case NUMBER ->
+                v instanceof Number n && Double.isFinite(n.doubleValue())
+                        ? range(spec, n.doubleValue())
+                        : "must be a finite number, got " + v;
+            case BOOLEAN -> v instanceof Boolean ? null : "must be true or false, got " + v;
+            case STRING ->
+                v instanceof String s
+                                && (spec.allowed().isEmpty() || spec.allowed().contains(s.toLowerCase(Locale.ROOT)))
+                        ? null
+                        : "must be one of " + spec.allowed() + ", got " + v;
+            case INTEGER_OR_MAP -> {
+                if (v instanceof Long l) {
+                    yield range(spec, l);
+                }
+                if (v instanceof Map<?, ?> m) {
+                    for (Map.Entry<?, ?> e : m.entrySet()) {
+                        if (!(e.getValue() instanceof Long l) || range(spec, l) != null) {
+                            yield "entry " + e.getKey() + " must be an integer >= "
+                                    + spec.min().longValue();
+                        }
+                    }
+                    yield null;
+                }
+                yield "must be an integer or an object of integers, got " + v;
+            }
+        };
+    }
+
+    private static String range(OptionSpec spec, double v) {
+        if (spec.min() != null && v < spec.min()) {
+            return "must be >= " + format(spec.min()) + ", got " + format(v);
+        }
+        if (spec.max() != null && v > spec.max()) {
+            return "must be <= " + format(spec.max()) + ", got " + format(v);
+        }
+        return null;
+    }
+
+    private static String format(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    public boolean has(String name) {
+        return values.containsKey(name);
+    }
+
+    public long integer(String name) {
+        return ((Number) values.get(name)).longValue();
+    }
+
+    public double number(String name) {
+        return ((Number) values.get(name)).doubleValue();
+    }
+
+    public boolean bool(String name) {
+        return (Boolean) values.get(name);
+    }
+
+    public String string(String name) {
+        return ((String) values.get(name)).toLowerCase(Locale.ROOT);
+    }
+
+    public Object raw(String name) {
+        return values.get(name);
+    }
+
+    /** The options in effect, defaults included. */
+    public Map<String, Object> asMap() {
+        return Map.copyOf(values);
+    }
+}
