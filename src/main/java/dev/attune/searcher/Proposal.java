@@ -1,5 +1,7 @@
 package dev.attune.searcher;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -8,7 +10,7 @@ import java.util.Map;
  */
 public record Proposal(Map<String, Object> config, Map<String, Object> memo) {
     public Proposal {
-        config = Map.copyOf(config);
+        config = Collections.unmodifiableMap(new LinkedHashMap<>(config));
         memo = Map.copyOf(memo);
     }
 }

@@ -74,7 +74,8 @@ public final class SpaceParser {
         Set<String> allowed = ARGUMENTS.get(type);
         if (allowed == null) {
             errors.add(new FieldError(
-                    path + ".type", "unknown domain type \"" + type + "\"; one of " + ARGUMENTS.keySet()));
+                    path + ".type",
+                    "unknown domain type \"" + type + "\"; one of " + new java.util.TreeSet<>(ARGUMENTS.keySet())));
             return new ConstantDomain(v);
         }
         int before = errors.size();

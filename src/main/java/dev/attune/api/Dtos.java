@@ -1,0 +1,198 @@
+package dev.attune.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.swagger.v3.oas.annotations.media.Schema;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** Request and response shapes of the v1 API, as published in {@code openapi/attune.yaml}. */
+public final class Dtos {
+    private Dtos() {}
+
+    @Schema(description = "A study to create. Unknown fields are refused.")
+    public record CreateStudyRequest(
+            @Schema(example = "mlp-digits") String name,
+
+            @Schema(description = "Scope for access control; default \"default\"")
+            String project,
+
+            @Schema(
+                    requiredMode = Schema.RequiredMode.REQUIRED,
+                    description = "Parameter name to a domain {type, …} or a constant",
+                    example = "{\"lr\": {\"type\": \"loguniform\", \"lower\": 1e-5, \"upper\": 0.1}, \"epochs\": 27}")
+            Map<String, Object> space,
+
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED)
+            List<MetricSpec> metrics,
+
+            @Schema(description = "A method from GET /methods, case-insensitive; default RandomSearch")
+            String method,
+
+            @Schema(description = "The method's options, camelCase, Syne Tune's defaults")
+            Map<String, Object> options,
+
+            ResourceSpec resource,
+
+            @Schema(description = "Configs (possibly partial) to try first; default [{}] (the mid-point); [] for none")
+            List<Map<String, Object>> pointsToEvaluate,
+
+            @Schema(description = "Seed of every random draw; drawn by the server when absent")
+            Long seed,
+
+            StoppingCriterionSpec stoppingCriterion,
+
+            @Schema(description = "At most this many trials RUNNING at once")
+            Integer maxConcurrentTrials,
+
+            @Schema(description = "Whether a config may be suggested again; default false")
+            Boolean allowDuplicates) {}
+
+    public record MetricSpec(
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED)
+            String name,
+
+            @Schema(allowableValues = {"min", "max"}) String mode) {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ResourceSpec(
+            @Schema(
+                    requiredMode = Schema.RequiredMode.REQUIRED,
+                    description = "Metric carrying the integer resource level")
+            String attr,
+
+            @Schema(description = "The largest level") Long max,
+
+            @Schema(description = "Space entry holding the largest level")
+            String maxAttr) {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record StoppingCriterionSpec(
+            Double maxWallclockTime,
+            Long maxNumTrialsStarted,
+            Long maxNumTrialsCompleted,
+            Long maxNumTrialsFinished,
+            Long maxNumEvaluations,
+            Double maxCost,
+
+            @Schema(description = "Metric with a trial's cumulative cost; default st_worker_cost")
+            String costAttr,
+
+            Map<String, Double> minMetricValue,
+            Map<String, Double> maxMetricValue) {}
+
+    @Schema(description = "The study's definition (as created, with defaults) plus its state")
+    public record StudyResponse(
+            String id,
+            String name,
+            String project,
+
+            @Schema(allowableValues = {"ACTIVE", "STOPPING", "DONE"})
+            String status,
+
+            String statusReason,
+            long seed,
+            Map<String, Object> space,
+            List<MetricSpec> metrics,
+            String method,
+            Map<String, Object> options,
+            ResourceSpec resource,
+            List<Map<String, Object>> pointsToEvaluate,
+            StoppingCriterionSpec stoppingCriterion,
+            Integer maxConcurrentTrials,
+            boolean allowDuplicates,
+            Map<String, Long> trialCounts,
+            Instant createdAt,
+            Instant updatedAt) {}
+
+    public record AskRequest(@Schema(example = "host-a/3") String workerId) {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record AskResponse(
+            @Schema(allowableValues = {"RUN", "WAIT", "DONE"})
+            String status,
+
+            TrialResponse trial,
+            Long retryAfterMs,
+            String reason) {}
+
+    public record TrialResponse(
+            long id,
+
+            @Schema(
+                    allowableValues = {
+                        "PENDING",
+                        "RUNNING",
+                        "PAUSED",
+                        "STOPPED",
+                        "COMPLETED",
+                        "FAILED",
+                        "SKIPPED",
+                        "STALE"
+                    })
+            String status,
+
+            Map<String, Object> config,
+            Map<String, Object> metrics,
+            boolean resumed,
+            Long checkpointTrialId,
+            String workerId,
+            String statusReason,
+            Instant createdAt,
+            Instant updatedAt,
+
+            @JsonInclude(JsonInclude.Include.NON_NULL) @Schema(description = "Only on GET of one trial")
+            List<ReportResponse> reports) {}
+
+    public record ReportResponse(
+            Map<String, Object> metrics, Long step, String decision, String reason, Instant receivedAt) {}
+
+    public record ReportRequest(
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "{\"epoch\": 3, \"val_loss\": 0.41}")
+            Map<String, Double> metrics,
+
+            @Schema(description = "PyGlove's step; the level when the study has no resource")
+            Long step) {}
+
+    public record DecisionResponse(
+            @Schema(allowableValues = {"CONTINUE", "STOP", "PAUSE"})
+            String decision,
+
+            String reason) {}
+
+    public record CompleteRequest(Map<String, Double> metrics) {}
+
+    public record ReasonRequest(String reason) {}
+
+    public record AddTrialRequest(
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED)
+            Map<String, Object> config,
+
+            Map<String, Double> metrics) {}
+
+    public record BestResponse(TrialResponse trial) {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record StudyPage(List<StudyResponse> items, String nextPageToken) {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record TrialPage(List<TrialResponse> items, String nextPageToken) {}
+
+    public record MethodResponse(
+            String name,
+            String description,
+            boolean multiFidelity,
+            boolean multiObjective,
+            List<OptionResponse> options) {}
+
+    public record OptionResponse(
+            String name,
+            String type,
+            Object defaultValue,
+            Double min,
+            Double max,
+            List<String> allowed,
+            String description) {}
+
+    public record MethodList(List<MethodResponse> items) {}
+}

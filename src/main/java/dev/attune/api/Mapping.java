@@ -1,0 +1,85 @@
+package dev.attune.api;
+
+import dev.attune.study.Views;
+import java.util.List;
+import java.util.Map;
+
+/** From service views to the published response shapes. */
+final class Mapping {
+    private Mapping() {}
+
+    @SuppressWarnings("unchecked")
+    static Dtos.StudyResponse study(Views.Study s) {
+        Map<String, Object> d = s.definition();
+        List<Dtos.MetricSpec> metrics = ((List<Map<String, Object>>) d.get("metrics"))
+                .stream()
+                        .map(m -> new Dtos.MetricSpec((String) m.get("name"), (String) m.get("mode")))
+                        .toList();
+        Map<String, Object> r = (Map<String, Object>) d.get("resource");
+        Map<String, Object> c = (Map<String, Object>) d.get("stoppingCriterion");
+        return new Dtos.StudyResponse(
+                s.id(),
+                s.name(),
+                s.project(),
+                s.status(),
+                s.statusReason(),
+                s.seed(),
+                (Map<String, Object>) d.get("space"),
+                metrics,
+                s.method(),
+                (Map<String, Object>) d.get("options"),
+                r == null
+                        ? null
+                        : new Dtos.ResourceSpec((String) r.get("attr"), (Long) r.get("max"), (String) r.get("maxAttr")),
+                (List<Map<String, Object>>) d.get("pointsToEvaluate"),
+                new Dtos.StoppingCriterionSpec(
+                        number(c.get("maxWallclockTime")),
+                        (Long) c.get("maxNumTrialsStarted"),
+                        (Long) c.get("maxNumTrialsCompleted"),
+                        (Long) c.get("maxNumTrialsFinished"),
+                        (Long) c.get("maxNumEvaluations"),
+                        number(c.get("maxCost")),
+                        (String) c.get("costAttr"),
+                        (Map<String, Double>) c.get("minMetricValue"),
+                        (Map<String, Double>) c.get("maxMetricValue")),
+                d.get("maxConcurrentTrials") == null ? null : ((Number) d.get("maxConcurrentTrials")).intValue(),
+                Boolean.TRUE.equals(d.get("allowDuplicates")),
+                s.trialCounts(),
+                s.createdAt(),
+                s.updatedAt());
+    }
+
+    private static Double number(Object v) {
+        return v == null ? null : ((Number) v).doubleValue();
+    }
+
+    static Dtos.TrialResponse trial(Views.Trial t) {
+        return t == null
+                ? null
+                : new Dtos.TrialResponse(
+                        t.id(),
+                        t.status(),
+                        t.config(),
+                        t.metrics(),
+                        t.resumed(),
+                        t.checkpointTrialId(),
+                        t.workerId(),
+                        t.statusReason(),
+                        t.createdAt(),
+                        t.updatedAt(),
+                        t.reports() == null
+                                ? null
+                                : t.reports().stream()
+                                        .map(r -> new Dtos.ReportResponse(
+                                                r.metrics(), r.step(), r.decision(), r.reason(), r.receivedAt()))
+                                        .toList());
+    }
+
+    static Dtos.AskResponse ask(Views.Ask a) {
+        return new Dtos.AskResponse(a.status(), trial(a.trial()), a.retryAfterMs(), a.reason());
+    }
+
+    static Dtos.DecisionResponse decision(Views.Decision d) {
+        return new Dtos.DecisionResponse(d.decision(), d.reason());
+    }
+}

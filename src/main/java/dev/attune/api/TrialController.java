@@ -1,0 +1,137 @@
+package dev.attune.api;
+
+import dev.attune.study.TrialService;
+import dev.attune.study.Views;
+import dev.attune.trial.TrialStatus;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.net.URI;
+import java.util.Map;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping(path = "/api/v1/studies/{studyId}", produces = "application/json")
+@Tag(name = "Trials", description = "The worker protocol: ask, report, complete, fail, skip, heartbeat")
+public class TrialController {
+    private final TrialService trials;
+
+    public TrialController(TrialService trials) {
+        this.trials = trials;
+    }
+
+    @PostMapping("/ask")
+    @Operation(
+            summary = "Get a trial to run: RUN, WAIT (retry later) or DONE",
+            requestBody =
+                    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            content = @Content(schema = @Schema(implementation = Dtos.AskRequest.class))))
+    public Dtos.AskResponse ask(
+            @PathVariable String studyId, @RequestBody(required = false) Map<String, Object> request) {
+        Object worker = request == null ? null : request.get("workerId");
+        if (request != null
+                && (request.size() > (request.containsKey("workerId") ? 1 : 0)
+                        || worker != null && !(worker instanceof String))) {
+            throw dev.attune.space.InvalidInputException.of(
+                    worker != null && !(worker instanceof String) ? "workerId" : "body",
+                    "only workerId (a string) is accepted");
+        }
+        return Mapping.ask(trials.ask(studyId, (String) worker));
+    }
+
+    @PostMapping(path = "/trials/{trialId}/reports", consumes = "application/json")
+    @Operation(
+            summary = "Report metrics of a running trial; answers CONTINUE, STOP or PAUSE",
+            requestBody =
+                    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            required = true,
+                            content = @Content(schema = @Schema(implementation = Dtos.ReportRequest.class))))
+    public Dtos.DecisionResponse report(
+            @PathVariable String studyId, @PathVariable long trialId, @RequestBody Map<String, Object> request) {
+        return Mapping.decision(trials.report(studyId, trialId, request));
+    }
+
+    @PostMapping("/trials/{trialId}/complete")
+    @Operation(
+            summary = "The trial finished",
+            requestBody =
+                    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            content = @Content(schema = @Schema(implementation = Dtos.CompleteRequest.class))))
+    public Dtos.TrialResponse complete(
+            @PathVariable String studyId,
+            @PathVariable long trialId,
+            @RequestBody(required = false) Map<String, Object> request) {
+        return Mapping.trial(trials.complete(studyId, trialId, request));
+    }
+
+    @PostMapping("/trials/{trialId}/fail")
+    @Operation(
+            summary = "The trial failed",
+            requestBody =
+                    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            content = @Content(schema = @Schema(implementation = Dtos.ReasonRequest.class))))
+    public Dtos.TrialResponse fail(
+            @PathVariable String studyId,
+            @PathVariable long trialId,
+            @RequestBody(required = false) Map<String, Object> request) {
+        return Mapping.trial(trials.fail(studyId, trialId, request));
+    }
+
+    @PostMapping("/trials/{trialId}/skip")
+    @Operation(
+            summary = "End the trial without feedback to the algorithm (PyGlove skip)",
+            requestBody =
+                    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            content = @Content(schema = @Schema(implementation = Dtos.ReasonRequest.class))))
+    public Dtos.TrialResponse skip(
+            @PathVariable String studyId,
+            @PathVariable long trialId,
+            @RequestBody(required = false) Map<String, Object> request) {
+        return Mapping.trial(trials.skip(studyId, trialId, request));
+    }
+
+    @PostMapping("/trials/{trialId}/heartbeat")
+    @Operation(summary = "Extend the trial's lease; answers the decision that stands for it")
+    public Dtos.DecisionResponse heartbeat(@PathVariable String studyId, @PathVariable long trialId) {
+        return Mapping.decision(trials.heartbeat(studyId, trialId));
+    }
+
+    @PostMapping(path = "/trials", consumes = "application/json")
+    @Operation(
+            summary = "Add a trial evaluated elsewhere: COMPLETED with metrics, else PENDING for the next ask",
+            requestBody =
+                    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            required = true,
+                            content = @Content(schema = @Schema(implementation = Dtos.AddTrialRequest.class))))
+    public ResponseEntity<Dtos.TrialResponse> add(
+            @PathVariable String studyId, @RequestBody Map<String, Object> request) {
+        Views.Trial t = trials.add(studyId, request);
+        return ResponseEntity.created(URI.create("/api/v1/studies/" + studyId + "/trials/" + t.id()))
+                .body(Mapping.trial(t));
+    }
+
+    @GetMapping("/trials")
+    @Operation(summary = "List trials by id, optionally of one status")
+    public Dtos.TrialPage list(
+            @PathVariable String studyId,
+            @RequestParam(required = false) TrialStatus status,
+            @RequestParam(defaultValue = "100") int limit,
+            @RequestParam(required = false) String pageToken) {
+        Views.Page<Views.Trial> page = trials.list(studyId, status, StudyController.Limits.check(limit), pageToken);
+        return new Dtos.TrialPage(page.items().stream().map(Mapping::trial).toList(), page.nextPageToken());
+    }
+
+    @GetMapping("/trials/{trialId}")
+    @Operation(summary = "One trial with all its reports in order")
+    public Dtos.TrialResponse get(@PathVariable String studyId, @PathVariable long trialId) {
+        return Mapping.trial(trials.get(studyId, trialId));
+    }
+}

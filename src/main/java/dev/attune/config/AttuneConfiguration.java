@@ -1,0 +1,42 @@
+package dev.attune.config;
+
+import dev.attune.scheduler.MethodRegistry;
+import dev.attune.study.StudyDefinitionParser;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.info.License;
+import java.time.Clock;
+import java.time.Duration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires the plain-Java algorithm registry into the service. */
+@Configuration(proxyBeanMethods = false)
+public class AttuneConfiguration {
+
+    @Bean
+    MethodRegistry methodRegistry() {
+        return MethodRegistry.standard();
+    }
+
+    @Bean
+    StudyDefinitionParser studyDefinitionParser(MethodRegistry methods) {
+        return new StudyDefinitionParser(methods);
+    }
+
+    @Bean
+    Clock clock() {
+        // Microseconds: what both databases store, so a time reads back as it was written.
+        return Clock.tick(Clock.systemUTC(), Duration.ofNanos(1000));
+    }
+
+    @Bean
+    OpenAPI attuneOpenApi() {
+        return new OpenAPI()
+                .info(new Info()
+                        .title("Attune")
+                        .version("v1")
+                        .description("Hyperparameter tuning as an ask/tell service with Syne Tune's methods.")
+                        .license(new License().name("Apache-2.0")));
+    }
+}

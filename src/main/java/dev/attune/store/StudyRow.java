@@ -1,0 +1,117 @@
+package dev.attune.store;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/** A study: its definition as JSON, its status, and the head of its event log ({@code lastSeq}). */
+@Entity
+@Table(name = "study")
+public class StudyRow {
+    @Id
+    private String id;
+
+    private String project;
+    private String name;
+    private String method;
+    private String definition;
+    private String status;
+
+    @Column(name = "status_reason")
+    private String statusReason;
+
+    private long seed;
+
+    @Column(name = "next_trial_id")
+    private long nextTrialId;
+
+    @Column(name = "last_seq")
+    private long lastSeq;
+
+    @Column(name = "created_at")
+    private Instant createdAt;
+
+    @Column(name = "updated_at")
+    private Instant updatedAt;
+
+    protected StudyRow() {}
+
+    public StudyRow(String id, String project, String name, String method, String definition, long seed, Instant now) {
+        this.id = id;
+        this.project = project;
+        this.name = name;
+        this.method = method;
+        this.definition = definition;
+        this.status = "ACTIVE";
+        this.seed = seed;
+        this.createdAt = now;
+        this.updatedAt = now;
+    }
+
+    public String getId() {
+        return id;
+    }
+
+    public String getProject() {
+        return project;
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    public String getMethod() {
+        return method;
+    }
+
+    public String getDefinition() {
+        return definition;
+    }
+
+    public String getStatus() {
+        return status;
+    }
+
+    public String getStatusReason() {
+        return statusReason;
+    }
+
+    public long getSeed() {
+        return seed;
+    }
+
+    public long getNextTrialId() {
+        return nextTrialId;
+    }
+
+    public long getLastSeq() {
+        return lastSeq;
+    }
+
+    public Instant getCreatedAt() {
+        return createdAt;
+    }
+
+    public Instant getUpdatedAt() {
+        return updatedAt;
+    }
+
+    public void setStatus(String status, String reason, Instant now) {
+        this.status = status;
+        this.statusReason = reason;
+        this.updatedAt = now;
+    }
+
+    /** Takes the next trial id; ids count from 0 without gaps. */
+    public long takeTrialId() {
+        return nextTrialId++;
+    }
+
+    /** Advances the head of the event log and returns the new sequence number. */
+    public long nextSeq(Instant now) {
+        updatedAt = now;
+        return ++lastSeq;
+    }
+}

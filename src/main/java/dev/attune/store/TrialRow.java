@@ -1,0 +1,167 @@
+package dev.attune.store;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.IdClass;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/**
+ * A trial as clients see it. Status changes are made by the study service, which checks them against
+ * the trial state machine before writing; {@code bestObjective} (smaller is better) indexes the best trial.
+ */
+@Entity
+@Table(name = "trial")
+@IdClass(TrialKey.class)
+public class TrialRow {
+    @Id
+    @Column(name = "study_id")
+    private String studyId;
+
+    @Id
+    @Column(name = "trial_id")
+    private long trialId;
+
+    private String status;
+    private String config;
+    private String metrics;
+    private Double objective;
+
+    @Column(name = "best_objective")
+    private Double bestObjective;
+
+    @Column(name = "status_reason")
+    private String statusReason;
+
+    @Column(name = "worker_id")
+    private String workerId;
+
+    private boolean resumed;
+
+    @Column(name = "checkpoint_trial_id")
+    private Long checkpointTrialId;
+
+    @Column(name = "report_count")
+    private long reportCount;
+
+    @Column(name = "created_at")
+    private Instant createdAt;
+
+    @Column(name = "updated_at")
+    private Instant updatedAt;
+
+    @Column(name = "lease_expires_at")
+    private Instant leaseExpiresAt;
+
+    protected TrialRow() {}
+
+    public TrialRow(
+            String studyId,
+            long trialId,
+            String status,
+            String config,
+            Long checkpointTrialId,
+            String workerId,
+            Instant now) {
+        this.studyId = studyId;
+        this.trialId = trialId;
+        this.status = status;
+        this.config = config;
+        this.checkpointTrialId = checkpointTrialId;
+        this.workerId = workerId;
+        this.createdAt = now;
+        this.updatedAt = now;
+    }
+
+    public String getStudyId() {
+        return studyId;
+    }
+
+    public long getTrialId() {
+        return trialId;
+    }
+
+    public String getStatus() {
+        return status;
+    }
+
+    public String getConfig() {
+        return config;
+    }
+
+    public String getMetrics() {
+        return metrics;
+    }
+
+    public Double getObjective() {
+        return objective;
+    }
+
+    public Double getBestObjective() {
+        return bestObjective;
+    }
+
+    public String getStatusReason() {
+        return statusReason;
+    }
+
+    public String getWorkerId() {
+        return workerId;
+    }
+
+    public boolean isResumed() {
+        return resumed;
+    }
+
+    public Long getCheckpointTrialId() {
+        return checkpointTrialId;
+    }
+
+    public long getReportCount() {
+        return reportCount;
+    }
+
+    public Instant getCreatedAt() {
+        return createdAt;
+    }
+
+    public Instant getUpdatedAt() {
+        return updatedAt;
+    }
+
+    public Instant getLeaseExpiresAt() {
+        return leaseExpiresAt;
+    }
+
+    public void setStatus(String status, String reason, Instant now) {
+        this.status = status;
+        this.statusReason = reason;
+        this.updatedAt = now;
+    }
+
+    public void handOut(String workerId, String config, boolean resumed, Instant now) {
+        this.workerId = workerId;
+        this.config = config;
+        this.resumed = resumed;
+        this.status = "RUNNING";
+        this.updatedAt = now;
+    }
+
+    /** Records the latest metrics; {@code objective} is null when they lack the study's metric. */
+    public void record(String metrics, Double objective, boolean isReport, Instant now) {
+        this.metrics = metrics;
+        this.objective = objective;
+        if (objective != null && (bestObjective == null || objective < bestObjective)) {
+            bestObjective = objective;
+        }
+        if (isReport) {
+            reportCount++;
+        }
+        this.updatedAt = now;
+    }
+
+    public void setLeaseExpiresAt(Instant leaseExpiresAt) {
+        this.leaseExpiresAt = leaseExpiresAt;
+    }
+}

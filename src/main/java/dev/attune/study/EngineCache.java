@@ -1,0 +1,82 @@
+package dev.attune.study;
+
+import dev.attune.store.EventRepository;
+import dev.attune.store.EventRow;
+import dev.attune.store.StudyRow;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.springframework.stereotype.Component;
+
+/**
+ * Each study's {@link StudyEngine}, kept between requests together with the log position it has seen.
+ *
+ * <p>Before a write, the service locks the study's row and calls {@link #current}: a cached engine that is
+ * behind the row's {@code lastSeq} (another replica wrote, or this one restarted) folds in the missing
+ * events; a missing one is rebuilt from the whole log. A transaction that rolls back evicts its engine,
+ * since the engine may already hold the change that was not stored.
+ */
+@Component
+public class EngineCache {
+    private final Map<String, StudyEngine> engines = new ConcurrentHashMap<>();
+    private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final EventRepository events;
+    private final StudyDefinitionParser parser;
+    private final JsonCodec json;
+    private final Counter caughtUp;
+    private final Counter rebuilt;
+
+    public EngineCache(EventRepository events, StudyDefinitionParser parser, JsonCodec json, MeterRegistry meters) {
+        this.events = events;
+        this.parser = parser;
+        this.json = json;
+        this.caughtUp = Counter.builder("attune.eventlog.catchup.events")
+                .description("events folded into a cached engine written by another replica or before a restart")
+                .register(meters);
+        this.rebuilt = Counter.builder("attune.engine.rebuilds")
+                .description("engines rebuilt from the whole event log")
+                .register(meters);
+    }
+
+    /** The in-process lock taken before the row lock, so that local writers queue without holding connections. */
+    ReentrantLock lockFor(String studyId) {
+        return locks.computeIfAbsent(studyId, k -> new ReentrantLock(true));
+    }
+
+    /** The study's engine, up to date with its log; call only while holding the study's row lock. */
+    StudyEngine current(StudyRow row) {
+        StudyEngine engine = engines.get(row.getId());
+        if (engine == null || engine.seq() > row.getLastSeq()) {
+            engine = new StudyEngine(definition(row));
+            rebuilt.increment();
+        }
+        if (engine.seq() < row.getLastSeq()) {
+            for (EventRow e : events.findByStudyIdAndSeqGreaterThanOrderBySeq(row.getId(), engine.seq())) {
+                engine.apply(event(e));
+                caughtUp.increment();
+            }
+        }
+        engines.put(row.getId(), engine);
+        return engine;
+    }
+
+    StudyDefinition definition(StudyRow row) {
+        return parser.parse(json.read(row.getDefinition()), row.getSeed());
+    }
+
+    StudyEvent event(EventRow row) {
+        return new StudyEvent(
+                row.getSeq(), EventType.valueOf(row.getType()), row.getTrialId(), json.read(row.getPayload()));
+    }
+
+    void evict(String studyId) {
+        engines.remove(studyId);
+    }
+
+    void forget(String studyId) {
+        engines.remove(studyId);
+        locks.remove(studyId);
+    }
+}

@@ -1,0 +1,19 @@
+package dev.attune.study;
+
+/** The kinds of entries in a study's event log; each changes the study's state in one way. */
+public enum EventType {
+    /** A trial joined: from an ask ({@code RUNNING}) or from a client ({@code PENDING}). */
+    TRIAL_ADDED,
+    /** A client-added {@code PENDING} trial was handed out. */
+    TRIAL_RUN,
+    /** A paused trial was handed out again. */
+    TRIAL_RESUMED,
+    /** A report and the decision it got. */
+    REPORT,
+    TRIAL_COMPLETED,
+    TRIAL_FAILED,
+    TRIAL_SKIPPED,
+    TRIAL_STALE,
+    /** The study moved to {@code STOPPING} or {@code DONE}. */
+    STUDY_STATUS
+}

@@ -1,0 +1,106 @@
+package dev.attune.study;
+
+import dev.attune.scheduler.MethodContext;
+import dev.attune.scheduler.MethodSpec;
+import dev.attune.scheduler.Scheduler;
+import dev.attune.searcher.Options;
+import dev.attune.space.SearchSpace;
+import dev.attune.trial.Metric;
+import dev.attune.trial.Resource;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A study's definition, checked and completed with defaults; stored as JSON and read back unchanged.
+ *
+ * @param maxConcurrentTrials at most this many trials {@code RUNNING} at once, or null for no limit
+ */
+public record StudyDefinition(
+        String name,
+        String project,
+        SearchSpace space,
+        List<Metric> metrics,
+        MethodSpec method,
+        Options options,
+        Map<String, Object> givenOptions,
+        Resource resource,
+        List<Map<String, Object>> pointsToEvaluate,
+        long seed,
+        StoppingCriterion stoppingCriterion,
+        Integer maxConcurrentTrials,
+        boolean allowDuplicates) {
+
+    /** A fresh scheduler in its initial state; replaying the study's events brings it up to date. */
+    public Scheduler newScheduler() {
+        return method.factory()
+                .apply(new MethodContext(space, metrics, resource, seed, pointsToEvaluate, allowDuplicates, options));
+    }
+
+    public Metric metric() {
+        return metrics.getFirst();
+    }
+
+    /** The definition as a client would write it; {@link StudyDefinitionParser} reads it back unchanged. */
+    public Map<String, Object> toJson() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("name", name);
+        json.put("project", project);
+        json.put("space", space.toJson());
+        json.put(
+                "metrics",
+                metrics.stream()
+                        .map(m ->
+                                Map.of("name", m.name(), "mode", m.mode().name().toLowerCase(Locale.ROOT)))
+                        .toList());
+        json.put("method", method.name());
+        json.put("options", givenOptions);
+        if (resource != null) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("attr", resource.attr());
+            if (resource.max() != null) {
+                r.put("max", resource.max());
+            }
+            if (resource.maxAttr() != null) {
+                r.put("maxAttr", resource.maxAttr());
+            }
+            json.put("resource", r);
+        }
+        json.put("pointsToEvaluate", pointsToEvaluate);
+        json.put("seed", seed);
+        json.put("stoppingCriterion", criterionJson());
+        if (maxConcurrentTrials != null) {
+            json.put("maxConcurrentTrials", maxConcurrentTrials);
+        }
+        json.put("allowDuplicates", allowDuplicates);
+        return json;
+    }
+
+    private Map<String, Object> criterionJson() {
+        StoppingCriterion c = stoppingCriterion;
+        Map<String, Object> json = new LinkedHashMap<>();
+        putIfSet(json, "maxWallclockTime", c.maxWallclockTime());
+        putIfSet(json, "maxNumTrialsStarted", c.maxNumTrialsStarted());
+        putIfSet(json, "maxNumTrialsCompleted", c.maxNumTrialsCompleted());
+        putIfSet(json, "maxNumTrialsFinished", c.maxNumTrialsFinished());
+        putIfSet(json, "maxNumEvaluations", c.maxNumEvaluations());
+        putIfSet(json, "maxCost", c.maxCost());
+        if (!c.costAttr().equals(StoppingCriterion.DEFAULT_COST_ATTR)) {
+            json.put("costAttr", c.costAttr());
+        }
+        if (!c.minMetricValue().isEmpty()) {
+            json.put("minMetricValue", c.minMetricValue());
+        }
+        if (!c.maxMetricValue().isEmpty()) {
+            json.put("maxMetricValue", c.maxMetricValue());
+        }
+        return json;
+    }
+
+    private static void putIfSet(Map<String, Object> json, String name, Object value) {
+        if (value != null) {
+            json.put(name, value);
+        }
+    }
+}

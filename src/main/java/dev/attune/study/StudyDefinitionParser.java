@@ -1,0 +1,289 @@
+package dev.attune.study;
+
+import dev.attune.scheduler.MethodRegistry;
+import dev.attune.scheduler.MethodSpec;
+import dev.attune.searcher.Options;
+import dev.attune.space.ConstantDomain;
+import dev.attune.space.Domain;
+import dev.attune.space.FieldError;
+import dev.attune.space.IntDomain;
+import dev.attune.space.InvalidInputException;
+import dev.attune.space.SearchSpace;
+import dev.attune.space.SpaceParser;
+import dev.attune.trial.Metric;
+import dev.attune.trial.Mode;
+import dev.attune.trial.Resource;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a study definition from its JSON form (a create request, or the stored copy) and checks it whole:
+ * every problem is reported with its field path, and nothing is created unless all are fixed.
+ */
+public final class StudyDefinitionParser {
+    static final Set<String> FIELDS = Set.of(
+            "name",
+            "project",
+            "space",
+            "metrics",
+            "method",
+            "options",
+            "resource",
+            "pointsToEvaluate",
+            "seed",
+            "stoppingCriterion",
+            "maxConcurrentTrials",
+            "allowDuplicates");
+    static final Set<String> CRITERION_FIELDS = Set.of(
+            "maxWallclockTime",
+            "maxNumTrialsStarted",
+            "maxNumTrialsCompleted",
+            "maxNumTrialsFinished",
+            "maxNumEvaluations",
+            "maxCost",
+            "costAttr",
+            "minMetricValue",
+            "maxMetricValue");
+    static final int MAX_POINTS_TO_EVALUATE = 10_000;
+    private static final Pattern PROJECT = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    private final MethodRegistry methods;
+
+    public StudyDefinitionParser(MethodRegistry methods) {
+        this.methods = methods;
+    }
+
+    /**
+     * @param defaultSeed the seed to use when the definition has none
+     * @throws InvalidInputException listing every problem found
+     */
+    public StudyDefinition parse(Map<String, Object> json, long defaultSeed) {
+        List<FieldError> errors = new ArrayList<>();
+        Fields f = new Fields(json, "", errors);
+        f.onlyKnown(FIELDS);
+
+        String name = f.string("name", "study", 200);
+        String project = f.string("project", "default", 64);
+        if (!PROJECT.matcher(project).matches()) {
+            f.error("project", "must be 1-64 letters, digits, '.', '_' or '-'");
+        }
+
+        SearchSpace space = null;
+        if (!f.has("space")) {
+            f.error("space", "is required");
+        } else {
+            try {
+                space = SpaceParser.parse(f.raw("space"), "space");
+            } catch (InvalidInputException e) {
+                errors.addAll(e.errors());
+            }
+        }
+
+        List<Metric> metrics = metrics(f);
+        String methodName = f.string("method", "RandomSearch", 100);
+        MethodSpec method = methods.find(methodName).orElse(null);
+        if (method == null) {
+            f.error(
+                    "method",
+                    "unknown method \"" + methodName + "\"; supported: "
+                            + methods.all().stream().map(MethodSpec::name).toList());
+        }
+        Map<String, Object> givenOptions = f.object("options");
+        givenOptions = givenOptions == null ? Map.of() : givenOptions;
+        Options options = null;
+        if (method != null) {
+            try {
+                options = Options.parse(givenOptions, method.options());
+            } catch (InvalidInputException e) {
+                errors.addAll(e.errors());
+            }
+            if (metrics.size() > 1 && !method.multiObjective()) {
+                f.error(
+                        "metrics",
+                        "method " + method.name() + " optimizes one metric; use a multi-objective method for "
+                                + metrics.size());
+            }
+        }
+        Resource resource = resource(f, space);
+        if (method != null && method.multiFidelity() && resource == null && !f.has("resource")) {
+            f.error("resource", "is required by " + method.name() + " (attr, and max or maxAttr)");
+        }
+
+        Long seed = f.integer("seed", Long.MIN_VALUE);
+        StoppingCriterion criterion = criterion(f, metrics);
+        Long maxConcurrent = f.integer("maxConcurrentTrials", 1);
+        if (maxConcurrent != null && maxConcurrent > 100_000) {
+            f.error("maxConcurrentTrials", "must be at most 100000");
+        }
+        Boolean allowDuplicates = f.bool("allowDuplicates");
+        List<Map<String, Object>> points = space == null ? List.of() : pointsToEvaluate(f, space);
+
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException(errors);
+        }
+        StudyDefinition definition = new StudyDefinition(
+                name,
+                project,
+                space,
+                metrics,
+                method,
+                options,
+                Map.copyOf(givenOptions),
+                resource,
+                points,
+                seed == null ? defaultSeed : seed,
+                criterion,
+                maxConcurrent == null ? null : maxConcurrent.intValue(),
+                allowDuplicates != null && allowDuplicates);
+        // A method may reject a combination only it understands (e.g. a grid that is too large).
+        definition.newScheduler();
+        return definition;
+    }
+
+    private static List<Metric> metrics(Fields f) {
+        List<?> list = f.list("metrics");
+        if (list == null) {
+            f.error("metrics", "is required: a list of {name, mode}");
+            return List.of();
+        }
+        if (list.isEmpty()) {
+            f.error("metrics", "must name at least one metric");
+        }
+        List<Metric> metrics = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            String path = "metrics[" + i + "]";
+            if (!(list.get(i) instanceof Map<?, ?> m) || !(m.get("name") instanceof String name) || name.isBlank()) {
+                f.error(path + ".name", "is required: a non-blank string");
+                continue;
+            }
+            for (Object key : m.keySet()) {
+                if (!"name".equals(key) && !"mode".equals(key)) {
+                    f.error(path + "." + key, "is not a known field; known: [mode, name]");
+                }
+            }
+            Object mode = m.get("mode");
+            Mode parsed = Mode.MIN;
+            if (mode != null) {
+                if (mode instanceof String s && (s.equalsIgnoreCase("min") || s.equalsIgnoreCase("max"))) {
+                    parsed = Mode.valueOf(s.toUpperCase(Locale.ROOT));
+                } else {
+                    f.error(path + ".mode", "must be \"min\" or \"max\", got " + Fields.describe(mode));
+                }
+            }
+            if (metrics.stream().anyMatch(x -> x.name().equals(name))) {
+                f.error(path + ".name", "repeats metric \"" + name + "\"");
+            }
+            metrics.add(new Metric(name, parsed));
+        }
+        return List.copyOf(metrics);
+    }
+
+    private static Resource resource(Fields f, SearchSpace space) {
+        Map<String, Object> json = f.object("resource");
+        if (json == null) {
+            return null;
+        }
+        Fields r = new Fields(json, "resource", errorsOf(f));
+        r.onlyKnown(Set.of("attr", "max", "maxAttr"));
+        String attr = r.string("attr", null, 100);
+        if (attr == null && !r.has("attr")) {
+            r.error("attr", "is required: the reported metric that carries the resource level");
+        }
+        Long max = r.integer("max", 1);
+        String maxAttr = r.string("maxAttr", null, 100);
+        if (max == null && maxAttr == null && !r.has("max") && !r.has("maxAttr")) {
+            r.error("max", "either max or maxAttr is required");
+        }
+        if (maxAttr != null && space != null) {
+            Domain d = space.domain(maxAttr);
+            if (d == null) {
+                r.error("maxAttr", "names \"" + maxAttr + "\", which is not in the space");
+            } else if (max == null
+                    && !(d instanceof ConstantDomain c && c.value() instanceof Long l && l >= 1)
+                    && !(d instanceof IntDomain)) {
+                r.error("maxAttr", "\"" + maxAttr + "\" must be a positive integer constant or an integer domain");
+            }
+            if (max == null && d instanceof ConstantDomain c && c.value() instanceof Long l) {
+                max = l;
+            }
+        }
+        return attr == null ? null : new Resource(attr, max, maxAttr);
+    }
+
+    private static StoppingCriterion criterion(Fields f, List<Metric> metrics) {
+        Map<String, Object> json = f.object("stoppingCriterion");
+        if (json == null) {
+            return StoppingCriterion.none();
+        }
+        Fields c = new Fields(json, "stoppingCriterion", errorsOf(f));
+        c.onlyKnown(CRITERION_FIELDS);
+        return new StoppingCriterion(
+                c.number("maxWallclockTime", 0),
+                c.integer("maxNumTrialsStarted", 0),
+                c.integer("maxNumTrialsCompleted", 0),
+                c.integer("maxNumTrialsFinished", 0),
+                c.integer("maxNumEvaluations", 0),
+                c.number("maxCost", 0),
+                c.string("costAttr", null, 100),
+                thresholds(c, "minMetricValue"),
+                thresholds(c, "maxMetricValue"));
+    }
+
+    private static Map<String, Double> thresholds(Fields c, String name) {
+        Map<String, Object> json = c.object(name);
+        if (json == null) {
+            return Map.of();
+        }
+        Map<String, Double> thresholds = new LinkedHashMap<>();
+        Fields t = new Fields(json, c.path(name), errorsOf(c));
+        for (String metric : json.keySet()) {
+            Double v = t.number(metric, Double.NEGATIVE_INFINITY);
+            if (v != null) {
+                thresholds.put(metric, v);
+            }
+        }
+        return thresholds;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> pointsToEvaluate(Fields f, SearchSpace space) {
+        if (!f.has("pointsToEvaluate")) {
+            return List.of(space.midpoint());
+        }
+        List<?> list = f.list("pointsToEvaluate");
+        if (list == null) {
+            return List.of();
+        }
+        if (list.size() > MAX_POINTS_TO_EVALUATE) {
+            f.error("pointsToEvaluate", "must have at most " + MAX_POINTS_TO_EVALUATE + " entries");
+            return List.of();
+        }
+        List<Map<String, Object>> points = new ArrayList<>();
+        Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < list.size(); i++) {
+            String path = "pointsToEvaluate[" + i + "]";
+            if (!(list.get(i) instanceof Map<?, ?> partial)) {
+                f.error(path, "must be an object (a possibly partial config)");
+                continue;
+            }
+            try {
+                Map<String, Object> config = space.complete((Map<String, Object>) partial, path);
+                if (seen.add(space.matchString(config))) {
+                    points.add(config);
+                }
+            } catch (InvalidInputException e) {
+                errorsOf(f).addAll(e.errors());
+            }
+        }
+        return List.copyOf(points);
+    }
+
+    private static List<FieldError> errorsOf(Fields f) {
+        return f.errors();
+    }
+}

@@ -1,0 +1,146 @@
+package dev.attune.study;
+
+import dev.attune.space.InvalidInputException;
+import dev.attune.store.StudyRepository;
+import dev.attune.store.StudyRow;
+import dev.attune.store.TrialRepository;
+import dev.attune.trial.TrialStatus;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.data.domain.Limit;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Study lifecycle: create, read, list, stop, delete, and the best trial. */
+@Service
+public class StudyService {
+    private static final SecureRandom IDS = new SecureRandom();
+    private final StudyRepository studies;
+    private final TrialRepository trials;
+    private final StudyDefinitionParser parser;
+    private final StudyWriter writer;
+    private final EngineCache engines;
+    private final JsonCodec json;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+
+    public StudyService(
+            StudyRepository studies,
+            TrialRepository trials,
+            StudyDefinitionParser parser,
+            StudyWriter writer,
+            EngineCache engines,
+            JsonCodec json,
+            TransactionTemplate tx,
+            Clock clock) {
+        this.studies = studies;
+        this.trials = trials;
+        this.parser = parser;
+        this.writer = writer;
+        this.engines = engines;
+        this.json = json;
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    /** Checks the whole definition first; nothing is stored unless it is valid. */
+    public Views.Study create(Map<String, Object> request) {
+        StudyDefinition definition = parser.parse(request, IDS.nextLong() >>> 1);
+        Instant now = clock.instant();
+        StudyRow row = new StudyRow(
+                newId(now),
+                definition.project(),
+                definition.name(),
+                definition.method().name(),
+                json.write(definition.toJson()),
+                definition.seed(),
+                now);
+        tx.executeWithoutResult(s -> studies.save(row));
+        return view(row);
+    }
+
+    /** Time-ordered ids, so that listing by id lists by creation. */
+    static String newId(Instant now) {
+        return String.format("%011x%08x", now.toEpochMilli(), IDS.nextInt() & 0xffffffffL);
+    }
+
+    public Views.Study get(String studyId) {
+        return view(find(studyId));
+    }
+
+    StudyRow find(String studyId) {
+        return studies.findById(studyId)
+                .orElseThrow(() -> new NotFoundException("study " + studyId + " does not exist"));
+    }
+
+    public Views.Page<Views.Study> list(String project, int limit, String pageToken) {
+        String after = pageToken == null ? "" : PageTokens.decode(pageToken, "pageToken");
+        List<StudyRow> rows = project == null
+                ? studies.findByIdGreaterThanOrderById(after, Limit.of(limit + 1))
+                : studies.findByProjectAndIdGreaterThanOrderById(project, after, Limit.of(limit + 1));
+        List<Views.Study> items = rows.stream().limit(limit).map(this::view).toList();
+        String next =
+                rows.size() > limit ? PageTokens.encode(rows.get(limit - 1).getId()) : null;
+        return new Views.Page<>(items, next);
+    }
+
+    /** No new trials from now on (PyGlove's {@code end_loop}); running trials may finish. */
+    public Views.Study stop(String studyId) {
+        writer.write(studyId, ctx -> {
+            if (ctx.engine.status() == StudyStatus.ACTIVE) {
+                ctx.setStatus(StudyStatus.STOPPING, "stopped by a client");
+                ctx.settle();
+            }
+            return null;
+        });
+        return get(studyId);
+    }
+
+    public void delete(String studyId) {
+        writer.write(studyId, ctx -> {
+            studies.deleteStudy(studyId);
+            return null;
+        });
+        engines.forget(studyId);
+    }
+
+    /** The trial with the best value of the study's metric in any of its reports or its completion. */
+    public Optional<Views.Trial> best(String studyId) {
+        StudyRow row = find(studyId);
+        StudyDefinition definition = engines.definition(row);
+        if (definition.metrics().size() > 1) {
+            throw InvalidInputException.of(
+                    "metrics", "the study has several metrics; ask for /pareto instead of /best");
+        }
+        return trials.findFirstByStudyIdAndBestObjectiveNotNullAndStatusNotOrderByBestObjectiveAscTrialIdAsc(
+                        studyId, TrialStatus.FAILED.name())
+                .map(t -> TrialViews.of(t, json, null));
+    }
+
+    Views.Study view(StudyRow row) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (TrialStatus s : TrialStatus.values()) {
+            counts.put(s.name(), 0L);
+        }
+        for (Object[] c : trials.countByStatus(row.getId())) {
+            counts.put((String) c[0], (Long) c[1]);
+        }
+        return new Views.Study(
+                row.getId(),
+                row.getName(),
+                row.getProject(),
+                row.getStatus(),
+                row.getStatusReason(),
+                row.getMethod(),
+                row.getSeed(),
+                json.read(row.getDefinition()),
+                counts,
+                row.getCreatedAt(),
+                row.getUpdatedAt());
+    }
+}

@@ -1,0 +1,58 @@
+package dev.attune.study;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** What the study service answers with: read-only snapshots, free of persistence types. */
+public final class Views {
+    private Views() {}
+
+    public record Study(
+            String id,
+            String name,
+            String project,
+            String status,
+            String statusReason,
+            String method,
+            long seed,
+            Map<String, Object> definition,
+            Map<String, Long> trialCounts,
+            Instant createdAt,
+            Instant updatedAt) {}
+
+    public record Trial(
+            long id,
+            String status,
+            Map<String, Object> config,
+            Map<String, Object> metrics,
+            boolean resumed,
+            Long checkpointTrialId,
+            String workerId,
+            String statusReason,
+            Instant createdAt,
+            Instant updatedAt,
+            List<Report> reports) {}
+
+    public record Report(Map<String, Object> metrics, Long step, String decision, String reason, Instant receivedAt) {}
+
+    /** An ask's answer: {@code RUN} with a trial, {@code WAIT} with a delay, or {@code DONE}. */
+    public record Ask(String status, Trial trial, Long retryAfterMs, String reason) {}
+
+    /** A report's answer, or a heartbeat's. */
+    public record Decision(String decision, String reason) {}
+
+    public record Page<T>(List<T> items, String nextPageToken) {}
+
+    public record Method(
+            String name, String description, boolean multiFidelity, boolean multiObjective, List<Option> options) {}
+
+    public record Option(
+            String name,
+            String type,
+            Object defaultValue,
+            Double min,
+            Double max,
+            List<String> allowed,
+            String description) {}
+}
