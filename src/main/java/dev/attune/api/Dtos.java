@@ -195,4 +195,18 @@ public final class Dtos {
             String description) {}
 
     public record MethodList(List<MethodResponse> items) {}
+
+    public record EventResponse(
+            long seq,
+
+            @Schema(
+                    description =
+                            "TRIAL_ADDED, TRIAL_RUN, TRIAL_RESUMED, REPORT, TRIAL_COMPLETED, TRIAL_FAILED, TRIAL_SKIPPED, TRIAL_STALE or STUDY_STATUS")
+            String type,
+
+            Long trialId,
+            Map<String, Object> payload,
+            Instant createdAt) {}
+
+    public record EventList(List<EventResponse> items) {}
 }

@@ -71,6 +71,17 @@ public class StudyController {
         return ResponseEntity.noContent().build();
     }
 
+    @GetMapping("/{studyId}/events")
+    @Operation(summary = "The study's event log (its audit trail), in order, after sequence number afterSeq")
+    public Dtos.EventList events(
+            @PathVariable String studyId,
+            @RequestParam(defaultValue = "0") long afterSeq,
+            @RequestParam(defaultValue = "1000") int limit) {
+        return new Dtos.EventList(studies.events(studyId, afterSeq, Limits.check(limit)).stream()
+                .map(e -> new Dtos.EventResponse(e.seq(), e.type(), e.trialId(), e.payload(), e.createdAt()))
+                .toList());
+    }
+
     @GetMapping("/{studyId}/best")
     @Operation(summary = "The trial with the best reported value of the study's metric (null before any)")
     public Dtos.BestResponse best(@PathVariable String studyId) {

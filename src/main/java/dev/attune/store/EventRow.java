@@ -4,14 +4,18 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.IdClass;
+import jakarta.persistence.PostLoad;
+import jakarta.persistence.PostPersist;
 import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
 import java.time.Instant;
+import org.springframework.data.domain.Persistable;
 
 /** One entry of a study's append-only event log. */
 @Entity
 @Table(name = "study_event")
 @IdClass(EventKey.class)
-public class EventRow {
+public class EventRow implements Persistable<EventKey> {
     @Id
     @Column(name = "study_id")
     private String studyId;
@@ -29,7 +33,27 @@ public class EventRow {
     @Column(name = "created_at")
     private Instant createdAt;
 
+    /** Rows with assigned keys are inserted without a look-up first; loaded rows are not new. */
+    @Transient
+    private boolean fresh = true;
+
     protected EventRow() {}
+
+    @Override
+    public EventKey getId() {
+        return new EventKey(studyId, seq);
+    }
+
+    @Override
+    public boolean isNew() {
+        return fresh;
+    }
+
+    @PostLoad
+    @PostPersist
+    void markStored() {
+        fresh = false;
+    }
 
     public EventRow(String studyId, long seq, String type, Long trialId, String payload, Instant createdAt) {
         this.studyId = studyId;

@@ -3,13 +3,17 @@ package dev.attune.store;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
+import jakarta.persistence.PostLoad;
+import jakarta.persistence.PostPersist;
 import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
 import java.time.Instant;
+import org.springframework.data.domain.Persistable;
 
 /** A study: its definition as JSON, its status, and the head of its event log ({@code lastSeq}). */
 @Entity
 @Table(name = "study")
-public class StudyRow {
+public class StudyRow implements Persistable<String> {
     @Id
     private String id;
 
@@ -36,7 +40,22 @@ public class StudyRow {
     @Column(name = "updated_at")
     private Instant updatedAt;
 
+    /** Rows with assigned keys are inserted without a look-up first; loaded rows are not new. */
+    @Transient
+    private boolean fresh = true;
+
     protected StudyRow() {}
+
+    @Override
+    public boolean isNew() {
+        return fresh;
+    }
+
+    @PostLoad
+    @PostPersist
+    void markStored() {
+        fresh = false;
+    }
 
     public StudyRow(String id, String project, String name, String method, String definition, long seed, Instant now) {
         this.id = id;
@@ -50,6 +69,7 @@ public class StudyRow {
         this.updatedAt = now;
     }
 
+    @Override
     public String getId() {
         return id;
     }

@@ -4,8 +4,12 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.IdClass;
+import jakarta.persistence.PostLoad;
+import jakarta.persistence.PostPersist;
 import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
 import java.time.Instant;
+import org.springframework.data.domain.Persistable;
 
 /**
  * A trial as clients see it. Status changes are made by the study service, which checks them against
@@ -14,7 +18,7 @@ import java.time.Instant;
 @Entity
 @Table(name = "trial")
 @IdClass(TrialKey.class)
-public class TrialRow {
+public class TrialRow implements Persistable<TrialKey> {
     @Id
     @Column(name = "study_id")
     private String studyId;
@@ -54,7 +58,27 @@ public class TrialRow {
     @Column(name = "lease_expires_at")
     private Instant leaseExpiresAt;
 
+    /** Rows with assigned keys are inserted without a look-up first; loaded rows are not new. */
+    @Transient
+    private boolean fresh = true;
+
     protected TrialRow() {}
+
+    @Override
+    public TrialKey getId() {
+        return new TrialKey(studyId, trialId);
+    }
+
+    @Override
+    public boolean isNew() {
+        return fresh;
+    }
+
+    @PostLoad
+    @PostPersist
+    void markStored() {
+        fresh = false;
+    }
 
     public TrialRow(
             String studyId,

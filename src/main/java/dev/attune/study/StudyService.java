@@ -1,6 +1,7 @@
 package dev.attune.study;
 
 import dev.attune.space.InvalidInputException;
+import dev.attune.store.EventRepository;
 import dev.attune.store.StudyRepository;
 import dev.attune.store.StudyRow;
 import dev.attune.store.TrialRepository;
@@ -22,6 +23,7 @@ public class StudyService {
     private static final SecureRandom IDS = new SecureRandom();
     private final StudyRepository studies;
     private final TrialRepository trials;
+    private final EventRepository events;
     private final StudyDefinitionParser parser;
     private final StudyWriter writer;
     private final EngineCache engines;
@@ -32,6 +34,7 @@ public class StudyService {
     public StudyService(
             StudyRepository studies,
             TrialRepository trials,
+            EventRepository events,
             StudyDefinitionParser parser,
             StudyWriter writer,
             EngineCache engines,
@@ -40,6 +43,7 @@ public class StudyService {
             Clock clock) {
         this.studies = studies;
         this.trials = trials;
+        this.events = events;
         this.parser = parser;
         this.writer = writer;
         this.engines = engines;
@@ -87,6 +91,15 @@ public class StudyService {
         String next =
                 rows.size() > limit ? PageTokens.encode(rows.get(limit - 1).getId()) : null;
         return new Views.Page<>(items, next);
+    }
+
+    /** The study's event log from {@code afterSeq} on, at most {@code limit} entries: its audit trail. */
+    public List<Views.Event> events(String studyId, long afterSeq, int limit) {
+        find(studyId);
+        return events.findByStudyIdAndSeqGreaterThanOrderBySeq(studyId, afterSeq, Limit.of(limit)).stream()
+                .map(e -> new Views.Event(
+                        e.getSeq(), e.getType(), e.getTrialId(), json.read(e.getPayload()), e.getCreatedAt()))
+                .toList();
     }
 
     /** No new trials from now on (PyGlove's {@code end_loop}); running trials may finish. */

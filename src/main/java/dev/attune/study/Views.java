@@ -55,4 +55,6 @@ public final class Views {
             Double max,
             List<String> allowed,
             String description) {}
+
+    public record Event(long seq, String type, Long trialId, Map<String, Object> payload, Instant createdAt) {}
 }

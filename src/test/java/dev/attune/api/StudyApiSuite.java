@@ -1,0 +1,404 @@
+package dev.attune.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.attune.AttuneApplication;
+import dev.attune.support.Api;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.Environment;
+
+/**
+ * The ask/tell contract over real HTTP, run once per database (H2 and PostgreSQL) by the subclasses.
+ * Each test makes its own studies, so the suite tolerates a database that already has rows.
+ */
+abstract class StudyApiSuite {
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    Environment env;
+
+    Api api;
+
+    @BeforeEach
+    void client() {
+        api = new Api(port);
+    }
+
+    static Map<String, Object> definition(long seed, Map<String, Object> extra) {
+        Map<String, Object> space = new LinkedHashMap<>();
+        space.put("x", Map.of("type", "uniform", "lower", -5, "upper", 10));
+        space.put("lr", Map.of("type", "loguniform", "lower", 1e-5, "upper", 1e-1));
+        space.put("layers", Map.of("type", "randint", "lower", 1, "upper", 4));
+        space.put("act", Map.of("type", "choice", "categories", List.of("relu", "tanh")));
+        space.put("epochs", 3);
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("name", "suite");
+        d.put("space", space);
+        d.put("metrics", List.of(Map.of("name", "loss", "mode", "min")));
+        d.put("seed", seed);
+        d.putAll(extra);
+        return d;
+    }
+
+    static double loss(Map<String, Object> config, int epoch) {
+        double x = ((Number) config.get("x")).doubleValue();
+        return (x - 1) * (x - 1) + 1.0 / epoch;
+    }
+
+    /** Runs one trial to its end on {@code client}: ask, a report per epoch, complete. Returns its config. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> runOne(Api client, String study) {
+        Api.Response ask = client.post("/api/v1/studies/" + study + "/ask", Map.of("workerId", "test"));
+        assertThat(ask.status()).as(ask.body()).isEqualTo(200);
+        assertThat(ask.string("status")).as(ask.body()).isEqualTo("RUN");
+        Map<String, Object> trial = (Map<String, Object>) ask.get("trial");
+        Map<String, Object> config = (Map<String, Object>) trial.get("config");
+        long id = ((Number) trial.get("id")).longValue();
+        for (int epoch = 1; epoch <= 3; epoch++) {
+            Api.Response r = client.post(
+                    "/api/v1/studies/" + study + "/trials/" + id + "/reports",
+                    Map.of("metrics", Map.of("loss", loss(config, epoch)), "step", epoch));
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            assertThat(r.string("decision")).isEqualTo("CONTINUE");
+        }
+        assertThat(client.post("/api/v1/studies/" + study + "/trials/" + id + "/complete", Map.of())
+                        .status())
+                .isEqualTo(200);
+        return config;
+    }
+
+    @Test
+    void fullAskTellLoop() {
+        String study = api.createStudy(definition(11, Map.of("stoppingCriterion", Map.of("maxNumTrialsStarted", 5))));
+        List<Map<String, Object>> configs = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            configs.add(runOne(api, study));
+        }
+        assertThat(configs.getFirst())
+                .containsEntry("x", 2.5)
+                .containsEntry("layers", 2)
+                .containsEntry("act", "relu")
+                .containsEntry("epochs", 3);
+        Api.Response sixth = api.post("/api/v1/studies/" + study + "/ask", null);
+        assertThat(sixth.string("status")).isEqualTo("DONE");
+        assertThat(sixth.string("reason")).contains("maxNumTrialsStarted");
+
+        Api.Response s = api.get("/api/v1/studies/" + study);
+        assertThat(s.string("status")).isEqualTo("DONE");
+        assertThat(((Number) s.get("trialCounts.COMPLETED")).intValue()).isEqualTo(5);
+
+        double bestLoss = configs.stream().mapToDouble(c -> loss(c, 3)).min().orElseThrow();
+        Api.Response best = api.get("/api/v1/studies/" + study + "/best");
+        assertThat(((Number) best.get("trial.metrics.loss")).doubleValue()).isEqualTo(bestLoss);
+
+        Api.Response one = api.get("/api/v1/studies/" + study + "/trials/2");
+        assertThat((List<?>) one.get("reports")).hasSize(3);
+        assertThat(((Number) one.get("reports.2.step")).intValue()).isEqualTo(3);
+
+        Set<Object> ids = new HashSet<>();
+        String token = null;
+        int pages = 0;
+        do {
+            Api.Response page = api.get(
+                    "/api/v1/studies/" + study + "/trials?limit=2" + (token == null ? "" : "&pageToken=" + token));
+            ((List<Map<String, Object>>) page.get("items")).forEach(t -> ids.add(t.get("id")));
+            token = (String) page.json().get("nextPageToken");
+            pages++;
+        } while (token != null);
+        assertThat(ids).hasSize(5);
+        assertThat(pages).isEqualTo(3);
+        assertThat(api.get("/api/v1/studies/" + study + "/trials?status=COMPLETED&limit=10")
+                        .get("items"))
+                .asList()
+                .hasSize(5);
+    }
+
+    /**
+     * A second server on the same database picks the study up from its event log, and the first one
+     * catches up after the second wrote: the configs equal those of an uninterrupted twin study.
+     */
+    @Test
+    void restartMidStudyContinuesAsAnUninterruptedStudyWould() {
+        String interrupted = api.createStudy(definition(77, Map.of()));
+        String twin = api.createStudy(definition(77, Map.of()));
+        List<Map<String, Object>> a = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            a.add(runOne(api, interrupted));
+        }
+        try (ConfigurableApplicationContext second = startSecondServer()) {
+            Api other = new Api(Integer.parseInt(second.getEnvironment().getProperty("local.server.port")));
+            for (int i = 0; i < 4; i++) {
+                a.add(runOne(other, interrupted));
+            }
+        }
+        for (int i = 0; i < 3; i++) {
+            a.add(runOne(api, interrupted));
+        }
+        List<Map<String, Object>> b = new ArrayList<>();
+        for (int i = 0; i < 11; i++) {
+            b.add(runOne(api, twin));
+        }
+        assertThat(a).isEqualTo(b);
+        assertThat(new HashSet<>(a)).hasSize(11);
+    }
+
+    ConfigurableApplicationContext startSecondServer() {
+        return new SpringApplicationBuilder(AttuneApplication.class)
+                .run(
+                        "--server.port=0",
+                        "--spring.datasource.url=" + env.getProperty("spring.datasource.url"),
+                        "--spring.datasource.username=" + env.getProperty("spring.datasource.username"),
+                        "--spring.datasource.password=" + env.getProperty("spring.datasource.password", ""),
+                        "--spring.jmx.enabled=false");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void sixteenConcurrentAskersGetDistinctIdsAndNeverExceedTheLimit() throws Exception {
+        int trials = 48;
+        int limit = 4;
+        String study = api.createStudy(definition(
+                5, Map.of("maxConcurrentTrials", limit, "stoppingCriterion", Map.of("maxNumTrialsStarted", trials))));
+        Set<Long> ids = ConcurrentHashMap.newKeySet();
+        AtomicInteger duplicates = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        List<Future<?>> clients = new ArrayList<>();
+        for (int c = 0; c < 16; c++) {
+            clients.add(pool.submit(() -> {
+                Api client = new Api(port);
+                for (int attempt = 0; attempt < 2000; attempt++) {
+                    Api.Response ask = client.post("/api/v1/studies/" + study + "/ask", null);
+                    assertThat(ask.status()).as(ask.body()).isEqualTo(200);
+                    String status = ask.string("status");
+                    if (status.equals("DONE")) {
+                        return null;
+                    }
+                    if (status.equals("WAIT")) {
+                        Thread.sleep(5);
+                        continue;
+                    }
+                    long id = ((Number) ask.get("trial.id")).longValue();
+                    if (!ids.add(id)) {
+                        duplicates.incrementAndGet();
+                    }
+                    client.post(
+                            "/api/v1/studies/" + study + "/trials/" + id + "/reports",
+                            Map.of("metrics", Map.of("loss", 1.0 * id)));
+                    assertThat(client.post("/api/v1/studies/" + study + "/trials/" + id + "/complete", null)
+                                    .status())
+                            .isEqualTo(200);
+                }
+                throw new AssertionError("client never saw DONE");
+            }));
+        }
+        for (Future<?> f : clients) {
+            f.get(120, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        assertThat(duplicates.get()).isZero();
+        Set<Long> expected = new HashSet<>();
+        for (long i = 0; i < trials; i++) {
+            expected.add(i);
+        }
+        assertThat(ids).isEqualTo(expected);
+
+        // The log is the truth: fold it and check the limit held after every event.
+        List<Map<String, Object>> events = (List<Map<String, Object>>)
+                api.get("/api/v1/studies/" + study + "/events?limit=1000").get("items");
+        int running = 0;
+        int maxRunning = 0;
+        for (Map<String, Object> e : events) {
+            switch ((String) e.get("type")) {
+                case "TRIAL_ADDED" -> running++;
+                case "TRIAL_COMPLETED" -> running--;
+                default -> {}
+            }
+            maxRunning = Math.max(maxRunning, running);
+        }
+        assertThat(maxRunning).isEqualTo(limit);
+        assertThat(running).isZero();
+        assertThat(api.get("/api/v1/studies/" + study).string("status")).isEqualTo("DONE");
+    }
+
+    @Test
+    void aRetriedReportGetsTheSameDecisionAndAConflictingOneIsRefused() {
+        String study = api.createStudy(definition(1, Map.of()));
+        api.post("/api/v1/studies/" + study + "/ask", null);
+        String path = "/api/v1/studies/" + study + "/trials/0/reports";
+        Api.Response first = api.post(path, Map.of("metrics", Map.of("loss", 0.5), "step", 1));
+        Api.Response retry = api.post(path, Map.of("metrics", Map.of("loss", 0.5), "step", 1));
+        assertThat(retry.status()).isEqualTo(200);
+        assertThat(retry.json()).isEqualTo(first.json());
+        Api.Response conflict = api.post(path, Map.of("metrics", Map.of("loss", 0.7), "step", 1));
+        assertThat(conflict.status()).isEqualTo(409);
+        assertThat(conflict.string("type")).endsWith("/report-conflict");
+        assertThat((List<?>) api.get("/api/v1/studies/" + study + "/trials/0").get("reports"))
+                .hasSize(1);
+    }
+
+    @Test
+    void illegalTransitionsNameTheCurrentStatus() {
+        String study = api.createStudy(definition(2, Map.of()));
+        api.post("/api/v1/studies/" + study + "/ask", null);
+        String trial = "/api/v1/studies/" + study + "/trials/0";
+        assertThat(api.post(trial + "/complete", Map.of("metrics", Map.of("loss", 1.0)))
+                        .status())
+                .isEqualTo(200);
+        Api.Response again = api.post(trial + "/complete", null);
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.string("type")).endsWith("/trial-already-finished");
+        Api.Response report = api.post(trial + "/reports", Map.of("metrics", Map.of("loss", 1.0)));
+        assertThat(report.status()).isEqualTo(409);
+        assertThat(report.contentType()).startsWith("application/problem+json");
+        assertThat(report.string("currentStatus")).isEqualTo("COMPLETED");
+        assertThat(report.string("type")).endsWith("/illegal-transition");
+        assertThat(api.post(trial + "/fail", Map.of("reason", "late")).status()).isEqualTo(409);
+        assertThat(api.post(trial + "/heartbeat", null).status()).isEqualTo(409);
+    }
+
+    @Test
+    void clientTrialsAreCompletedOrHandedOutFirst() {
+        String study = api.createStudy(definition(3, Map.of("pointsToEvaluate", List.of())));
+        Map<String, Object> config = Map.of("x", 1.0, "lr", 0.01, "layers", 2, "act", "tanh");
+        Api.Response done = api.post(
+                "/api/v1/studies/" + study + "/trials", Map.of("config", config, "metrics", Map.of("loss", 0.25)));
+        assertThat(done.status()).isEqualTo(201);
+        assertThat(done.string("status")).isEqualTo("COMPLETED");
+        assertThat(done.get("config")).isEqualTo(Map.of("x", 1.0, "lr", 0.01, "layers", 2, "act", "tanh", "epochs", 3));
+        Api.Response pending = api.post(
+                "/api/v1/studies/" + study + "/trials",
+                Map.of("config", Map.of("x", 2.0, "lr", 0.001, "layers", 1, "act", "relu")));
+        assertThat(pending.string("status")).isEqualTo("PENDING");
+        Api.Response ask = api.post("/api/v1/studies/" + study + "/ask", null);
+        assertThat(ask.string("status")).as(ask.body()).isEqualTo("RUN");
+        assertThat(((Number) ask.get("trial.id")).intValue()).isEqualTo(1);
+        assertThat(ask.get("trial.config.x")).isEqualTo(2.0);
+        assertThat(((Number) api.post("/api/v1/studies/" + study + "/ask", null).get("trial.id")).intValue())
+                .isEqualTo(2);
+        assertThat(api.get("/api/v1/studies/" + study + "/best").get("trial.id"))
+                .isEqualTo(0);
+    }
+
+    @Test
+    void stoppingAStudyLetsRunningTrialsFinish() {
+        String study = api.createStudy(definition(4, Map.of()));
+        api.post("/api/v1/studies/" + study + "/ask", null);
+        Api.Response stopped = api.post("/api/v1/studies/" + study + "/stop", null);
+        assertThat(stopped.string("status")).isEqualTo("STOPPING");
+        assertThat(api.post("/api/v1/studies/" + study + "/ask", null).string("status"))
+                .isEqualTo("DONE");
+        assertThat(api.post("/api/v1/studies/" + study + "/trials/0/reports", Map.of("metrics", Map.of("loss", 2.0)))
+                        .string("decision"))
+                .isEqualTo("CONTINUE");
+        api.post("/api/v1/studies/" + study + "/trials/0/complete", null);
+        assertThat(api.get("/api/v1/studies/" + study).string("status")).isEqualTo("DONE");
+        assertThat(api.post("/api/v1/studies/" + study + "/stop", null).status())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void anExhaustedFiniteSpaceAnswersDone() {
+        Map<String, Object> d = definition(6, Map.of());
+        d.put(
+                "space",
+                Map.of(
+                        "c",
+                        Map.of("type", "choice", "categories", List.of("a", "b")),
+                        "n",
+                        Map.of("type", "randint", "lower", 0, "upper", 1)));
+        String study = api.createStudy(d);
+        Set<Object> seen = new HashSet<>();
+        for (int i = 0; i < 4; i++) {
+            Api.Response r = api.post("/api/v1/studies/" + study + "/ask", null);
+            assertThat(r.string("status")).isEqualTo("RUN");
+            seen.add(r.get("trial.config"));
+            api.post("/api/v1/studies/" + study + "/trials/" + i + "/complete", Map.of("metrics", Map.of("loss", i)));
+        }
+        assertThat(seen).hasSize(4);
+        assertThat(api.post("/api/v1/studies/" + study + "/ask", null).string("status"))
+                .isEqualTo("DONE");
+        assertThat(api.get("/api/v1/studies/" + study).string("status")).isEqualTo("DONE");
+    }
+
+    @Test
+    void completionLimitsAreExact() {
+        String study = api.createStudy(definition(
+                8, Map.of("maxConcurrentTrials", 3, "stoppingCriterion", Map.of("maxNumTrialsCompleted", 2))));
+        for (int i = 0; i < 2; i++) {
+            assertThat(api.post("/api/v1/studies/" + study + "/ask", null).string("status"))
+                    .isEqualTo("RUN");
+        }
+        // Two running trials may still complete 2: a third would not count, so the ask waits.
+        assertThat(api.post("/api/v1/studies/" + study + "/ask", null).string("status"))
+                .isEqualTo("WAIT");
+        api.post("/api/v1/studies/" + study + "/trials/0/fail", Map.of("reason", "oom"));
+        assertThat(api.post("/api/v1/studies/" + study + "/ask", null).string("status"))
+                .isEqualTo("RUN");
+        api.post("/api/v1/studies/" + study + "/trials/1/complete", Map.of("metrics", Map.of("loss", 1)));
+        api.post("/api/v1/studies/" + study + "/trials/2/complete", Map.of("metrics", Map.of("loss", 2)));
+        assertThat(api.post("/api/v1/studies/" + study + "/ask", null).string("status"))
+                .isEqualTo("DONE");
+    }
+
+    @Test
+    void metricThresholdAndEvaluationCountStopTheStudy() {
+        String byMetric = api.createStudy(
+                definition(9, Map.of("stoppingCriterion", Map.of("minMetricValue", Map.of("loss", 0.1)))));
+        api.post("/api/v1/studies/" + byMetric + "/ask", null);
+        api.post("/api/v1/studies/" + byMetric + "/trials/0/reports", Map.of("metrics", Map.of("loss", 0.05)));
+        assertThat(api.get("/api/v1/studies/" + byMetric).string("statusReason"))
+                .contains("minMetricValue");
+        assertThat(api.post("/api/v1/studies/" + byMetric + "/ask", null).string("status"))
+                .isEqualTo("DONE");
+
+        String byCount = api.createStudy(definition(9, Map.of("stoppingCriterion", Map.of("maxNumEvaluations", 3))));
+        api.post("/api/v1/studies/" + byCount + "/ask", null);
+        for (int i = 1; i <= 3; i++) {
+            api.post(
+                    "/api/v1/studies/" + byCount + "/trials/0/reports",
+                    Map.of("metrics", Map.of("loss", 1.0 / i), "step", i));
+        }
+        assertThat(api.post("/api/v1/studies/" + byCount + "/ask", null).string("status"))
+                .isEqualTo("DONE");
+    }
+
+    @Test
+    void deletedStudiesAreGone() {
+        String study = api.createStudy(definition(10, Map.of()));
+        api.post("/api/v1/studies/" + study + "/ask", null);
+        assertThat(api.delete("/api/v1/studies/" + study).status()).isEqualTo(204);
+        assertThat(api.get("/api/v1/studies/" + study).status()).isEqualTo(404);
+        assertThat(api.post("/api/v1/studies/" + study + "/ask", null).status()).isEqualTo(404);
+        assertThat(api.get("/api/v1/studies/" + study + "/trials/0").status()).isEqualTo(404);
+    }
+
+    @Test
+    void metricsAreExported() {
+        String study = api.createStudy(definition(12, Map.of()));
+        runOne(api, study);
+        String prometheus = api.get("/actuator/prometheus").body();
+        assertThat(prometheus)
+                .contains("attune_asks_total{result=\"RUN\"}")
+                .contains("attune_reports_total{decision=\"CONTINUE\"}")
+                .contains("attune_trials{status=\"COMPLETED\"}")
+                .contains("http_server_requests_seconds_count");
+    }
+}
