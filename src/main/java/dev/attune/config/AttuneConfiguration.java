@@ -5,8 +5,10 @@ import dev.attune.study.StudyDefinitionParser;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.info.License;
+import io.swagger.v3.oas.models.servers.Server;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -37,6 +39,8 @@ public class AttuneConfiguration {
                         .title("Attune")
                         .version("v1")
                         .description("Hyperparameter tuning as an ask/tell service with Syne Tune's methods.")
-                        .license(new License().name("Apache-2.0")));
+                        .license(new License().name("Apache-2.0")))
+                // A relative server, so the published spec does not depend on where it was served from.
+                .servers(List.of(new Server().url("/").description("this server")));
     }
 }

@@ -1,0 +1,297 @@
+package dev.attune.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.attune.support.Api;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Bad input of every kind: each case must answer its 4xx as problem+json naming the problem, and write
+ * nothing (the four tables keep their row counts).
+ */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "spring.datasource.url=jdbc:h2:mem:badinput;DB_CLOSE_DELAY=-1;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH",
+            "attune.max-request-bytes=65536"
+        })
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BadInputTest {
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcTemplate jdbc;
+
+    Api api;
+    String study;
+    String s;
+
+    @BeforeAll
+    void setUp() {
+        api = new Api(port);
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("space", Map.of("x", Map.of("type", "uniform", "lower", 0, "upper", 1), "epochs", 5));
+        d.put("metrics", List.of(Map.of("name", "loss")));
+        d.put("maxConcurrentTrials", 5);
+        study = api.createStudy(d);
+        s = "/api/v1/studies/" + study;
+        api.post(s + "/ask", null); // trial 0 RUNNING
+        api.post(s + "/ask", null); // trial 1 RUNNING, completed below
+        api.post(s + "/trials/1/complete", Map.of("metrics", Map.of("loss", 1)));
+    }
+
+    record Case(String name, String method, String path, String body, String contentType, int status, String mentions) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Case post(String name, String path, String body, int status, String mentions) {
+        return new Case(name, "POST", path, body, "application/json", status, mentions);
+    }
+
+    static String study(String extra) {
+        return "{\"space\": {\"x\": {\"type\": \"uniform\", \"lower\": 0, \"upper\": 1}}, \"metrics\": [{\"name\": \"loss\"}]"
+                + extra + "}";
+    }
+
+    static String space(String domain) {
+        return "{\"space\": {\"p\": " + domain + "}, \"metrics\": [{\"name\": \"loss\"}]}";
+    }
+
+    Stream<Arguments> cases() {
+        List<Case> c = new ArrayList<>();
+        String studies = "/api/v1/studies";
+        // Invalid domains
+        c.add(post(
+                "uniform without upper", studies, space("{\"type\":\"uniform\",\"lower\":0}"), 400, "space.p.upper"));
+        c.add(post(
+                "uniform lower > upper",
+                studies,
+                space("{\"type\":\"uniform\",\"lower\":2,\"upper\":1}"),
+                400,
+                "space.p"));
+        c.add(post(
+                "loguniform at zero",
+                studies,
+                space("{\"type\":\"loguniform\",\"lower\":0,\"upper\":1}"),
+                400,
+                "space.p"));
+        c.add(post(
+                "randint with a fraction",
+                studies,
+                space("{\"type\":\"randint\",\"lower\":0.5,\"upper\":3}"),
+                400,
+                "space.p.lower"));
+        c.add(post(
+                "lograndint below 1",
+                studies,
+                space("{\"type\":\"lograndint\",\"lower\":0,\"upper\":3}"),
+                400,
+                "space.p"));
+        c.add(post(
+                "empty choice", studies, space("{\"type\":\"choice\",\"categories\":[]}"), 400, "space.p.categories"));
+        c.add(post(
+                "repeated categories",
+                studies,
+                space("{\"type\":\"choice\",\"categories\":[\"a\",\"a\"]}"),
+                400,
+                "space.p.categories"));
+        c.add(post(
+                "unknown ordinal kind",
+                studies,
+                space("{\"type\":\"ordinal\",\"categories\":[1,2],\"kind\":\"odd\"}"),
+                400,
+                "space.p.kind"));
+        c.add(post(
+                "finrange of size 1",
+                studies,
+                space("{\"type\":\"finrange\",\"lower\":0,\"upper\":1,\"size\":1}"),
+                400,
+                "space.p.size"));
+        c.add(post("unknown domain type", studies, space("{\"type\":\"normal\",\"mean\":0}"), 400, "space.p.type"));
+        c.add(post(
+                "unknown domain argument",
+                studies,
+                space("{\"type\":\"uniform\",\"lower\":0,\"upper\":1,\"q\":0.1}"),
+                400,
+                "space.p.q"));
+        c.add(post("null constant", studies, space("null"), 400, "space.p"));
+        // Invalid studies
+        c.add(post("no space", studies, "{\"metrics\": [{\"name\": \"loss\"}]}", 400, "space"));
+        c.add(post("empty space", studies, "{\"space\": {}, \"metrics\": [{\"name\": \"loss\"}]}", 400, "space"));
+        c.add(post(
+                "no metrics", studies, study("").replace(", \"metrics\": [{\"name\": \"loss\"}]", ""), 400, "metrics"));
+        c.add(post(
+                "bad metric mode",
+                studies,
+                study("").replace("{\"name\": \"loss\"}", "{\"name\": \"loss\", \"mode\": \"down\"}"),
+                400,
+                "metrics[0].mode"));
+        c.add(post(
+                "two metrics for a single-objective method",
+                studies,
+                study("").replace("{\"name\": \"loss\"}", "{\"name\": \"a\"}, {\"name\": \"b\"}"),
+                400,
+                "metrics"));
+        c.add(post("unknown method", studies, study(", \"method\": \"SuperSearch\""), 400, "method"));
+        c.add(post(
+                "unknown option",
+                studies,
+                study(", \"method\": \"GridSearch\", \"options\": {\"numSample\": 3}"),
+                400,
+                "options.numSample"));
+        c.add(post(
+                "option of the wrong type",
+                studies,
+                study(", \"method\": \"GridSearch\", \"options\": {\"shuffle\": \"yes\"}"),
+                400,
+                "options.shuffle"));
+        c.add(post("misspelt field", studies, study(", \"maxConcurentTrials\": 4"), 400, "maxConcurentTrials"));
+        c.add(post("zero concurrency", studies, study(", \"maxConcurrentTrials\": 0"), 400, "maxConcurrentTrials"));
+        c.add(post("seed as a string", studies, study(", \"seed\": \"42\""), 400, "seed"));
+        c.add(post(
+                "negative trial budget",
+                studies,
+                study(", \"stoppingCriterion\": {\"maxNumTrialsStarted\": -1}"),
+                400,
+                "stoppingCriterion.maxNumTrialsStarted"));
+        c.add(post(
+                "unknown stopping criterion",
+                studies,
+                study(", \"stoppingCriterion\": {\"maxTrials\": 5}"),
+                400,
+                "stoppingCriterion.maxTrials"));
+        c.add(post(
+                "point outside the space",
+                studies,
+                study(", \"pointsToEvaluate\": [{\"x\": 3}]"),
+                400,
+                "pointsToEvaluate[0].x"));
+        c.add(post(
+                "point with an unknown key",
+                studies,
+                study(", \"pointsToEvaluate\": [{\"y\": 0.5}]"),
+                400,
+                "pointsToEvaluate[0].y"));
+        c.add(post(
+                "resource naming a missing entry",
+                studies,
+                study(", \"resource\": {\"attr\": \"epoch\", \"maxAttr\": \"epochs\"}"),
+                400,
+                "resource.maxAttr"));
+        c.add(post("bad project name", studies, study(", \"project\": \"a b/c\""), 400, "project"));
+        c.add(post(
+                "space as a list", studies, "{\"space\": [1,2], \"metrics\": [{\"name\": \"loss\"}]}", 400, "space"));
+        // Metrics and reports
+        String report = "/api/v1/studies/%s/trials/0/reports";
+        c.add(post("NaN metric token", report, "{\"metrics\": {\"loss\": NaN}}", 400, "body"));
+        c.add(post("Infinity metric token", report, "{\"metrics\": {\"loss\": Infinity}}", 400, "body"));
+        c.add(post("NaN metric as a string", report, "{\"metrics\": {\"loss\": \"NaN\"}}", 400, "metrics.loss"));
+        c.add(post("non-numeric metric", report, "{\"metrics\": {\"loss\": \"low\"}}", 400, "metrics.loss"));
+        c.add(post("boolean metric", report, "{\"metrics\": {\"loss\": true}}", 400, "metrics.loss"));
+        c.add(post("huge number", report, "{\"metrics\": {\"loss\": 1e999}}", 400, "metrics.loss"));
+        c.add(post("no metrics in a report", report, "{\"step\": 1}", 400, "metrics"));
+        c.add(post("metrics as a list", report, "{\"metrics\": [1]}", 400, "metrics"));
+        c.add(post("negative step", report, "{\"metrics\": {\"loss\": 1}, \"step\": -1}", 400, "step"));
+        c.add(post("unknown report field", report, "{\"metrics\": {\"loss\": 1}, \"epoch\": 1}", 400, "epoch"));
+        // Unknown ids
+        c.add(new Case("unknown study", "GET", "/api/v1/studies/nope", null, null, 404, "nope"));
+        c.add(post("ask on an unknown study", "/api/v1/studies/nope/ask", "{}", 404, "nope"));
+        c.add(new Case("unknown trial", "GET", "/api/v1/studies/%s/trials/99", null, null, 404, "trial 99"));
+        c.add(post(
+                "report on an unknown trial",
+                "/api/v1/studies/%s/trials/99/reports",
+                "{\"metrics\": {\"loss\": 1}}",
+                404,
+                "trial 99"));
+        c.add(new Case("trial id not a number", "GET", "/api/v1/studies/%s/trials/abc", null, null, 400, "trialId"));
+        c.add(new Case(
+                "unknown status filter",
+                "GET",
+                "/api/v1/studies/%s/trials?status=SLEEPING",
+                null,
+                null,
+                400,
+                "status"));
+        c.add(new Case("page size too large", "GET", "/api/v1/studies?limit=5000", null, null, 400, "limit"));
+        c.add(new Case(
+                "forged page token", "GET", "/api/v1/studies/%s/trials?pageToken=!!!", null, null, 400, "pageToken"));
+        // Illegal transitions
+        c.add(post(
+                "report on a completed trial",
+                "/api/v1/studies/%s/trials/1/reports",
+                "{\"metrics\": {\"loss\": 1}}",
+                409,
+                "COMPLETED"));
+        c.add(post("complete twice", "/api/v1/studies/%s/trials/1/complete", "{}", 409, "COMPLETED"));
+        c.add(post("fail a completed trial", "/api/v1/studies/%s/trials/1/fail", "{}", 409, "COMPLETED"));
+        c.add(post("heartbeat of a completed trial", "/api/v1/studies/%s/trials/1/heartbeat", "", 409, "COMPLETED"));
+        c.add(post(
+                "add a trial outside the space",
+                "/api/v1/studies/%s/trials",
+                "{\"config\": {\"x\": 7}}",
+                400,
+                "config.x"));
+        c.add(post(
+                "add a trial without config",
+                "/api/v1/studies/%s/trials",
+                "{\"metrics\": {\"loss\": 1}}",
+                400,
+                "config"));
+        // Bodies
+        c.add(post("not JSON", "/api/v1/studies", "{space: oops", 400, "body"));
+        c.add(post("truncated JSON", "/api/v1/studies", "{\"space\": {", 400, "body"));
+        c.add(new Case("text/plain body", "POST", "/api/v1/studies", "hello", "text/plain", 415, "text/plain"));
+        c.add(post("oversized body", "/api/v1/studies", "{\"name\": \"" + "x".repeat(70_000) + "\"}", 413, "65536"));
+        c.add(new Case("wrong method", "PUT", "/api/v1/studies/%s", "{}", "application/json", 405, "PUT"));
+        return c.stream().map(Arguments::of);
+    }
+
+    long rows() {
+        return jdbc.queryForObject(
+                "select (select count(*) from study) + (select count(*) from trial) + (select count(*) from report) + (select count(*) from study_event)",
+                Long.class);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void answersProblemJsonAndWritesNothing(Case c) {
+        long before = rows();
+        String path = c.path().contains("%s") ? String.format(c.path(), study) : c.path();
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+        HttpRequest.BodyPublisher body =
+                c.body() == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(c.body());
+        if (c.contentType() != null) {
+            b.header("Content-Type", c.contentType());
+        }
+        Api.Response r = api.send(b.method(c.method(), body).build());
+        assertThat(r.status()).as(r.body()).isEqualTo(c.status());
+        assertThat(r.contentType()).as(r.body()).startsWith("application/problem+json");
+        Map<String, Object> problem = r.json();
+        assertThat(problem).containsKeys("type", "title", "status", "detail");
+        assertThat(((Number) problem.get("status")).intValue()).isEqualTo(c.status());
+        String named = c.status() == 400
+                ? String.valueOf(problem.get("errors")) + problem.get("detail")
+                : String.valueOf(problem.get("detail"));
+        assertThat(named).as(r.body()).contains(c.mentions());
+        assertThat(rows()).as("nothing written").isEqualTo(before);
+    }
+}
