@@ -1,9 +1,11 @@
 package dev.attune.store;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.data.domain.Limit;
 import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Modifying;
 import org.springframework.data.jpa.repository.Query;
 
 public interface TrialRepository extends JpaRepository<TrialRow, TrialKey> {
@@ -16,6 +18,23 @@ public interface TrialRepository extends JpaRepository<TrialRow, TrialKey> {
     /** The trial with the smallest best objective (the study's metric turned so that smaller is better). */
     Optional<TrialRow> findFirstByStudyIdAndBestObjectiveNotNullAndStatusNotOrderByBestObjectiveAscTrialIdAsc(
             String studyId, String excluded);
+
+    /** Records a report on a trial in one statement; the caller computed every value under the study's lock. */
+    @Modifying
+    @Query(
+            "update TrialRow t set t.status = :status, t.statusReason = coalesce(:reason, t.statusReason), t.metrics = :metrics,"
+                    + " t.objective = :objective, t.bestObjective = :best, t.reportCount = t.reportCount + 1,"
+                    + " t.leaseExpiresAt = :lease, t.updatedAt = :now where t.studyId = :studyId and t.trialId = :trialId")
+    int recordReport(
+            String studyId,
+            long trialId,
+            String status,
+            String reason,
+            String metrics,
+            Double objective,
+            Double best,
+            Instant lease,
+            Instant now);
 
     @Query("select t.status, count(t) from TrialRow t where t.studyId = :studyId group by t.status")
     List<Object[]> countByStatus(String studyId);

@@ -30,6 +30,8 @@ public final class StudyEngine {
     private final EnumMap<TrialStatus, Long> counts = new EnumMap<>(TrialStatus.class);
     private final TreeSet<Long> pending = new TreeSet<>();
     private final Map<Long, Double> trialCost = new HashMap<>();
+    private final Map<Long, Long> highestLevel = new HashMap<>();
+    private final Map<Long, Double> bestObjective = new HashMap<>();
     private final Map<String, Double> lowest = new HashMap<>();
     private final Map<String, Double> highest = new HashMap<>();
     private long seq;
@@ -66,6 +68,16 @@ public final class StudyEngine {
         return statuses.get(trialId);
     }
 
+    /** The highest resource level (or step) the trial reported, or -1; a report above it cannot be a retry. */
+    public long highestLevel(long trialId) {
+        return highestLevel.getOrDefault(trialId, -1L);
+    }
+
+    /** The best objective (smaller is better) over the trial's reports and completion, or null. */
+    public Double bestObjective(long trialId) {
+        return bestObjective.get(trialId);
+    }
+
     public long count(TrialStatus s) {
         return counts.getOrDefault(s, 0L);
     }
@@ -87,8 +99,9 @@ public final class StudyEngine {
     }
 
     /**
-     * Folds one event in. For a report, returns the scheduler's verdict (on replay it equals the one
-     * stored, since the scheduler sees the same history); otherwise null.
+     * Folds one event in. For a report, returns the verdict the scheduler computed now, which must equal
+     * the stored one unless the service overrode it; the trial moves as the stored decision says.
+     * Otherwise returns null.
      */
     @SuppressWarnings("unchecked")
     public Verdict apply(StudyEvent event) {
@@ -123,8 +136,12 @@ public final class StudyEngine {
             case REPORT -> {
                 Verdict stored = new Verdict(
                         Decision.valueOf((String) p.get("decision")), (String) p.getOrDefault("reason", ""));
-                report(id, numbers(p.get("metrics")), computed -> stored);
-                yield stored;
+                Verdict[] computed = new Verdict[1];
+                report(id, numbers(p.get("metrics")), p.get("level") instanceof Number l ? l.longValue() : null, v -> {
+                    computed[0] = v;
+                    return stored;
+                });
+                yield computed[0];
             }
             case TRIAL_COMPLETED -> {
                 Map<String, Double> metrics = numbers(p.getOrDefault("metrics", Map.of()));
@@ -161,16 +178,20 @@ public final class StudyEngine {
      * every trial), and the trial moves to STOPPED or PAUSED accordingly. The caller must store the
      * result as a {@link EventType#REPORT} event with this sequence number.
      */
-    public Verdict report(long seq, long trialId, Map<String, Double> metrics, UnaryOperator<Verdict> adjust) {
+    public Verdict report(
+            long seq, long trialId, Map<String, Double> metrics, Long level, UnaryOperator<Verdict> adjust) {
         if (seq != this.seq + 1) {
             throw new IllegalStateException("event " + seq + " applied after " + this.seq);
         }
         this.seq = seq;
-        return report(trialId, metrics, adjust);
+        return report(trialId, metrics, level, adjust);
     }
 
-    private Verdict report(long trialId, Map<String, Double> metrics, UnaryOperator<Verdict> adjust) {
+    private Verdict report(long trialId, Map<String, Double> metrics, Long level, UnaryOperator<Verdict> adjust) {
         track(trialId, metrics);
+        if (level != null) {
+            highestLevel.merge(trialId, level, Math::max);
+        }
         Verdict verdict = adjust.apply(scheduler.onReport(trialId, metrics));
         if (verdict.decision() == Decision.STOP) {
             move(trialId, TrialStatus.RUNNING, TrialStatus.STOPPED);
@@ -191,6 +212,10 @@ public final class StudyEngine {
     private void track(Long id, Map<String, Double> metrics) {
         if (!metrics.isEmpty()) {
             evaluations++;
+        }
+        Double objective = objective(metrics);
+        if (objective != null) {
+            bestObjective.merge(id, objective, Math::min);
         }
         metrics.forEach((name, value) -> {
             lowest.merge(name, value, Math::min);

@@ -142,15 +142,18 @@ public class TrialService {
         Views.Decision answer = writer.write(studyId, ctx -> {
             StudyDefinition definition = ctx.engine.definition();
             Long level = level(definition.resource(), metrics, step);
-            TrialRow t = trial(studyId, trialId);
-            if (level != null) {
+            TrialStatus status = ctx.engine.trialStatus(trialId);
+            if (status == null) {
+                throw new NotFoundException("trial " + trialId + " of study " + studyId + " does not exist");
+            }
+            if (level != null && level <= ctx.engine.highestLevel(trialId)) {
                 ReportRow earlier = reports.findByStudyIdAndTrialIdAndLevel(studyId, trialId, level)
                         .orElse(null);
                 if (earlier != null) {
                     if (!Objects.equals(StudyEngine.numbers(json.read(earlier.getMetrics())), metrics)) {
                         throw new ConflictException(
                                 ConflictException.Kind.REPORT_CONFLICT,
-                                t.getStatus(),
+                                status.name(),
                                 "trial " + trialId + " already has a different report at level " + level);
                     }
                     return new Views.Decision(earlier.getDecision(), earlier.getReason());
@@ -163,7 +166,7 @@ public class TrialService {
                         "metrics." + definition.metric().name(), "is required: the study's metric");
             }
             long seq = ctx.row.nextSeq(ctx.now);
-            Verdict verdict = ctx.engine.report(seq, trialId, metrics, v -> v);
+            Verdict verdict = ctx.engine.report(seq, trialId, metrics, level, v -> v);
             Map<String, Object> payload = new LinkedHashMap<>();
             payload.put("metrics", metrics);
             payload.put("decision", verdict.decision().name());
@@ -185,11 +188,17 @@ public class TrialService {
                     verdict.decision().name(),
                     verdict.reason(),
                     ctx.now));
-            t.record(metricsJson, ctx.engine.objective(metrics), true, ctx.now);
-            t.setLeaseExpiresAt(ctx.now.plus(lease));
-            if (verdict.decision() != Decision.CONTINUE) {
-                t.setStatus(ctx.engine.trialStatus(trialId).name(), verdict.reason(), ctx.now);
-            }
+            // One UPDATE from what the engine already knows, instead of loading the row to change it.
+            trials.recordReport(
+                    studyId,
+                    trialId,
+                    ctx.engine.trialStatus(trialId).name(),
+                    verdict.decision() == Decision.CONTINUE ? null : verdict.reason(),
+                    metricsJson,
+                    ctx.engine.objective(metrics),
+                    ctx.engine.bestObjective(trialId),
+                    ctx.now.plus(lease),
+                    ctx.now);
             ctx.settle();
             return new Views.Decision(verdict.decision().name(), verdict.reason());
         });

@@ -1,0 +1,213 @@
+package dev.attune.cli;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Drives N concurrent clients through ask → reports → complete against a running server and prints
+ * throughput and latency percentiles per operation.
+ *
+ * <p>With {@code --prefill} the study first gets that many completed trials (added in batches by
+ * parallel clients, not measured), so runs at different study sizes show whether a report's cost
+ * depends on the number of trials.
+ */
+@Command(name = "load", mixinStandardHelpOptions = true, description = "HTTP load: ask → reports → complete")
+public class LoadBench implements java.util.concurrent.Callable<Integer> {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @Option(
+            names = "--url",
+            defaultValue = "http://127.0.0.1:8080",
+            description = "server base URL (default ${DEFAULT-VALUE})")
+    String url;
+
+    @Option(names = "--clients", defaultValue = "16", description = "concurrent clients (default ${DEFAULT-VALUE})")
+    int clients;
+
+    @Option(
+            names = "--trials",
+            defaultValue = "400",
+            description = "trials to run, measured (default ${DEFAULT-VALUE})")
+    int trials;
+
+    @Option(names = "--reports", defaultValue = "10", description = "reports per trial (default ${DEFAULT-VALUE})")
+    int reports;
+
+    @Option(
+            names = "--prefill",
+            defaultValue = "0",
+            description = "completed trials added before measuring (default ${DEFAULT-VALUE})")
+    int prefill;
+
+    @Option(
+            names = "--warmup",
+            defaultValue = "100",
+            description = "trials run before measuring, to warm the JIT (default ${DEFAULT-VALUE})")
+    int warmup;
+
+    @Option(
+            names = "--studies",
+            defaultValue = "1",
+            description = "studies the clients spread over (default ${DEFAULT-VALUE})")
+    int studies;
+
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    @Override
+    public Integer call() throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < studies; i++) {
+            ids.add(createStudy());
+        }
+        String study = ids.getFirst();
+        if (prefill > 0) {
+            long t0 = System.nanoTime();
+            parallel(
+                    prefill,
+                    i -> post(
+                            "/api/v1/studies/" + study + "/trials",
+                            Map.of("config", Map.of("x", (i % 1000) / 1000.0), "metrics", Map.of("loss", i * 1e-3))));
+            System.out.printf(Locale.ROOT, "prefilled %d trials in %.1f s%n", prefill, (System.nanoTime() - t0) / 1e9);
+        }
+        Recorder warm = new Recorder();
+        runTrials(ids, warmup, warm);
+        Recorder rec = new Recorder();
+        long t0 = System.nanoTime();
+        runTrials(ids, trials, rec);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        print(rec, seconds, study);
+        return 0;
+    }
+
+    private String createStudy() throws Exception {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("name", "bench-load");
+        d.put("space", Map.of("x", Map.of("type", "uniform", "lower", 0, "upper", 1)));
+        d.put("metrics", List.of(Map.of("name", "loss")));
+        d.put("allowDuplicates", true);
+        HttpResponse<String> r = post("/api/v1/studies", d);
+        if (r.statusCode() != 201) {
+            throw new IllegalStateException("could not create a study: " + r.statusCode() + " " + r.body());
+        }
+        return (String) JSON.readValue(r.body(), Map.class).get("id");
+    }
+
+    interface Task {
+        void run(int i) throws Exception;
+    }
+
+    private void parallel(int count, Task task) throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                futures.add(pool.submit(() -> {
+                    for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+                        task.run(i);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void runTrials(List<String> ids, int count, Recorder rec) throws Exception {
+        parallel(count, i -> {
+            String base = "/api/v1/studies/" + ids.get(i % ids.size());
+            long t = System.nanoTime();
+            HttpResponse<String> ask = post(
+                    base + "/ask",
+                    Map.of("workerId", "bench-" + Thread.currentThread().threadId()));
+            rec.add("ask", t, ask);
+            Map<String, Object> trial =
+                    (Map<String, Object>) JSON.readValue(ask.body(), Map.class).get("trial");
+            long id = ((Number) trial.get("id")).longValue();
+            double x = ((Number) ((Map<String, Object>) trial.get("config")).get("x")).doubleValue();
+            for (int step = 1; step <= reports; step++) {
+                long r0 = System.nanoTime();
+                rec.add(
+                        "report",
+                        r0,
+                        post(
+                                base + "/trials/" + id + "/reports",
+                                Map.of("metrics", Map.of("loss", (x - 0.3) * (x - 0.3) + 1.0 / step), "step", step)));
+            }
+            long c0 = System.nanoTime();
+            rec.add("complete", c0, post(base + "/trials/" + id + "/complete", Map.of()));
+        });
+    }
+
+    private HttpResponse<String> post(String path, Object body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                .build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private void print(Recorder rec, double seconds, String study) {
+        System.out.printf(
+                Locale.ROOT,
+                "study %s (+%d more), %d clients, %d trials x %d reports, prefill %d, %.1f s%n",
+                study,
+                studies - 1,
+                clients,
+                trials,
+                reports,
+                prefill,
+                seconds);
+        System.out.printf(
+                Locale.ROOT,
+                "%-9s %8s %10s %9s %9s %9s %7s%n",
+                "op",
+                "count",
+                "per s",
+                "p50 ms",
+                "p99 ms",
+                "max ms",
+                "errors");
+        Map<String, Object> summary = new LinkedHashMap<>();
+        for (String op : List.of("ask", "report", "complete")) {
+            Recorder.Stats s = rec.stats(op);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-9s %8d %10.1f %9.2f %9.2f %9.2f %7d%n",
+                    op,
+                    s.count(),
+                    s.count() / seconds,
+                    s.p50(),
+                    s.p99(),
+                    s.max(),
+                    s.errors());
+            summary.put(op + "PerSecond", Math.round(s.count() / seconds * 10) / 10.0);
+            summary.put(op + "P50Ms", Math.round(s.p50() * 100) / 100.0);
+            summary.put(op + "P99Ms", Math.round(s.p99() * 100) / 100.0);
+            summary.put(op + "Errors", s.errors());
+        }
+        summary.put("clients", clients);
+        summary.put("studies", studies);
+        summary.put("trials", trials);
+        summary.put("prefill", prefill);
+        System.out.println(JSON.writeValueAsString(summary));
+    }
+}

@@ -1,0 +1,104 @@
+package dev.attune.study;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.attune.scheduler.MethodRegistry;
+import dev.attune.scheduler.MethodSpec;
+import dev.attune.scheduler.Suggestion;
+import dev.attune.trial.Verdict;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * What every registered method must do, checked for each one over several seeds: suggestions stay in
+ * the space; the same seed and history give the same suggestions and decisions; a study rebuilt from
+ * its event log at any point decides and suggests exactly as the uninterrupted one; failures are
+ * tolerated. A new method is covered by registering it. All checks are deterministic.
+ */
+class SchedulerContractTest {
+    static final MethodRegistry METHODS = MethodRegistry.standard();
+    static final StudyDefinitionParser PARSER = new StudyDefinitionParser(METHODS);
+
+    static Stream<Arguments> methodsAndSeeds() {
+        List<Arguments> args = new ArrayList<>();
+        for (MethodSpec m : METHODS.all()) {
+            for (long seed = 1; seed <= 4; seed++) {
+                args.add(Arguments.of(m.name(), seed));
+            }
+        }
+        return args.stream();
+    }
+
+    static StudyDefinition definition(String method, long seed) {
+        Map<String, Object> space = new LinkedHashMap<>();
+        space.put("x", Map.of("type", "uniform", "lower", -5, "upper", 10));
+        space.put("lr", Map.of("type", "loguniform", "lower", 1e-4, "upper", 1));
+        space.put("n", Map.of("type", "randint", "lower", 1, "upper", 6));
+        space.put("act", Map.of("type", "choice", "categories", List.of("relu", "tanh", "gelu")));
+        space.put("epochs", 9);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("space", space);
+        json.put("metrics", List.of(Map.of("name", "loss")));
+        json.put("method", method);
+        json.put("seed", seed);
+        if (METHODS.find(method).orElseThrow().multiFidelity()) {
+            json.put("resource", Map.of("attr", "epoch", "maxAttr", "epochs"));
+        }
+        return PARSER.parse(json, seed);
+    }
+
+    @ParameterizedTest(name = "{0} seed {1}")
+    @MethodSource("methodsAndSeeds")
+    void suggestionsStayInTheSpace(String method, long seed) {
+        EngineDriver d = new EngineDriver(definition(method, seed), 4, seed).run(400);
+        assertThat(d.configs).as("%s made no suggestion", method).isNotEmpty();
+        for (Map<String, Object> config : d.configs) {
+            assertThat(d.engine.definition().space().validate(config, "config")).isEqualTo(config);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} seed {1}")
+    @MethodSource("methodsAndSeeds")
+    void sameSeedAndHistoryGiveTheSameRun(String method, long seed) {
+        EngineDriver a = new EngineDriver(definition(method, seed), 4, seed).run(400);
+        EngineDriver b = new EngineDriver(definition(method, seed), 4, seed).run(400);
+        assertThat(b.log).isEqualTo(a.log);
+    }
+
+    @ParameterizedTest(name = "{0} seed {1}")
+    @MethodSource("methodsAndSeeds")
+    void replayFromTheLogReproducesDecisionsAndSuggestions(String method, long seed) {
+        EngineDriver original = new EngineDriver(definition(method, seed), 4, seed).run(400);
+        List<Integer> cuts = new ArrayList<>(original.suggestions.keySet());
+        for (int k = 0; k < cuts.size(); k += Math.max(1, cuts.size() / 12)) {
+            int cut = cuts.get(k);
+            StudyEngine replayed = new StudyEngine(definition(method, seed));
+            for (StudyEvent e : original.log.subList(0, cut)) {
+                Verdict computed = replayed.apply(e);
+                if (e.type() == EventType.REPORT) {
+                    assertThat(computed.decision().name())
+                            .as("%s event %d", method, e.seq())
+                            .isEqualTo(e.payload().get("decision"));
+                }
+            }
+            Suggestion again = replayed.scheduler().suggest(replayed.nextTrialId());
+            assertThat(again).as("%s suggestion after %d events", method, cut).isEqualTo(original.suggestions.get(cut));
+        }
+    }
+
+    @ParameterizedTest(name = "{0} seed {1}")
+    @MethodSource("methodsAndSeeds")
+    void failuresAreTolerated(String method, long seed) {
+        EngineDriver d = new EngineDriver(definition(method, seed), 4, seed).run(600);
+        long failed =
+                d.log.stream().filter(e -> e.type() == EventType.TRIAL_FAILED).count();
+        assertThat(failed).as("the driver fails some trials").isPositive();
+        assertThat(d.engine.count(dev.attune.trial.TrialStatus.FAILED)).isEqualTo(failed);
+    }
+}
