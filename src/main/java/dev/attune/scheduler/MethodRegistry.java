@@ -37,7 +37,28 @@ public final class MethodRegistry {
                         false,
                         false,
                         GridSearcher.OPTIONS,
-                        c -> new FifoScheduler(new GridSearcher(c.searcherContext())))));
+                        c -> new FifoScheduler(new GridSearcher(c.searcherContext()))),
+                new MethodSpec(
+                        "ASHA",
+                        "Asynchronous successive halving over random configs: stops (or pauses) trials below a rung's quantile.",
+                        true,
+                        false,
+                        HyperbandScheduler.options("stopping", 1),
+                        c -> new HyperbandScheduler(c, new RandomSearcher(c.searcherContext()))),
+                new MethodSpec(
+                        "Hyperband",
+                        "Asynchronous Hyperband: ASHA with several brackets, each starting at a higher rung.",
+                        true,
+                        false,
+                        HyperbandScheduler.options("stopping", 99),
+                        c -> new HyperbandScheduler(c, new RandomSearcher(c.searcherContext()))),
+                new MethodSpec(
+                        "PASHA",
+                        "Promotion-type ASHA whose maximum resource grows only while the ranking of the top rungs changes.",
+                        true,
+                        false,
+                        HyperbandScheduler.options("pasha", 1),
+                        c -> new HyperbandScheduler(c, new RandomSearcher(c.searcherContext())))));
     }
 
     public Optional<MethodSpec> find(String name) {

@@ -27,6 +27,10 @@ public record OptionSpec(
         return new OptionSpec(name, OptionType.NUMBER, defaultValue, min, max, List.of(), description);
     }
 
+    public static OptionSpec integers(String name, long min, String description) {
+        return new OptionSpec(name, OptionType.INTEGER_LIST, null, (double) min, null, List.of(), description);
+    }
+
     public static OptionSpec bool(String name, boolean defaultValue, String description) {
         return new OptionSpec(name, OptionType.BOOLEAN, defaultValue, null, null, List.of(), description);
     }

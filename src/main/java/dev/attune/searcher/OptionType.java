@@ -7,5 +7,7 @@ public enum OptionType {
     BOOLEAN,
     STRING,
     /** An integer, or an object mapping parameter names to integers. */
-    INTEGER_OR_MAP
+    INTEGER_OR_MAP,
+    /** A list of integers. */
+    INTEGER_LIST
 }

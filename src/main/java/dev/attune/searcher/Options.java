@@ -12,9 +12,11 @@ import java.util.Map;
 /** A method's options checked against its {@link OptionSpec}s, with defaults filled in. */
 public final class Options {
     private final Map<String, Object> values;
+    private final java.util.Set<String> given;
 
-    private Options(Map<String, Object> values) {
+    private Options(Map<String, Object> values, java.util.Set<String> given) {
         this.values = values;
+        this.given = given;
     }
 
     /**
@@ -52,7 +54,7 @@ public final class Options {
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
         }
-        return new Options(values);
+        return new Options(values, java.util.Set.copyOf(given.keySet()));
     }
 
     private static String check(OptionSpec spec, Object v) {
@@ -68,6 +70,18 @@ public final class Options {
                                 && (spec.allowed().isEmpty() || spec.allowed().contains(s.toLowerCase(Locale.ROOT)))
                         ? null
                         : "must be one of " + spec.allowed() + ", got " + v;
+            case INTEGER_LIST -> {
+                if (!(v instanceof List<?> list) || list.isEmpty()) {
+                    yield "must be a non-empty list of integers, got " + v;
+                }
+                for (Object x : list) {
+                    if (!(x instanceof Long l) || range(spec, l) != null) {
+                        yield "entries must be integers >= " + (spec.min() == null ? "any" : format(spec.min()))
+                                + ", got " + x;
+                    }
+                }
+                yield null;
+            }
             case INTEGER_OR_MAP -> {
                 if (v instanceof Long l) {
                     yield range(spec, l);
@@ -98,6 +112,16 @@ public final class Options {
 
     private static String format(double v) {
         return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+    }
+
+    /** Whether the client set this option (rather than taking its default). */
+    public boolean given(String name) {
+        return given.contains(name);
+    }
+
+    @SuppressWarnings("unchecked")
+    public List<Long> integers(String name) {
+        return values.get(name) == null ? null : (List<Long>) values.get(name);
     }
 
     public boolean has(String name) {

@@ -1,0 +1,273 @@
+package dev.attune.scheduler;
+
+import dev.attune.math.SeededRandom;
+import dev.attune.searcher.OptionSpec;
+import dev.attune.searcher.Options;
+import dev.attune.searcher.Proposal;
+import dev.attune.searcher.Searcher;
+import dev.attune.space.Domain;
+import dev.attune.space.IntDomain;
+import dev.attune.space.InvalidInputException;
+import dev.attune.trial.Mode;
+import dev.attune.trial.Resource;
+import dev.attune.trial.Verdict;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Asynchronous successive halving and Hyperband (Syne Tune's {@code HyperbandScheduler}): ASHA with one
+ * bracket, asynchronous Hyperband with several, in stopping, promotion or PASHA form.
+ *
+ * <p>[1] Li et al., A System for Massively Parallel Hyperparameter Tuning, MLSys 2020.
+ *
+ * <p>Implementation notes. A new trial's bracket is drawn from (seed, "bracket", trial id) and kept in
+ * the proposal's memo, so replay needs no random state. With {@code rungSystemPerBracket} false (the
+ * default) all brackets share one rung system and the bracket only sets the first milestone. Decisions
+ * cost O(log n) in the number of trials in a rung. At the maximum resource the answer is STOP, as Syne
+ * Tune's is.
+ */
+public final class HyperbandScheduler implements Scheduler {
+    public static final List<String> TYPES = List.of("stopping", "promotion", "pasha");
+
+    public static List<OptionSpec> options(String defaultType, long defaultBrackets) {
+        return List.of(
+                OptionSpec.oneOf(
+                        "type",
+                        defaultType,
+                        TYPES,
+                        "stopping: stop below the rung quantile; promotion: pause at rungs, resume the best"),
+                OptionSpec.integer("gracePeriod", 1L, 1, "the lowest rung level (r_min)"),
+                OptionSpec.number(
+                        "reductionFactor", 3.0, 2.0, null, "η: rungs at r_min·η^k, and the top 1/η of a rung moves on"),
+                OptionSpec.integer(
+                        "rungIncrement", null, 1, "linear rungs r_min + k·ν, used when reductionFactor is not given"),
+                OptionSpec.integers(
+                        "rungLevels", 1, "explicit rung levels, strictly increasing; override the three above"),
+                OptionSpec.integer("brackets", defaultBrackets, 1, "number of Hyperband brackets; 1 is ASHA"),
+                OptionSpec.bool("rungSystemPerBracket", false, "one rung system per bracket instead of one shared"));
+    }
+
+    private final Searcher searcher;
+    private final String type;
+    private final String attr;
+    private final String metric;
+    private final String maxAttr;
+    private final long maxT;
+    private final long seed;
+    private final List<RungSystem> systems = new ArrayList<>();
+    private final double[] bracketWeights;
+    private final Map<Long, Integer> bracketOf = new HashMap<>();
+    private final Map<Long, Map<String, Object>> configs = new HashMap<>();
+    private final Set<Long> active = new HashSet<>();
+
+    public HyperbandScheduler(MethodContext context, Searcher searcher) {
+        this.searcher = searcher;
+        Options o = context.options();
+        Resource resource = context.resource();
+        this.type = o.string("type");
+        this.attr = resource.attr();
+        this.metric = context.metric().name();
+        this.maxAttr = resource.maxAttr();
+        this.maxT = maxResource(context);
+        this.seed = context.seed();
+        boolean linear = o.given("rungIncrement") && !o.given("reductionFactor");
+        List<Long> levels = RungLevels.of(
+                o.integers("rungLevels"),
+                o.integer("gracePeriod"),
+                linear ? null : o.number("reductionFactor"),
+                linear ? o.integer("rungIncrement") : null,
+                maxT);
+        int brackets = (int) Math.min(o.integer("brackets"), levels.size() + 1);
+        boolean minimize = context.metric().mode() == Mode.MIN;
+        int copies = o.bool("rungSystemPerBracket") ? brackets : 1;
+        for (int i = 0; i < copies; i++) {
+            systems.add(
+                    switch (type) {
+                        case "stopping" -> new StoppingRungSystem(levels, maxT, minimize);
+                        case "promotion" -> new PromotionRungSystem(levels, maxT, minimize);
+                        default -> new PashaRungSystem(levels, maxT, minimize);
+                    });
+        }
+        this.bracketWeights = bracketWeights(levels.size(), brackets, linear ? 2 : o.number("reductionFactor"));
+    }
+
+    static long maxResource(MethodContext context) {
+        Resource r = context.resource();
+        if (r.max() != null) {
+            return r.max();
+        }
+        Domain d = context.space().domain(r.maxAttr());
+        if (d instanceof IntDomain i) {
+            return i.upper();
+        }
+        throw InvalidInputException.of("resource.max", "is required: the largest resource level");
+    }
+
+    /**
+     * Bracket s is drawn with probability proportional to the number of trials synchronous Hyperband
+     * starts in it: ⌈(S+1)/(S−s+1)⌉·η^(S−s) with S the number of rungs.
+     */
+    static double[] bracketWeights(int numRungs, int brackets, double eta) {
+        double[] w = new double[brackets];
+        double total = 0;
+        for (int s = 0; s < brackets; s++) {
+            int m = numRungs - s;
+            w[s] = Math.ceil((numRungs + 1.0) / (m + 1)) * Math.pow(eta, m);
+            total += w[s];
+        }
+        for (int s = 0; s < brackets; s++) {
+            w[s] /= total;
+        }
+        return w;
+    }
+
+    private int drawBracket(long trialId) {
+        if (bracketWeights.length == 1) {
+            return 0;
+        }
+        double u = SeededRandom.of(seed, "bracket", trialId).nextDouble();
+        for (int s = 0; s < bracketWeights.length; s++) {
+            u -= bracketWeights[s];
+            if (u < 0) {
+                return s;
+            }
+        }
+        return bracketWeights.length - 1;
+    }
+
+    private RungSystem system(int bracket) {
+        return systems.get(systems.size() == 1 ? 0 : bracket);
+    }
+
+    @Override
+    public Suggestion suggest(long nextTrialId) {
+        for (RungSystem rs : systems) {
+            if (rs instanceof PromotionRungSystem ps) {
+                PromotionRungSystem.Promotion p = ps.findPromotion();
+                if (p != null) {
+                    return new Suggestion.Resume(p.trialId(), withTarget(configs.get(p.trialId()), p.milestone()));
+                }
+            }
+        }
+        Optional<Proposal> proposal = searcher.propose(nextTrialId);
+        if (proposal.isEmpty()) {
+            return active.isEmpty()
+                    ? new Suggestion.Exhausted("the search space is exhausted")
+                    : new Suggestion.Wait("the search space is exhausted; running trials may still be promoted");
+        }
+        int bracket = drawBracket(nextTrialId);
+        Map<String, Object> memo = new LinkedHashMap<>(proposal.get().memo());
+        memo.put("bracket", bracket);
+        Map<String, Object> config = proposal.get().config();
+        if (!type.equals("stopping")) {
+            config = withTarget(config, system(bracket).firstMilestone(bracket));
+        }
+        return new Suggestion.Start(config, null, memo);
+    }
+
+    /** The config with its resource target in {@code maxAttr}, as Syne Tune's pause-and-resume schedulers do. */
+    private Map<String, Object> withTarget(Map<String, Object> config, long target) {
+        if (maxAttr == null) {
+            return config;
+        }
+        Map<String, Object> c = new LinkedHashMap<>(config);
+        c.put(maxAttr, target);
+        return c;
+    }
+
+    @Override
+    public void onTrialAdded(long trialId, Map<String, Object> config, Map<String, Object> memo) {
+        searcher.onTrialAdded(trialId, config, memo);
+        int bracket = memo.get("bracket") instanceof Number n ? n.intValue() : 0;
+        bracketOf.put(trialId, bracket);
+        configs.put(trialId, config);
+        active.add(trialId);
+        system(bracket).onTrialAdded(trialId, bracket);
+    }
+
+    @Override
+    public void onTrialResumed(long trialId, Map<String, Object> config) {
+        configs.put(trialId, config);
+        active.add(trialId);
+        if (system(bracketOf.getOrDefault(trialId, 0)) instanceof PromotionRungSystem ps) {
+            ps.onResumed(trialId);
+        }
+    }
+
+    @Override
+    public Verdict onReport(long trialId, Map<String, Double> metrics) {
+        Double value = metrics.get(metric);
+        Double level = metrics.get(attr);
+        if (value == null || level == null || !active.contains(trialId)) {
+            return Verdict.proceed();
+        }
+        long resource = level.longValue();
+        int bracket = bracketOf.getOrDefault(trialId, 0);
+        RungSystem.Outcome outcome = system(bracket).onReport(trialId, resource, value, bracket);
+        if (!outcome.ignored()) {
+            searcher.onReport(trialId, metrics);
+        }
+        if (outcome.continues()) {
+            return outcome.ignored()
+                    ? Verdict.proceed(
+                            "level " + resource + " is at or below the level the trial was resumed from; not used")
+                    : Verdict.proceed(outcome.rung() == null ? "" : describe("passed", outcome, value, trialId));
+        }
+        active.remove(trialId);
+        if (resource >= maxT) {
+            return Verdict.stop("reached the maximum resource " + maxT);
+        }
+        return type.equals("stopping")
+                ? Verdict.stop(describe("below the cutoff", outcome, value, trialId))
+                : Verdict.pause(
+                        outcome.rung() == null
+                                ? "reached its milestone " + resource
+                                : "paused at rung " + outcome.rung().level + " (rank "
+                                        + (outcome.rung().rankOf(trialId) + 1) + " of "
+                                        + outcome.rung().size() + ") until it is promoted");
+    }
+
+    private static String describe(String verdict, RungSystem.Outcome o, double value, long trialId) {
+        Rung r = o.rung();
+        return String.format(
+                Locale.ROOT,
+                "rung %d: %s (value %.6g, rank %d of %d, cutoff %s at quantile %.3f)",
+                r.level,
+                verdict,
+                value,
+                r.rankOf(trialId) + 1,
+                r.size(),
+                o.cutoff() == null ? "none (fewer than 2 values)" : String.format(Locale.ROOT, "%.6g", o.cutoff()),
+                r.promotionQuantile);
+    }
+
+    @Override
+    public void onComplete(long trialId, Map<String, Double> metrics) {
+        searcher.onComplete(trialId, metrics);
+        remove(trialId);
+    }
+
+    @Override
+    public void onFailure(long trialId) {
+        searcher.onFailure(trialId);
+        remove(trialId);
+    }
+
+    @Override
+    public void onSkip(long trialId) {
+        searcher.onRemove(trialId);
+        remove(trialId);
+    }
+
+    private void remove(long trialId) {
+        active.remove(trialId);
+        system(bracketOf.getOrDefault(trialId, 0)).onTrialRemoved(trialId);
+    }
+}
