@@ -134,4 +134,19 @@ public final class RankedValues {
             }
         }
     }
+
+    /** How many values are smaller than {@code value} ({@code numpy.searchsorted(sorted, value, "left")}). */
+    public int countBelow(double value) {
+        int count = 0;
+        Node n = root;
+        while (n != null) {
+            if (n.value < value) {
+                count += size(n.left) + 1;
+                n = n.right;
+            } else {
+                n = n.left;
+            }
+        }
+        return count;
+    }
 }

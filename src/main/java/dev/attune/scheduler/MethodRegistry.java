@@ -58,7 +58,15 @@ public final class MethodRegistry {
                         true,
                         false,
                         HyperbandScheduler.options("pasha", 1),
-                        c -> new HyperbandScheduler(c, new RandomSearcher(c.searcherContext())))));
+                        c -> new HyperbandScheduler(c, new RandomSearcher(c.searcherContext()))),
+                new MethodSpec(
+                        "MedianStoppingRule",
+                        "Stops a trial whose value ranks below the median of its resource level; a base method does the rest.",
+                        true,
+                        false,
+                        MedianStoppingScheduler.options(
+                                List.of("randomsearch", "gridsearch", "asha", "hyperband", "pasha")),
+                        c -> new MedianStoppingScheduler(c, standard()))));
     }
 
     public Optional<MethodSpec> find(String name) {

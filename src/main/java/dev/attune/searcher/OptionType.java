@@ -9,5 +9,7 @@ public enum OptionType {
     /** An integer, or an object mapping parameter names to integers. */
     INTEGER_OR_MAP,
     /** A list of integers. */
-    INTEGER_LIST
+    INTEGER_LIST,
+    /** A JSON object. */
+    OBJECT
 }

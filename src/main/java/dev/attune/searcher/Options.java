@@ -70,6 +70,7 @@ public final class Options {
                                 && (spec.allowed().isEmpty() || spec.allowed().contains(s.toLowerCase(Locale.ROOT)))
                         ? null
                         : "must be one of " + spec.allowed() + ", got " + v;
+            case OBJECT -> v instanceof Map ? null : "must be an object, got " + v;
             case INTEGER_LIST -> {
                 if (!(v instanceof List<?> list) || list.isEmpty()) {
                     yield "must be a non-empty list of integers, got " + v;
@@ -142,6 +143,11 @@ public final class Options {
 
     public String string(String name) {
         return ((String) values.get(name)).toLowerCase(Locale.ROOT);
+    }
+
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> object(String name) {
+        return values.get(name) == null ? Map.of() : (Map<String, Object>) values.get(name);
     }
 
     public Object raw(String name) {

@@ -196,8 +196,14 @@ public final class StudyDefinitionParser {
         }
         Long max = r.integer("max", 1);
         String maxAttr = r.string("maxAttr", null, 100);
-        if (max == null && maxAttr == null && !r.has("max") && !r.has("maxAttr")) {
-            r.error("max", "either max or maxAttr is required");
+        if (max == null && maxAttr == null && !r.has("max") && !r.has("maxAttr") && space != null) {
+            // Syne Tune's rule: without max_t or max_resource_attr, a constant epochs, max_t or max_epochs.
+            for (String name : List.of("epochs", "max_t", "max_epochs")) {
+                if (space.domain(name) instanceof ConstantDomain c && c.value() instanceof Long l && l >= 1) {
+                    max = l;
+                    break;
+                }
+            }
         }
         if (maxAttr != null && space != null) {
             Domain d = space.domain(maxAttr);

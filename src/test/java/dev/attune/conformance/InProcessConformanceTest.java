@@ -89,9 +89,18 @@ class InProcessConformanceTest {
                 }
                 case "complete" -> {
                     long id = ((Number) e.get("trial_id")).longValue();
-                    if (engine.trialStatus(id) == dev.attune.trial.TrialStatus.RUNNING) {
+                    // Syne Tune's tuner completes a trial that ran to its end; under stopping-type ASHA it has
+                    // already answered STOP at the last level, which counts as the same end.
+                    dev.attune.trial.TrialStatus status = engine.trialStatus(id);
+                    assertThat(status)
+                            .as(at)
+                            .isIn(dev.attune.trial.TrialStatus.RUNNING, dev.attune.trial.TrialStatus.STOPPED);
+                    if (status == dev.attune.trial.TrialStatus.RUNNING) {
                         engine.apply(new StudyEvent(
                                 engine.seq() + 1, EventType.TRIAL_COMPLETED, id, Map.of("metrics", Map.of())));
+                    }
+                    if (expect != null) {
+                        compared++;
                     }
                 }
                 default -> throw new IllegalStateException(at);
@@ -131,7 +140,7 @@ class InProcessConformanceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"asha_stopping.stream.json", "asha_promotion.stream.json"})
+    @ValueSource(strings = {"asha_stopping.stream.json", "asha_promotion.stream.json", "median_stopping.stream.json"})
     void reproducesSyneTuneExactly(String file) {
         Stream stream = Stream.load(file);
         int compared = replayExactly(stream);
