@@ -66,7 +66,14 @@ public final class MethodRegistry {
                         false,
                         MedianStoppingScheduler.options(
                                 List.of("randomsearch", "gridsearch", "asha", "hyperband", "pasha")),
-                        c -> new MedianStoppingScheduler(c, standard()))));
+                        c -> new MedianStoppingScheduler(c, standard())),
+                new MethodSpec(
+                        "SyncHyperband",
+                        "Synchronous Hyperband over random configs: a rung's best trials resume once the rung is full.",
+                        true,
+                        false,
+                        SyncHyperbandScheduler.options(),
+                        c -> new SyncHyperbandScheduler(c, new RandomSearcher(c.searcherContext())))));
     }
 
     public Optional<MethodSpec> find(String name) {

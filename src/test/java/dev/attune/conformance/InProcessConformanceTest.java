@@ -140,7 +140,13 @@ class InProcessConformanceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"asha_stopping.stream.json", "asha_promotion.stream.json", "median_stopping.stream.json"})
+    @ValueSource(
+            strings = {
+                "asha_stopping.stream.json",
+                "asha_promotion.stream.json",
+                "median_stopping.stream.json",
+                "sync_hyperband.stream.json"
+            })
     void reproducesSyneTuneExactly(String file) {
         Stream stream = Stream.load(file);
         int compared = replayExactly(stream);

@@ -1,0 +1,244 @@
+package dev.attune.scheduler;
+
+import dev.attune.searcher.OptionSpec;
+import dev.attune.searcher.Options;
+import dev.attune.searcher.Proposal;
+import dev.attune.searcher.Searcher;
+import dev.attune.trial.Mode;
+import dev.attune.trial.Verdict;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Synchronous Hyperband (Syne Tune's {@code SynchronousGeometricHyperbandScheduler}): brackets of rungs
+ * with fixed sizes; a rung's best trials are resumed only once the rung is full. A trial pauses at the
+ * end of each rung, the last included.
+ *
+ * <p>[1] Li et al., Hyperband: A Novel Bandit-Based Approach to Hyperparameter Optimization, JMLR 2018.
+ *
+ * <p>Implementation notes. As in Syne Tune, a job never waits for a rung to fill: when the primary
+ * bracket has only pending slots, the next active bracket (or a new one) takes the job; with
+ * {@code waitForRungs} the ask answers WAIT instead. Unlike Syne Tune, slots are taken when the trial is
+ * stored ({@link #onTrialAdded}, {@link #onTrialResumed}), not in {@link #suggest}, so a discarded
+ * suggestion changes nothing. A failed trial's slot gets NaN, which ranks last.
+ */
+public final class SyncHyperbandScheduler implements Scheduler {
+    public static List<OptionSpec> options() {
+        return List.of(
+                OptionSpec.integer("gracePeriod", 1L, 1, "the lowest rung level (r_min)"),
+                OptionSpec.number(
+                        "reductionFactor",
+                        3.0,
+                        2.0,
+                        null,
+                        "η: rung levels r_min·η^k; a rung keeps 1/η of the one below"),
+                OptionSpec.integer(
+                        "brackets",
+                        null,
+                        1,
+                        "number of brackets; default the most possible, 1 is synchronous successive halving"),
+                OptionSpec.bool(
+                        "waitForRungs",
+                        false,
+                        "answer WAIT while the primary bracket's rung is incomplete, instead of opening another bracket"));
+    }
+
+    private final Searcher searcher;
+    private final String attr;
+    private final String metric;
+    private final String maxAttr;
+    private final boolean minimize;
+    private final boolean waitForRungs;
+    private final List<List<long[]>> bracketRungs;
+    private final List<SyncBracket> brackets = new ArrayList<>();
+    private int primary;
+    private final Map<Long, SyncBracket.Slot> pending = new HashMap<>();
+    private final Map<Long, Map<String, Object>> configs = new HashMap<>();
+    private final Map<Long, Double> lastValue = new HashMap<>();
+
+    public SyncHyperbandScheduler(MethodContext context, Searcher searcher) {
+        this.searcher = searcher;
+        Options o = context.options();
+        this.attr = context.resource().attr();
+        this.metric = context.metric().name();
+        this.maxAttr = context.resource().maxAttr();
+        this.minimize = context.metric().mode() == Mode.MIN;
+        this.waitForRungs = o.bool("waitForRungs");
+        this.bracketRungs = geometric(
+                o.integer("gracePeriod"),
+                HyperbandScheduler.maxResource(context),
+                o.number("reductionFactor"),
+                o.has("brackets") ? (int) o.integer("brackets") : null);
+        brackets.add(new SyncBracket(0, bracketRungs.getFirst(), minimize));
+    }
+
+    /**
+     * Syne Tune's geometric rung sizes: with S = ⌈log(max/min)/log η⌉, bracket s has rungs
+     * (⌈(S+1)/(S−s+1)·η^(S−s−k)⌉, round(min·η^(k+s))) for k &lt; S−s, then (⌈(S+1)/(S−s+1)⌉, max).
+     */
+    static List<List<long[]>> geometric(long min, long max, double eta, Integer brackets) {
+        if (min >= max) {
+            throw dev.attune.space.InvalidInputException.of(
+                    "options.gracePeriod", "must be below the maximum resource " + max);
+        }
+        // The tolerance keeps log(27)/log(3) at 3 whatever the last bit of the logarithms.
+        int sMax = (int) Math.ceil((Math.log(max) - Math.log(min)) / Math.log(eta) - 1e-12);
+        int n = brackets == null ? sMax + 1 : Math.min(brackets, sMax + 1);
+        List<List<long[]>> systems = new ArrayList<>();
+        if (sMax <= 0) {
+            systems.add(List.of(new long[] {1, max}));
+            return systems;
+        }
+        for (int s = 0; s < n; s++) {
+            int m = sMax - s;
+            double pre = (sMax + 1.0) / (m + 1);
+            List<long[]> rungs = new ArrayList<>();
+            for (int k = 0; k < m; k++) {
+                rungs.add(new long[] {
+                    (long) Math.ceil(pre * Math.pow(eta, m - k)), (long) Math.rint(min * Math.pow(eta, k + s))
+                });
+            }
+            rungs.add(new long[] {(long) Math.ceil(pre), max});
+            systems.add(rungs);
+        }
+        return systems;
+    }
+
+    private SyncBracket newBracket() {
+        int id = brackets.size();
+        SyncBracket b = new SyncBracket(id, bracketRungs.get(id % bracketRungs.size()), minimize);
+        brackets.add(b);
+        return b;
+    }
+
+    /** The job the next ask gets, without taking it. */
+    private SyncBracket.Slot peekJob() {
+        for (int b = primary; b < brackets.size(); b++) {
+            SyncBracket.Slot s = brackets.get(b).peekFreeSlot();
+            if (s != null) {
+                return s;
+            }
+        }
+        List<long[]> rungs = bracketRungs.get(brackets.size() % bracketRungs.size());
+        return new SyncBracket.Slot(brackets.size(), 0, rungs.getFirst()[1], 0, null);
+    }
+
+    private SyncBracket.Slot takeJob() {
+        for (int b = primary; b < brackets.size(); b++) {
+            SyncBracket.Slot s = brackets.get(b).takeFreeSlot();
+            if (s != null) {
+                return s;
+            }
+        }
+        return newBracket().takeFreeSlot();
+    }
+
+    @Override
+    public Suggestion suggest(long nextTrialId) {
+        SyncBracket.Slot job = peekJob();
+        if (waitForRungs && job.bracketId() != primary) {
+            return new Suggestion.Wait("the current rung of bracket " + primary + " is not complete yet");
+        }
+        if (job.trialId() != null) {
+            return new Suggestion.Resume(job.trialId(), withTarget(configs.get(job.trialId()), job.level()));
+        }
+        Optional<Proposal> p = searcher.propose(nextTrialId);
+        if (p.isEmpty()) {
+            return pending.isEmpty()
+                    ? new Suggestion.Exhausted("the search space is exhausted")
+                    : new Suggestion.Wait("the search space is exhausted; pending rungs may still promote trials");
+        }
+        Map<String, Object> memo = new LinkedHashMap<>(p.get().memo());
+        memo.put("bracket", job.bracketId());
+        return new Suggestion.Start(withTarget(p.get().config(), job.level()), null, memo);
+    }
+
+    private Map<String, Object> withTarget(Map<String, Object> config, long level) {
+        if (maxAttr == null) {
+            return config;
+        }
+        Map<String, Object> c = new LinkedHashMap<>(config);
+        c.put(maxAttr, level);
+        return c;
+    }
+
+    @Override
+    public void onTrialAdded(long trialId, Map<String, Object> config, Map<String, Object> memo) {
+        searcher.onTrialAdded(trialId, config, memo);
+        configs.put(trialId, config);
+        if (memo.containsKey("bracket")) {
+            pending.put(trialId, takeJob());
+        }
+    }
+
+    @Override
+    public void onTrialResumed(long trialId, Map<String, Object> config) {
+        configs.put(trialId, config);
+        SyncBracket.Slot s = takeJob();
+        if (s.trialId() == null || s.trialId() != trialId) {
+            throw new IllegalStateException("trial " + trialId + " resumed, but the next slot is " + s);
+        }
+        pending.put(trialId, s);
+    }
+
+    @Override
+    public Verdict onReport(long trialId, Map<String, Double> metrics) {
+        SyncBracket.Slot slot = pending.get(trialId);
+        Double value = metrics.get(metric);
+        Double level = metrics.get(attr);
+        if (slot == null || value == null || level == null) {
+            return Verdict.proceed();
+        }
+        lastValue.put(trialId, value);
+        long previous =
+                slot.rungIndex() == 0 ? 0 : brackets.get(slot.bracketId()).level(slot.rungIndex() - 1);
+        if (level > previous) {
+            searcher.onReport(trialId, metrics);
+        }
+        if (level < slot.level()) {
+            return Verdict.proceed();
+        }
+        boolean full = fill(trialId, slot, value);
+        return Verdict.pause("bracket " + slot.bracketId() + ", rung " + slot.level()
+                + (full ? " is complete" : ": waiting for the rest of the rung"));
+    }
+
+    private boolean fill(long trialId, SyncBracket.Slot slot, double value) {
+        pending.remove(trialId);
+        SyncBracket bracket = brackets.get(slot.bracketId());
+        boolean full = bracket.onResult(slot, trialId, value);
+        if (slot.bracketId() == primary) {
+            while (bracket.complete() && primary < brackets.size() - 1) {
+                bracket = brackets.get(++primary);
+            }
+            if (bracket.complete()) {
+                newBracket();
+                primary = brackets.size() - 1;
+            }
+        }
+        return full;
+    }
+
+    @Override
+    public void onComplete(long trialId, Map<String, Double> metrics) {
+        searcher.onComplete(trialId, metrics);
+        SyncBracket.Slot slot = pending.get(trialId);
+        if (slot != null) {
+            Double v = metrics.getOrDefault(metric, lastValue.get(trialId));
+            fill(trialId, slot, v == null ? Double.NaN : v);
+        }
+    }
+
+    @Override
+    public void onFailure(long trialId) {
+        searcher.onFailure(trialId);
+        SyncBracket.Slot slot = pending.get(trialId);
+        if (slot != null) {
+            fill(trialId, slot, Double.NaN);
+        }
+    }
+}
