@@ -73,7 +73,14 @@ public final class MethodRegistry {
                         true,
                         false,
                         SyncHyperbandScheduler.options(),
-                        c -> new SyncHyperbandScheduler(c, new RandomSearcher(c.searcherContext())))));
+                        c -> new SyncHyperbandScheduler(c, new RandomSearcher(c.searcherContext()))),
+                new MethodSpec(
+                        "PBT",
+                        "Population-based training: bottom trials are replaced by perturbed copies of top trials, from their checkpoints.",
+                        true,
+                        false,
+                        PbtScheduler.options(),
+                        c -> new PbtScheduler(c, new RandomSearcher(c.searcherContext())))));
     }
 
     public Optional<MethodSpec> find(String name) {

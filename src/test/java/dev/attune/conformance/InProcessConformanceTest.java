@@ -45,6 +45,10 @@ class InProcessConformanceTest {
                     if (expect.get("action").equals("start")) {
                         assertThat(s).as(at).isInstanceOf(Suggestion.Start.class);
                         Suggestion.Start start = (Suggestion.Start) s;
+                        Object source = expect.get("checkpoint_trial_id");
+                        assertThat(start.checkpointTrialId())
+                                .as(at)
+                                .isEqualTo(source == null ? null : ((Number) source).longValue());
                         assertThat(engine.nextTrialId()).as(at).isEqualTo(expectedId);
                         if (stream.maxAttr() != null) {
                             assertThat(((Number) start.config().get(stream.maxAttr())).longValue())
@@ -145,7 +149,8 @@ class InProcessConformanceTest {
                 "asha_stopping.stream.json",
                 "asha_promotion.stream.json",
                 "median_stopping.stream.json",
-                "sync_hyperband.stream.json"
+                "sync_hyperband.stream.json",
+                "pbt.stream.json"
             })
     void reproducesSyneTuneExactly(String file) {
         Stream stream = Stream.load(file);
