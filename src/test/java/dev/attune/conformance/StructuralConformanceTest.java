@@ -1,0 +1,85 @@
+package dev.attune.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.attune.scheduler.MethodRegistry;
+import dev.attune.scheduler.Suggestion;
+import dev.attune.study.EventType;
+import dev.attune.study.StudyDefinition;
+import dev.attune.study.StudyDefinitionParser;
+import dev.attune.study.StudyEngine;
+import dev.attune.study.StudyEvent;
+import dev.attune.trial.Decision;
+import dev.attune.trial.TrialStatus;
+import dev.attune.trial.Verdict;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Streams whose decisions depend on random draws (Hyperband's bracket per trial) are compared by
+ * structure: the same learning curves go in, results of trials Attune already ended are skipped (the
+ * tuner sends none after STOP), and the outcome must have Syne Tune's shape.
+ */
+class StructuralConformanceTest {
+    static final StudyDefinitionParser PARSER = new StudyDefinitionParser(MethodRegistry.standard());
+
+    @Test
+    void asynchronousHyperbandStopsOnlyAtTheRungsOfEachTrialsBracket() {
+        Stream stream = Stream.load("asha_brackets.stream.json");
+        StudyDefinition definition = PARSER.parse(stream.definition(), 0);
+        StudyEngine engine = new StudyEngine(definition);
+        Map<Long, Integer> bracket = new HashMap<>();
+        Map<Long, Long> stoppedAt = new HashMap<>();
+        int syneStops = 0;
+        int starts = 0;
+        List<Long> levels = List.of(1L, 3L, 9L);
+        for (Map<String, Object> e : stream.events()) {
+            switch ((String) e.get("type")) {
+                case "suggest" -> {
+                    Suggestion.Start s = (Suggestion.Start) engine.scheduler().suggest(engine.nextTrialId());
+                    bracket.put(engine.nextTrialId(), ((Number) s.memo().get("bracket")).intValue());
+                    Map<String, Object> payload = new LinkedHashMap<>();
+                    payload.put("config", s.config());
+                    payload.put("memo", s.memo());
+                    payload.put("status", "RUNNING");
+                    engine.apply(
+                            new StudyEvent(engine.seq() + 1, EventType.TRIAL_ADDED, engine.nextTrialId(), payload));
+                    starts++;
+                }
+                case "result" -> {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> expect = (Map<String, Object>) e.get("expect");
+                    if ("STOP".equals(expect.get("decision"))) {
+                        syneStops++;
+                    }
+                    long id = ((Number) e.get("trial_id")).longValue();
+                    if (engine.trialStatus(id) != TrialStatus.RUNNING) {
+                        continue;
+                    }
+                    Map<String, Double> metrics = InProcessConformanceTest.numbers(e.get("result"));
+                    long level = metrics.get("epoch").longValue();
+                    Verdict v = engine.report(engine.seq() + 1, id, metrics, level, x -> x);
+                    if (v.decision() == Decision.STOP) {
+                        stoppedAt.put(id, level);
+                    }
+                }
+                default -> {}
+            }
+        }
+        assertThat(starts).isEqualTo(30);
+        assertThat(bracket.values()).as("several brackets drawn").contains(0, 1);
+        stoppedAt.forEach((id, level) -> {
+            if (level < 27) {
+                // Bracket s skips the s lowest rungs: it can only stop a trial at a rung it has.
+                assertThat(levels.indexOf(level))
+                        .as("trial %d of bracket %d stopped at %d", id, bracket.get(id), level)
+                        .isGreaterThanOrEqualTo(bracket.get(id));
+            }
+        });
+        assertThat(stoppedAt).as("stops").isNotEmpty();
+        assertThat(syneStops).isPositive();
+    }
+}
