@@ -107,16 +107,9 @@ final class Rung {
         keys.add(moved.key(), moved.tie());
     }
 
-    /** The rank (0 = best) of a trial's entry, for reasons; O(n), used only for text. */
+    /** The rank (0 = best; equal values share the best rank) of a trial's entry, in O(log n). */
     int rankOf(long trialId) {
-        Entry e = entries.get(trialId);
-        int rank = 0;
-        for (Entry other : entries.values()) {
-            if (BEST_FIRST.compare(other, e) < 0) {
-                rank++;
-            }
-        }
-        return rank;
+        return keys.countBelow(entries.get(trialId).key());
     }
 
     /** The trials in this rung, best first. O(n log n); PASHA's occasional ranking check uses it. */
