@@ -20,7 +20,7 @@ public interface TrialRepository extends JpaRepository<TrialRow, TrialKey> {
             String studyId, String excluded);
 
     /** Records a report on a trial in one statement; the caller computed every value under the study's lock. */
-    @Modifying
+    @Modifying(flushAutomatically = true)
     @Query(
             "update TrialRow t set t.status = :status, t.statusReason = coalesce(:reason, t.statusReason), t.metrics = :metrics,"
                     + " t.objective = :objective, t.bestObjective = :best, t.reportCount = t.reportCount + 1,"

@@ -9,6 +9,7 @@ import jakarta.persistence.PostPersist;
 import jakarta.persistence.Table;
 import jakarta.persistence.Transient;
 import java.time.Instant;
+import org.hibernate.annotations.DynamicUpdate;
 import org.springframework.data.domain.Persistable;
 
 /**
@@ -16,6 +17,7 @@ import org.springframework.data.domain.Persistable;
  * the trial state machine before writing; {@code bestObjective} (smaller is better) indexes the best trial.
  */
 @Entity
+@DynamicUpdate
 @Table(name = "trial")
 @IdClass(TrialKey.class)
 public class TrialRow implements Persistable<TrialKey> {

@@ -1,12 +1,20 @@
 package dev.attune.study;
 
+import dev.attune.space.InvalidInputException;
 import dev.attune.store.EventRepository;
 import dev.attune.store.EventRow;
 import dev.attune.store.StudyRepository;
 import dev.attune.store.StudyRow;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.springframework.stereotype.Component;
@@ -27,6 +35,11 @@ public class StudyWriter {
     private final JsonCodec json;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final Map<String, Queue<Task<?>>> queues = new ConcurrentHashMap<>();
+    private final DistributionSummary batchSizes;
+
+    /** At most this many writes share a transaction, so that one commit never waits on too much work. */
+    static final int MAX_BATCH = 64;
 
     public StudyWriter(
             StudyRepository studies,
@@ -34,13 +47,17 @@ public class StudyWriter {
             EngineCache engines,
             JsonCodec json,
             TransactionTemplate tx,
-            Clock clock) {
+            Clock clock,
+            MeterRegistry meters) {
         this.studies = studies;
         this.events = events;
         this.engines = engines;
         this.json = json;
         this.tx = tx;
         this.clock = clock;
+        this.batchSizes = DistributionSummary.builder("attune.write.batch.size")
+                .description("writes to one study committed in one transaction")
+                .register(meters);
     }
 
     /** The state a write works on; valid only inside {@link #write}. */
@@ -91,11 +108,55 @@ public class StudyWriter {
         }
     }
 
+    /** One queued write and, once a batch ran it, its result or its client error. */
+    private static final class Task<T> {
+        final Function<Context, T> operation;
+        T result;
+        RuntimeException error;
+        boolean done;
+
+        Task(Function<Context, T> operation) {
+            this.operation = operation;
+        }
+    }
+
+    /**
+     * Runs a write to one study and returns its result once it is committed.
+     *
+     * <p>Implementation note (flat combining): the caller queues its write and takes the study's lock;
+     * whoever holds it runs every queued write of that study, in order, in one transaction with one row
+     * lock and one commit, then marks them done. Callers whose write another ran find it done when they
+     * get the lock. A client error (invalid input, conflict, not found) is thrown by an operation before
+     * it changes anything, so it is recorded for its caller alone and the others commit; any other
+     * failure rolls the batch back and every caller in it gets the error, so nothing is acknowledged
+     * that was not stored.
+     */
     public <T> T write(String studyId, Function<Context, T> operation) {
+        Task<T> task = new Task<>(operation);
+        Queue<Task<?>> queue = queues.computeIfAbsent(studyId, k -> new ConcurrentLinkedQueue<>());
+        queue.add(task);
         ReentrantLock lock = engines.lockFor(studyId);
         lock.lock();
         try {
-            return tx.execute(status -> {
+            if (!task.done) {
+                runBatch(studyId, queue);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (task.error != null) {
+            throw task.error;
+        }
+        return task.result;
+    }
+
+    private void runBatch(String studyId, Queue<Task<?>> queue) {
+        List<Task<?>> batch = new ArrayList<>();
+        for (Task<?> t = queue.poll(); t != null; t = batch.size() < MAX_BATCH ? queue.poll() : null) {
+            batch.add(t);
+        }
+        try {
+            tx.executeWithoutResult(status -> {
                 StudyRow row = studies.lock(studyId)
                         .orElseThrow(() -> new NotFoundException("study " + studyId + " does not exist"));
                 StudyEngine engine = engines.current(row);
@@ -107,10 +168,29 @@ public class StudyWriter {
                         }
                     }
                 });
-                return operation.apply(new Context(row, engine, clock.instant()));
+                Context ctx = new Context(row, engine, clock.instant());
+                for (Task<?> t : batch) {
+                    run(t, ctx);
+                }
             });
+        } catch (RuntimeException e) {
+            for (Task<?> t : batch) {
+                if (t.error == null) {
+                    t.result = null;
+                    t.error = e;
+                }
+            }
         } finally {
-            lock.unlock();
+            batchSizes.record(batch.size());
+            batch.forEach(t -> t.done = true);
+        }
+    }
+
+    private static <T> void run(Task<T> task, Context ctx) {
+        try {
+            task.result = task.operation.apply(ctx);
+        } catch (InvalidInputException | ConflictException | NotFoundException e) {
+            task.error = e;
         }
     }
 }
