@@ -37,7 +37,7 @@ class StudyWriterBatchTest {
         String id = studies.create(d).id();
         trials.ask(id, "w");
         trials.ask(id, "w");
-        double batchesBefore = meters.get("attune.write.batch.size").summary().count();
+        long batchesBefore = meters.get("attune.write.batch.size").summary().count();
 
         var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
         ReentrantLock lock = engines.lockFor(id);
@@ -64,7 +64,7 @@ class StudyWriterBatchTest {
                 .withThrowableThat()
                 .withCauseInstanceOf(NotFoundException.class);
         // The three writes ran as one batch: one more batch recorded, of size 3.
-        assertThat(meters.get("attune.write.batch.size").summary().count()).isEqualTo(batchesBefore + 1);
+        assertThat(meters.get("attune.write.batch.size").summary().count()).isEqualTo((long) batchesBefore + 1);
         assertThat(meters.get("attune.write.batch.size").summary().max()).isEqualTo(3.0);
         assertThat(trials.get(id, 0).reports()).hasSize(1);
         assertThat(trials.get(id, 1).reports()).hasSize(1);
