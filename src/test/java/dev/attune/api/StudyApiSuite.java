@@ -401,4 +401,71 @@ abstract class StudyApiSuite {
                 .contains("attune_trials{status=\"COMPLETED\"}")
                 .contains("http_server_requests_seconds_count");
     }
+
+    @Test
+    void promotionPausesResumesAndStopsOverHttp() {
+        Map<String, Object> d = definition(
+                21,
+                Map.of(
+                        "method", "ASHA",
+                        "options", Map.of("type", "promotion"),
+                        "resource", Map.of("attr", "epoch", "maxAttr", "epochs"),
+                        "pointsToEvaluate", List.of()));
+        String study = api.createStudy(d);
+        String base = "/api/v1/studies/" + study;
+        for (int i = 0; i < 2; i++) {
+            Api.Response ask = api.post(base + "/ask", null);
+            assertThat(ask.get("trial.config.epochs"))
+                    .as("first target: the first rung")
+                    .isEqualTo(1);
+        }
+        assertThat(api.post(base + "/trials/0/reports", Map.of("metrics", Map.of("epoch", 1, "loss", 0.2)))
+                        .string("decision"))
+                .isEqualTo("PAUSE");
+        Api.Response paused = api.post(base + "/trials/1/reports", Map.of("metrics", Map.of("epoch", 1, "loss", 0.9)));
+        assertThat(paused.string("decision")).isEqualTo("PAUSE");
+        assertThat(paused.string("reason")).contains("rung 1");
+        assertThat(api.get(base + "/trials/0").string("status")).isEqualTo("PAUSED");
+        assertThat(api.post(base + "/trials/0/heartbeat", null).string("decision"))
+                .isEqualTo("PAUSE");
+        Api.Response resumed = api.post(base + "/ask", null);
+        assertThat(resumed.get("trial.id")).isEqualTo(0);
+        assertThat(resumed.get("trial.resumed")).isEqualTo(true);
+        assertThat(resumed.get("trial.config.epochs")).isEqualTo(3);
+        assertThat(api.post(base + "/trials/0/reports", Map.of("metrics", Map.of("epoch", 2, "loss", 0.15)))
+                        .string("decision"))
+                .isEqualTo("CONTINUE");
+        assertThat(api.post(base + "/trials/0/reports", Map.of("metrics", Map.of("epoch", 3, "loss", 0.1)))
+                        .string("decision"))
+                .isEqualTo("STOP"); // level 3 is the maximum (epochs: 3)
+        // A multi-fidelity report must carry the resource level.
+        Api.Response noLevel = api.post(base + "/trials/1/reports", Map.of("metrics", Map.of("loss", 0.1)));
+        assertThat(noLevel.status()).isEqualTo(400);
+        assertThat(noLevel.body()).contains("metrics.epoch");
+
+        String stopping = api.createStudy(definition(
+                22,
+                Map.of(
+                        "method",
+                        "ASHA",
+                        "resource",
+                        Map.of("attr", "epoch", "maxAttr", "epochs"),
+                        "pointsToEvaluate",
+                        List.of())));
+        String sb = "/api/v1/studies/" + stopping;
+        api.post(sb + "/ask", null);
+        api.post(sb + "/ask", null);
+        api.post(sb + "/trials/0/reports", Map.of("metrics", Map.of("epoch", 1, "loss", 0.1)));
+        Api.Response stop = api.post(sb + "/trials/1/reports", Map.of("metrics", Map.of("epoch", 1, "loss", 0.9)));
+        assertThat(stop.string("decision")).isEqualTo("STOP");
+        assertThat(api.post(sb + "/trials/1/heartbeat", null).string("decision"))
+                .isEqualTo("STOP");
+        // The same report again is a retry and gets the same answer; a later one is refused.
+        assertThat(api.post(sb + "/trials/1/reports", Map.of("metrics", Map.of("epoch", 1, "loss", 0.9)))
+                        .string("decision"))
+                .isEqualTo("STOP");
+        Api.Response late = api.post(sb + "/trials/1/reports", Map.of("metrics", Map.of("epoch", 2, "loss", 0.8)));
+        assertThat(late.status()).isEqualTo(409);
+        assertThat(late.string("currentStatus")).isEqualTo("STOPPED");
+    }
 }
