@@ -3,6 +3,7 @@ package dev.attune.store;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.springframework.data.domain.Limit;
 import org.springframework.data.jpa.repository.JpaRepository;
 import org.springframework.data.jpa.repository.Modifying;
@@ -29,10 +30,10 @@ public interface TrialRepository extends JpaRepository<TrialRow, TrialKey> {
             String studyId,
             long trialId,
             String status,
-            String reason,
+            @Nullable String reason,
             String metrics,
-            Double objective,
-            Double best,
+            @Nullable Double objective,
+            @Nullable Double best,
             Instant lease,
             Instant now);
 

@@ -74,9 +74,18 @@ public class StudyWriter {
 
         /** Appends an event to the log and folds it into the engine. */
         void append(EventType type, Long trialId, Map<String, Object> payload) {
+            append(new StudyEvent(row.getLastSeq() + 1, type, trialId, payload));
+        }
+
+        /** Appends an event built for the next sequence number ({@code row.getLastSeq() + 1}). */
+        void append(StudyEvent event) {
             long seq = row.nextSeq(now);
-            events.save(new EventRow(row.getId(), seq, type.name(), trialId, json.write(payload), now));
-            engine.apply(new StudyEvent(seq, type, trialId, payload));
+            if (event.seq() != seq) {
+                throw new IllegalStateException("event " + event.seq() + " built for the wrong place, expected " + seq);
+            }
+            events.save(new EventRow(
+                    row.getId(), seq, event.type().name(), event.trialId(), json.write(event.payload()), now));
+            engine.apply(event);
         }
 
         /** Stores an event the engine has already folded in (a report, whose decision the fold made). */

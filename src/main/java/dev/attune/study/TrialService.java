@@ -85,20 +85,19 @@ public class TrialService {
                             ctx.now);
                     t.setLeaseExpiresAt(ctx.now.plus(lease));
                     trials.save(t);
-                    Map<String, Object> payload = new LinkedHashMap<>();
-                    payload.put("config", start.config());
-                    payload.put("memo", start.memo());
-                    payload.put("status", TrialStatus.RUNNING.name());
-                    if (start.checkpointTrialId() != null) {
-                        payload.put("checkpointTrialId", start.checkpointTrialId());
-                    }
-                    ctx.append(EventType.TRIAL_ADDED, id, payload);
+                    ctx.append(StudyEvent.trialAdded(
+                            ctx.row.getLastSeq() + 1,
+                            id,
+                            start.config(),
+                            start.memo(),
+                            TrialStatus.RUNNING,
+                            start.checkpointTrialId()));
                     ctx.settle();
                     yield run(t);
                 }
                 case Suggestion.Resume resume -> {
                     TrialRow t = trial(studyId, resume.trialId());
-                    ctx.append(EventType.TRIAL_RESUMED, resume.trialId(), Map.of("config", resume.config()));
+                    ctx.append(StudyEvent.trialResumed(ctx.row.getLastSeq() + 1, resume.trialId(), resume.config()));
                     t.handOut(workerId, json.write(resume.config()), true, ctx.now);
                     t.setLeaseExpiresAt(ctx.now.plus(lease));
                     yield run(t);
@@ -346,9 +345,7 @@ public class TrialService {
             TrialRow t = new TrialRow(studyId, id, TrialStatus.PENDING.name(), json.write(config), null, null, ctx.now);
             trials.save(t);
             ctx.append(
-                    EventType.TRIAL_ADDED,
-                    id,
-                    Map.of("config", config, "memo", Map.of(), "status", TrialStatus.PENDING.name()));
+                    StudyEvent.trialAdded(ctx.row.getLastSeq() + 1, id, config, Map.of(), TrialStatus.PENDING, null));
             if (!metrics.isEmpty()) {
                 ctx.append(EventType.TRIAL_COMPLETED, id, Map.of("metrics", metrics));
                 t.setStatus(TrialStatus.COMPLETED.name(), null, ctx.now);

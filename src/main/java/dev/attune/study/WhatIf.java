@@ -2,6 +2,7 @@ package dev.attune.study;
 
 import dev.attune.scheduler.Suggestion;
 import dev.attune.trial.Decision;
+import dev.attune.trial.TrialStatus;
 import dev.attune.trial.Verdict;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -74,22 +75,15 @@ public final class WhatIf {
                         Curve c = curves.get(nextCurve);
                         Map<String, Object> config = new LinkedHashMap<>(c.config());
                         start.config().forEach(config::putIfAbsent);
-                        Map<String, Object> payload = new LinkedHashMap<>();
-                        payload.put("config", config);
-                        payload.put("memo", start.memo());
-                        payload.put("status", "RUNNING");
-                        engine.apply(new StudyEvent(engine.seq() + 1, EventType.TRIAL_ADDED, id, payload));
+                        engine.apply(StudyEvent.trialAdded(
+                                engine.seq() + 1, id, config, start.memo(), TrialStatus.RUNNING, null));
                         curveOf.put(id, nextCurve++);
                         position.put(id, 0);
                         queue.add(new Job(now + 1, id, 0));
                         free--;
                     }
                     case Suggestion.Resume resume -> {
-                        engine.apply(new StudyEvent(
-                                engine.seq() + 1,
-                                EventType.TRIAL_RESUMED,
-                                resume.trialId(),
-                                Map.of("config", resume.config())));
+                        engine.apply(StudyEvent.trialResumed(engine.seq() + 1, resume.trialId(), resume.config()));
                         int next = position.get(resume.trialId()) + 1;
                         if (next
                                 < curves.get(curveOf.get(resume.trialId()))

@@ -9,6 +9,7 @@ import dev.attune.study.StudyDefinition;
 import dev.attune.study.StudyDefinitionParser;
 import dev.attune.study.StudyEngine;
 import dev.attune.study.StudyEvent;
+import dev.attune.trial.TrialStatus;
 import dev.attune.trial.Verdict;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -55,11 +56,13 @@ class InProcessConformanceTest {
                                     .as(at)
                                     .isEqualTo(((Number) expectedConfig.get(stream.maxAttr())).longValue());
                         }
-                        Map<String, Object> payload = new LinkedHashMap<>();
-                        payload.put("config", start.config());
-                        payload.put("memo", start.memo());
-                        payload.put("status", "RUNNING");
-                        engine.apply(new StudyEvent(engine.seq() + 1, EventType.TRIAL_ADDED, expectedId, payload));
+                        engine.apply(StudyEvent.trialAdded(
+                                engine.seq() + 1,
+                                expectedId,
+                                start.config(),
+                                start.memo(),
+                                TrialStatus.RUNNING,
+                                start.checkpointTrialId()));
                     } else {
                         assertThat(s).as(at).isInstanceOf(Suggestion.Resume.class);
                         Suggestion.Resume resume = (Suggestion.Resume) s;
@@ -117,11 +120,13 @@ class InProcessConformanceTest {
     static void apply(StudyEngine engine, Suggestion s) {
         switch (s) {
             case Suggestion.Start start -> {
-                Map<String, Object> payload = new LinkedHashMap<>();
-                payload.put("config", start.config());
-                payload.put("memo", start.memo());
-                payload.put("status", "RUNNING");
-                engine.apply(new StudyEvent(engine.seq() + 1, EventType.TRIAL_ADDED, engine.nextTrialId(), payload));
+                engine.apply(StudyEvent.trialAdded(
+                        engine.seq() + 1,
+                        engine.nextTrialId(),
+                        start.config(),
+                        start.memo(),
+                        TrialStatus.RUNNING,
+                        start.checkpointTrialId()));
             }
             case Suggestion.Resume resume ->
                 engine.apply(new StudyEvent(

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.attune.scheduler.MethodRegistry;
 import dev.attune.scheduler.Suggestion;
-import dev.attune.study.EventType;
 import dev.attune.study.StudyDefinition;
 import dev.attune.study.StudyDefinitionParser;
 import dev.attune.study.StudyEngine;
@@ -13,7 +12,6 @@ import dev.attune.trial.Decision;
 import dev.attune.trial.TrialStatus;
 import dev.attune.trial.Verdict;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -41,12 +39,8 @@ class StructuralConformanceTest {
                 case "suggest" -> {
                     Suggestion.Start s = (Suggestion.Start) engine.scheduler().suggest(engine.nextTrialId());
                     bracket.put(engine.nextTrialId(), ((Number) s.memo().get("bracket")).intValue());
-                    Map<String, Object> payload = new LinkedHashMap<>();
-                    payload.put("config", s.config());
-                    payload.put("memo", s.memo());
-                    payload.put("status", "RUNNING");
-                    engine.apply(
-                            new StudyEvent(engine.seq() + 1, EventType.TRIAL_ADDED, engine.nextTrialId(), payload));
+                    engine.apply(StudyEvent.trialAdded(
+                            engine.seq() + 1, engine.nextTrialId(), s.config(), s.memo(), TrialStatus.RUNNING, null));
                     starts++;
                 }
                 case "result" -> {

@@ -109,11 +109,11 @@ class SearcherTest {
 
     @Test
     void gridCoversTheProductWithFloatsAtNumSamplesPoints() {
-        SearchSpace space = SpaceParser.parse(
-                Map.of(
-                        "x", Map.of("type", "uniform", "lower", 0, "upper", 1),
-                        "c", Map.of("type", "choice", "categories", List.of("a", "b", "c"))),
-                "space");
+        // Ordered: the product varies the last parameter fastest. (Map.of has no stable order.)
+        Map<String, Object> json = new java.util.LinkedHashMap<>();
+        json.put("x", Map.of("type", "uniform", "lower", 0, "upper", 1));
+        json.put("c", Map.of("type", "choice", "categories", List.of("a", "b", "c")));
+        SearchSpace space = SpaceParser.parse(json, "space");
         List<Map<String, Object>> configs = drive(
                 new GridSearcher(context(space, List.of(), false, Map.of("shuffle", false), GridSearcher.OPTIONS)),
                 100);

@@ -38,7 +38,10 @@ final class EngineDriver {
     }
 
     private void append(EventType type, Long trialId, Map<String, Object> payload) {
-        StudyEvent e = new StudyEvent(engine.seq() + 1, type, trialId, payload);
+        apply(new StudyEvent(engine.seq() + 1, type, trialId, payload));
+    }
+
+    private void apply(StudyEvent e) {
         engine.apply(e);
         log.add(e);
     }
@@ -59,11 +62,13 @@ final class EngineDriver {
         switch (s) {
             case Suggestion.Start start -> {
                 long id = engine.nextTrialId();
-                Map<String, Object> payload = new LinkedHashMap<>();
-                payload.put("config", start.config());
-                payload.put("memo", start.memo());
-                payload.put("status", "RUNNING");
-                append(EventType.TRIAL_ADDED, id, payload);
+                apply(StudyEvent.trialAdded(
+                        engine.seq() + 1,
+                        id,
+                        start.config(),
+                        start.memo(),
+                        dev.attune.trial.TrialStatus.RUNNING,
+                        null));
                 running.put(id, start.config());
                 epoch.put(id, 0);
                 configs.add(start.config());
