@@ -4,6 +4,7 @@ import dev.attune.cli.BenchCommand;
 import java.util.Arrays;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.scheduling.annotation.EnableScheduling;
 import picocli.CommandLine;
 
 /**
@@ -11,6 +12,7 @@ import picocli.CommandLine;
  * against a server without starting one.
  */
 @SpringBootApplication
+@EnableScheduling
 public class AttuneApplication {
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("bench")) {

@@ -101,6 +101,7 @@ public final class Dtos {
             StoppingCriterionSpec stoppingCriterion,
             Integer maxConcurrentTrials,
             boolean allowDuplicates,
+            Integer leaseSeconds,
             Map<String, Long> trialCounts,
             Instant createdAt,
             Instant updatedAt) {}

@@ -44,6 +44,7 @@ final class Mapping {
                         (Map<String, Double>) c.get("maxMetricValue")),
                 d.get("maxConcurrentTrials") == null ? null : ((Number) d.get("maxConcurrentTrials")).intValue(),
                 Boolean.TRUE.equals(d.get("allowDuplicates")),
+                d.get("leaseSeconds") == null ? null : ((Number) d.get("leaseSeconds")).intValue(),
                 s.trialCounts(),
                 s.createdAt(),
                 s.updatedAt());

@@ -37,6 +37,10 @@ public interface TrialRepository extends JpaRepository<TrialRow, TrialKey> {
             Instant lease,
             Instant now);
 
+    /** Running trials whose lease ran out before {@code now}, oldest first. */
+    @Query("select t from TrialRow t where t.status = 'RUNNING' and t.leaseExpiresAt < :now order by t.leaseExpiresAt")
+    List<TrialRow> expiredLeases(Instant now, Limit limit);
+
     @Query("select t.status, count(t) from TrialRow t where t.studyId = :studyId group by t.status")
     List<Object[]> countByStatus(String studyId);
 

@@ -30,7 +30,8 @@ public record StudyDefinition(
         long seed,
         StoppingCriterion stoppingCriterion,
         Integer maxConcurrentTrials,
-        boolean allowDuplicates) {
+        boolean allowDuplicates,
+        Integer leaseSeconds) {
 
     /** A fresh scheduler in its initial state; replaying the study's events brings it up to date. */
     public Scheduler newScheduler() {
@@ -74,6 +75,9 @@ public record StudyDefinition(
             json.put("maxConcurrentTrials", maxConcurrentTrials);
         }
         json.put("allowDuplicates", allowDuplicates);
+        if (leaseSeconds != null) {
+            json.put("leaseSeconds", leaseSeconds);
+        }
         return json;
     }
 

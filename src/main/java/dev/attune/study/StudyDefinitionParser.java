@@ -38,7 +38,8 @@ public final class StudyDefinitionParser {
             "seed",
             "stoppingCriterion",
             "maxConcurrentTrials",
-            "allowDuplicates");
+            "allowDuplicates",
+            "leaseSeconds");
     static final Set<String> CRITERION_FIELDS = Set.of(
             "maxWallclockTime",
             "maxNumTrialsStarted",
@@ -121,6 +122,10 @@ public final class StudyDefinitionParser {
             f.error("maxConcurrentTrials", "must be at most 100000");
         }
         Boolean allowDuplicates = f.bool("allowDuplicates");
+        Long leaseSeconds = f.integer("leaseSeconds", 1);
+        if (leaseSeconds != null && leaseSeconds > 86_400) {
+            f.error("leaseSeconds", "must be at most 86400 (a day)");
+        }
         List<Map<String, Object>> points = space == null ? List.of() : pointsToEvaluate(f, space);
 
         if (!errors.isEmpty()) {
@@ -139,7 +144,8 @@ public final class StudyDefinitionParser {
                 seed == null ? defaultSeed : seed,
                 criterion,
                 maxConcurrent == null ? null : maxConcurrent.intValue(),
-                allowDuplicates != null && allowDuplicates);
+                allowDuplicates != null && allowDuplicates,
+                leaseSeconds == null ? null : leaseSeconds.intValue());
         // A method may reject a combination only it understands (e.g. a grid that is too large).
         definition.newScheduler();
         return definition;

@@ -69,7 +69,7 @@ public class TrialService {
                 TrialRow t = trial(studyId, pending);
                 ctx.append(EventType.TRIAL_RUN, pending, Map.of());
                 t.handOut(workerId, t.getConfig(), false, ctx.now);
-                t.setLeaseExpiresAt(ctx.now.plus(lease));
+                t.setLeaseExpiresAt(ctx.now.plus(lease(ctx)));
                 return run(t);
             }
             return switch (engine.scheduler().suggest(engine.nextTrialId())) {
@@ -83,7 +83,7 @@ public class TrialService {
                             start.checkpointTrialId(),
                             workerId,
                             ctx.now);
-                    t.setLeaseExpiresAt(ctx.now.plus(lease));
+                    t.setLeaseExpiresAt(ctx.now.plus(lease(ctx)));
                     trials.save(t);
                     ctx.append(StudyEvent.trialAdded(
                             ctx.row.getLastSeq() + 1,
@@ -99,7 +99,7 @@ public class TrialService {
                     TrialRow t = trial(studyId, resume.trialId());
                     ctx.append(StudyEvent.trialResumed(ctx.row.getLastSeq() + 1, resume.trialId(), resume.config()));
                     t.handOut(workerId, json.write(resume.config()), true, ctx.now);
-                    t.setLeaseExpiresAt(ctx.now.plus(lease));
+                    t.setLeaseExpiresAt(ctx.now.plus(lease(ctx)));
                     yield run(t);
                 }
                 case Suggestion.Wait w -> waitFor(w.reason());
@@ -196,7 +196,7 @@ public class TrialService {
                     metricsJson,
                     ctx.engine.objective(metrics),
                     ctx.engine.bestObjective(trialId),
-                    ctx.now.plus(lease),
+                    ctx.now.plus(lease(ctx)),
                     ctx.now);
             ctx.settle();
             return new Views.Decision(verdict.decision().name(), verdict.reason());
@@ -299,6 +299,45 @@ public class TrialService {
         });
     }
 
+    /** How long a handed-out trial may go without word from its worker: the study's, else the server's. */
+    private Duration lease(StudyWriter.Context ctx) {
+        Integer seconds = ctx.engine.definition().leaseSeconds();
+        return seconds == null ? lease : Duration.ofSeconds(seconds);
+    }
+
+    /**
+     * Turns running trials whose lease ran out STALE, as a failure for the scheduler. Called by the
+     * reaper on every replica; the status and lease are checked again under the study's lock, so two
+     * replicas reaping the same trial mark it once.
+     */
+    public int reapExpired(java.time.Instant now, int limit) {
+        int reaped = 0;
+        for (TrialRow expired : trials.expiredLeases(now, Limit.of(limit))) {
+            try {
+                reaped += writer.write(expired.getStudyId(), ctx -> {
+                    TrialRow t = trial(expired.getStudyId(), expired.getTrialId());
+                    if (ctx.engine.trialStatus(t.getTrialId()) != TrialStatus.RUNNING
+                            || t.getLeaseExpiresAt() == null
+                            || !t.getLeaseExpiresAt().isBefore(ctx.now)) {
+                        return 0;
+                    }
+                    String reason = "no report or heartbeat from worker " + t.getWorkerId()
+                            + " since its lease expired at " + t.getLeaseExpiresAt();
+                    ctx.append(EventType.TRIAL_STALE, t.getTrialId(), Map.of("reason", reason));
+                    t.setStatus(TrialStatus.STALE.name(), reason, ctx.now);
+                    ctx.settle();
+                    return 1;
+                });
+            } catch (NotFoundException deletedMeanwhile) {
+                // the study went away between the look-up and the lock
+            }
+        }
+        if (reaped > 0) {
+            meters.counter("attune.trials.stale").increment(reaped);
+        }
+        return reaped;
+    }
+
     /** Extends the trial's lease and repeats the decision that stands for it. */
     public Views.Decision heartbeat(String studyId, long trialId) {
         return writer.write(studyId, ctx -> {
@@ -306,7 +345,7 @@ public class TrialService {
             TrialStatus status = ctx.engine.trialStatus(trialId);
             return switch (status) {
                 case RUNNING -> {
-                    t.setLeaseExpiresAt(ctx.now.plus(lease));
+                    t.setLeaseExpiresAt(ctx.now.plus(lease(ctx)));
                     yield new Views.Decision(Decision.CONTINUE.name(), "");
                 }
                 case STOPPED -> new Views.Decision(Decision.STOP.name(), Objects.toString(t.getStatusReason(), ""));

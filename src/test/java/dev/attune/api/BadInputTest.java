@@ -165,6 +165,7 @@ class BadInputTest {
                 400,
                 "options.shuffle"));
         c.add(post("misspelt field", studies, study(", \"maxConcurentTrials\": 4"), 400, "maxConcurentTrials"));
+        c.add(post("zero lease", studies, study(", \"leaseSeconds\": 0"), 400, "leaseSeconds"));
         c.add(post("zero concurrency", studies, study(", \"maxConcurrentTrials\": 0"), 400, "maxConcurrentTrials"));
         c.add(post("seed as a string", studies, study(", \"seed\": \"42\""), 400, "seed"));
         c.add(post(
