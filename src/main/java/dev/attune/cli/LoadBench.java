@@ -32,9 +32,14 @@ public class LoadBench implements java.util.concurrent.Callable<Integer> {
 
     @Option(
             names = "--url",
+            split = ",",
             defaultValue = "http://127.0.0.1:8080",
-            description = "server base URL (default ${DEFAULT-VALUE})")
-    String url;
+            description =
+                    "server base URL, or several separated by commas: client i uses the (i mod n)-th (default ${DEFAULT-VALUE})")
+    List<String> urls;
+
+    /** The number of the client this thread acts for; it picks the client's server. */
+    private static final ThreadLocal<Integer> CLIENT = ThreadLocal.withInitial(() -> 0);
 
     @Option(names = "--clients", defaultValue = "16", description = "concurrent clients (default ${DEFAULT-VALUE})")
     int clients;
@@ -117,7 +122,9 @@ public class LoadBench implements java.util.concurrent.Callable<Integer> {
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> futures = new ArrayList<>();
             for (int c = 0; c < clients; c++) {
+                int client = c;
                 futures.add(pool.submit(() -> {
+                    CLIENT.set(client);
                     for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
                         task.run(i);
                     }
@@ -158,7 +165,7 @@ public class LoadBench implements java.util.concurrent.Callable<Integer> {
     }
 
     private HttpResponse<String> post(String path, Object body) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url + path))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(urls.get(CLIENT.get() % urls.size()) + path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
                 .build();
@@ -205,6 +212,7 @@ public class LoadBench implements java.util.concurrent.Callable<Integer> {
             summary.put(op + "Errors", s.errors());
         }
         summary.put("clients", clients);
+        summary.put("servers", urls.size());
         summary.put("studies", studies);
         summary.put("trials", trials);
         summary.put("prefill", prefill);

@@ -72,7 +72,14 @@ public class TrialService {
                 t.setLeaseExpiresAt(ctx.now.plus(lease(ctx)));
                 return run(t);
             }
-            return switch (engine.scheduler().suggest(engine.nextTrialId())) {
+            long started = System.nanoTime();
+            Suggestion suggestion = engine.scheduler().suggest(engine.nextTrialId());
+            meters.timer(
+                            "attune.suggest",
+                            "method",
+                            engine.definition().method().name())
+                    .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+            return switch (suggestion) {
                 case Suggestion.Start start -> {
                     long id = ctx.row.takeTrialId();
                     TrialRow t = new TrialRow(
