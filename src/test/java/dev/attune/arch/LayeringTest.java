@@ -110,6 +110,25 @@ class LayeringTest {
     }
 
     @Test
+    void theWorkerStandsAlone() {
+        // It ships in the same jar but talks to the server only over HTTP.
+        noClasses()
+                .that()
+                .resideInAPackage("dev.attune.worker..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.attune.study..",
+                        "dev.attune.store..",
+                        "dev.attune.api..",
+                        "dev.attune.scheduler..",
+                        "dev.attune.searcher..",
+                        "org.springframework..",
+                        "jakarta.persistence..")
+                .check(CLASSES);
+    }
+
+    @Test
     void noPackageCycles() {
         slices().matching("dev.attune.(*)..").should().beFreeOfCycles().check(CLASSES);
     }

@@ -23,7 +23,7 @@ public final class ServerProcess implements AutoCloseable {
         this.log = log;
     }
 
-    public static ServerProcess start(String name, Map<String, String> env) throws IOException {
+    public static ServerProcess start(String name, Map<String, String> env, String... args) throws IOException {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -32,6 +32,7 @@ public final class ServerProcess implements AutoCloseable {
         String jar = System.getProperty("attune.jar", "target/attune.jar");
         Path log = Files.createTempFile("attune-" + name + "-", ".log");
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-jar", jar));
+        cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);
         pb.environment().put("PORT", Integer.toString(port));
@@ -63,6 +64,15 @@ public final class ServerProcess implements AutoCloseable {
             }
         }
         throw new IllegalStateException("server not healthy after " + timeout + ": " + Files.readString(log));
+    }
+
+    /** The java executable the tests run on (a JDK >= 21 chosen by the toolchain). */
+    public static String java() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
+    public static String jar() {
+        return System.getProperty("attune.jar", "target/attune.jar");
     }
 
     /** SIGKILL: no shutdown hooks, no flushing, as a crashed machine. */

@@ -1,0 +1,75 @@
+package dev.attune.worker;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.Map;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The worker's view of the server: JSON over HTTP, retried with exponential backoff while the server
+ * is unreachable (connection refused, timeouts, 5xx), never on a 4xx, which is an answer.
+ */
+final class ServerClient {
+    record Answer(int status, Map<String, Object> body) {}
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String base;
+    private final String token;
+    private final Duration maxBackoff;
+    private final Log log;
+
+    ServerClient(String server, String token, Duration maxBackoff, Log log) {
+        this.base = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
+        this.token = token;
+        this.maxBackoff = maxBackoff;
+        this.log = log;
+    }
+
+    @SuppressWarnings("unchecked")
+    Answer post(String path, Object body) throws InterruptedException {
+        long backoff = 200;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                JSON.writeValueAsString(body == null ? Map.of() : body)));
+                if (token != null) {
+                    b.header("Authorization", "Bearer " + token);
+                }
+                HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() < 500) {
+                    Map<String, Object> json = r.body().isBlank() ? Map.of() : JSON.readValue(r.body(), Map.class);
+                    return new Answer(r.statusCode(), json);
+                }
+                log.warn("server answered " + r.statusCode() + " on " + path + "; retrying");
+            } catch (ConnectException | HttpTimeoutException e) {
+                log.warn("server unreachable (" + e.getClass().getSimpleName() + ") on " + path + "; retry " + attempt
+                        + " in " + backoff + " ms");
+            } catch (IOException e) {
+                log.warn("request failed (" + e.getMessage() + ") on " + path + "; retry " + attempt + " in " + backoff
+                        + " ms");
+            }
+            Thread.sleep(backoff);
+            backoff = Math.min(maxBackoff.toMillis(), backoff * 2);
+        }
+    }
+
+    static String json(Object value) {
+        return JSON.writeValueAsString(value);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> parse(String json) {
+        return JSON.readValue(json, Map.class);
+    }
+}

@@ -1,0 +1,271 @@
+package dev.attune.worker;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Runs one handed-out trial as a process, as Syne Tune's local backend does: the config as
+ * {@code --name value} arguments (or a JSON file), {@code --st_checkpoint_dir}, and each
+ * {@code [tune-metric]: {json}} line of its standard output turned into a report. The server's answer
+ * is obeyed: STOP and PAUSE end the process (SIGTERM, then SIGKILL after the grace period); PAUSE keeps
+ * the checkpoint directory for the resume.
+ */
+final class TrialRun {
+    static final String METRIC_PREFIX = "[tune-metric]: ";
+    static final int STDERR_TAIL_LINES = 40;
+
+    enum Outcome {
+        COMPLETED,
+        FAILED,
+        STOPPED,
+        PAUSED,
+        ABANDONED
+    }
+
+    private final ServerClient server;
+    private final WorkerOptions options;
+    private final Log log;
+    private final String studyId;
+    private final long trialId;
+    private final Map<String, Object> config;
+    private final Long sourceTrialId;
+    private volatile String decision = "CONTINUE";
+    private volatile Process process;
+
+    TrialRun(ServerClient server, WorkerOptions options, Log log, String studyId, Map<String, Object> trial) {
+        this.server = server;
+        this.options = options;
+        this.log = log;
+        this.studyId = studyId;
+        this.trialId = ((Number) trial.get("id")).longValue();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> c = (Map<String, Object>) trial.get("config");
+        this.config = c;
+        this.sourceTrialId = trial.get("checkpointTrialId") instanceof Number n ? n.longValue() : null;
+    }
+
+    long trialId() {
+        return trialId;
+    }
+
+    Path trialDir() {
+        return options.checkpointRoot().resolve(studyId).resolve("trial-" + trialId);
+    }
+
+    Path checkpointDir() {
+        return trialDir().resolve("checkpoint");
+    }
+
+    List<String> command() throws IOException {
+        List<String> cmd = new ArrayList<>(options.command());
+        if (options.configJson()) {
+            Path file = trialDir().resolve("config.json");
+            Files.writeString(file, ServerClient.json(config));
+            cmd.add("--st_config_json_filename");
+            cmd.add(file.toString());
+        } else {
+            config.forEach((name, value) -> {
+                cmd.add("--" + name);
+                cmd.add(argument(value));
+            });
+        }
+        cmd.add("--st_checkpoint_dir");
+        cmd.add(checkpointDir().toString());
+        return cmd;
+    }
+
+    /** Python's str() for scalars, as Syne Tune passes them; JSON for lists and objects. */
+    static String argument(Object value) {
+        return switch (value) {
+            case Boolean b -> b ? "True" : "False";
+            case Map<?, ?> m -> ServerClient.json(m);
+            case List<?> l -> ServerClient.json(l);
+            default -> String.valueOf(value);
+        };
+    }
+
+    Outcome run() throws IOException, InterruptedException {
+        Files.createDirectories(checkpointDir());
+        if (sourceTrialId != null) {
+            copyCheckpoint(
+                    options.checkpointRoot()
+                            .resolve(studyId)
+                            .resolve("trial-" + sourceTrialId)
+                            .resolve("checkpoint"),
+                    checkpointDir());
+        }
+        ProcessBuilder pb = new ProcessBuilder(command());
+        pb.environment().put("ATTUNE_STUDY_ID", studyId);
+        pb.environment().put("ATTUNE_TRIAL_ID", Long.toString(trialId));
+        pb.environment().put("ATTUNE_CHECKPOINT_DIR", checkpointDir().toString());
+        pb.environment().put("ST_CHECKPOINT_DIR", checkpointDir().toString());
+        pb.environment().put("PYTHONUNBUFFERED", "1");
+        process = pb.start();
+        log.info("trial " + trialId + " started (pid " + process.pid() + ")"
+                + (sourceTrialId == null ? "" : " from trial " + sourceTrialId + "'s checkpoint"));
+        Deque<String> stderrTail = new ArrayDeque<>();
+        Thread errors = Thread.ofVirtual()
+                .start(() -> pump(process.getErrorStream(), trialDir().resolve("stderr.log"), line -> {
+                    synchronized (stderrTail) {
+                        stderrTail.addLast(line);
+                        if (stderrTail.size() > STDERR_TAIL_LINES) {
+                            stderrTail.removeFirst();
+                        }
+                    }
+                }));
+        Thread beats = Thread.ofVirtual().start(this::heartbeats);
+        pump(process.getInputStream(), trialDir().resolve("stdout.log"), this::onLine);
+        int exit = process.waitFor();
+        beats.interrupt();
+        errors.join(Duration.ofSeconds(5));
+        if (!decision.equals("CONTINUE")) {
+            log.info("trial " + trialId + " ended by the server: " + decision);
+            return decision.equals("PAUSE") ? Outcome.PAUSED : Outcome.STOPPED;
+        }
+        if (exit == 0) {
+            ServerClient.Answer a = server.post(path("/complete"), Map.of());
+            log.info("trial " + trialId + " completed" + (a.status() == 200 ? "" : " (server: " + a.status() + ")"));
+            return Outcome.COMPLETED;
+        }
+        String tail;
+        synchronized (stderrTail) {
+            tail = String.join("\n", stderrTail);
+        }
+        String reason = "exit code " + exit + (tail.isEmpty() ? "" : ":\n" + tail);
+        server.post(
+                path("/fail"),
+                Map.of("reason", reason.length() > 1900 ? reason.substring(reason.length() - 1900) : reason));
+        log.warn("trial " + trialId + " failed with exit code " + exit);
+        return Outcome.FAILED;
+    }
+
+    private String path(String suffix) {
+        return "/api/v1/studies/" + studyId + "/trials/" + trialId + suffix;
+    }
+
+    private void onLine(String line) {
+        int at = line.indexOf(METRIC_PREFIX);
+        if (at < 0 || !decision.equals("CONTINUE")) {
+            return;
+        }
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        try {
+            ServerClient.parse(line.substring(at + METRIC_PREFIX.length())).forEach((k, v) -> {
+                if (v instanceof Number n && Double.isFinite(n.doubleValue())) {
+                    metrics.put(k, v);
+                }
+            });
+        } catch (RuntimeException malformed) {
+            log.warn("trial " + trialId + ": ignored a malformed metric line: " + line);
+            return;
+        }
+        try {
+            ServerClient.Answer a = server.post(path("/reports"), Map.of("metrics", metrics));
+            String d = a.status() == 200 ? (String) a.body().get("decision") : "STOP";
+            if (a.status() != 200) {
+                log.warn("trial " + trialId + ": report refused (" + a.status() + " "
+                        + a.body().get("detail") + "); stopping it");
+            }
+            obey(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void heartbeats() {
+        try {
+            while (true) {
+                Thread.sleep(options.heartbeat().toMillis());
+                ServerClient.Answer a = server.post(path("/heartbeat"), null);
+                if (a.status() == 200) {
+                    obey((String) a.body().get("decision"));
+                } else if (a.status() == 409) {
+                    obey("STOP");
+                }
+            }
+        } catch (InterruptedException done) {
+            // the process ended
+        }
+    }
+
+    /** Ends the process for a STOP or PAUSE: SIGTERM first, SIGKILL after the grace period. */
+    private synchronized void obey(String d) {
+        if (d == null || d.equals("CONTINUE") || !decision.equals("CONTINUE")) {
+            return;
+        }
+        decision = d;
+        terminate();
+    }
+
+    void terminate() {
+        Process p = process;
+        if (p == null || !p.isAlive()) {
+            return;
+        }
+        p.descendants().forEach(ProcessHandle::destroy);
+        p.destroy();
+        try {
+            if (!p.waitFor(options.grace().toMillis(), TimeUnit.MILLISECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    interface LineHandler {
+        void accept(String line);
+    }
+
+    private static void pump(InputStream in, Path file, LineHandler handler) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+                Writer out = Files.newBufferedWriter(
+                        file,
+                        StandardCharsets.UTF_8,
+                        java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.APPEND)) {
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                out.write(line);
+                out.write('\n');
+                out.flush();
+                handler.accept(line);
+            }
+        } catch (IOException closed) {
+            // the process went away
+        }
+    }
+
+    static void copyCheckpoint(Path from, Path to) throws IOException {
+        if (!Files.isDirectory(from)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.attune.worker;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A worker agent: {@code parallel} slots, each asking the study for a trial and running it, until the
+ * study answers DONE. On shutdown it stops asking, ends its running trials' processes and fails those
+ * trials so the scheduler knows at once (rather than after their leases).
+ */
+public final class Worker {
+    private final ServerClient server;
+    private final WorkerOptions options;
+    private final String studyId;
+    private final String workerId;
+    private final Log log = new Log();
+    private final Set<TrialRun> running = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger finished = new AtomicInteger();
+    private volatile boolean stopping;
+
+    Worker(String server, String token, String studyId, String workerId, WorkerOptions options) {
+        this.server = new ServerClient(server, token, java.time.Duration.ofSeconds(30), log);
+        this.options = options;
+        this.studyId = studyId;
+        this.workerId = workerId;
+    }
+
+    /** Runs until the study is done or the worker is shut down; returns the number of trials it ran. */
+    public int run() throws InterruptedException {
+        List<Thread> slots = new ArrayList<>();
+        for (int i = 0; i < options.parallel(); i++) {
+            int slot = i;
+            slots.add(Thread.ofPlatform().name("slot-" + i).start(() -> loop(slot)));
+        }
+        for (Thread t : slots) {
+            t.join();
+        }
+        log.info("worker done: " + finished.get() + " trial run(s)");
+        return finished.get();
+    }
+
+    @SuppressWarnings("unchecked")
+    private void loop(int slot) {
+        try {
+            while (!stopping) {
+                ServerClient.Answer ask =
+                        server.post("/api/v1/studies/" + studyId + "/ask", Map.of("workerId", workerId + "/" + slot));
+                if (ask.status() != 200) {
+                    log.warn("ask refused: " + ask.status() + " " + ask.body().get("detail"));
+                    return;
+                }
+                String status = (String) ask.body().get("status");
+                if ("DONE".equals(status)) {
+                    return;
+                }
+                if ("WAIT".equals(status)) {
+                    Thread.sleep(((Number) ask.body().getOrDefault("retryAfterMs", 500)).longValue());
+                    continue;
+                }
+                TrialRun run = new TrialRun(server, options, log, studyId, (Map<String, Object>)
+                        ask.body().get("trial"));
+                running.add(run);
+                try {
+                    run.run();
+                } finally {
+                    running.remove(run);
+                }
+                finished.incrementAndGet();
+                log.info("progress: " + running.size() + " running, " + finished.get() + " done");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.io.IOException e) {
+            log.warn("slot " + slot + " cannot start its command: " + e.getMessage());
+        }
+    }
+
+    /** Stops asking, ends running processes and fails their trials. */
+    public void shutdown() {
+        stopping = true;
+        for (TrialRun run : running) {
+            run.terminate();
+            try {
+                server.post(
+                        "/api/v1/studies/" + studyId + "/trials/" + run.trialId() + "/fail",
+                        Map.of("reason", "worker " + workerId + " shut down"));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

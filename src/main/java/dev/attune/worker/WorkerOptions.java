@@ -1,0 +1,14 @@
+package dev.attune.worker;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** How a worker runs: the command, where checkpoints live, and its timings. */
+record WorkerOptions(
+        List<String> command,
+        Path checkpointRoot,
+        boolean configJson,
+        Duration heartbeat,
+        Duration grace,
+        int parallel) {}

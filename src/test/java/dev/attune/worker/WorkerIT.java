@@ -1,0 +1,196 @@
+package dev.attune.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.attune.support.Api;
+import dev.attune.support.ServerProcess;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The worker agent end to end with real processes: a server, workers started as `java -jar attune.jar
+ * worker`, and a Python training script that checkpoints and resumes.
+ */
+class WorkerIT {
+    @TempDir
+    static Path dir;
+
+    static ServerProcess server;
+    static Path script;
+
+    @BeforeAll
+    static void start() throws IOException {
+        script = dir.resolve("train_curve.py");
+        try (InputStream in = WorkerIT.class.getResourceAsStream("/scripts/train_curve.py")) {
+            Files.copy(in, script);
+        }
+        server = ServerProcess.start(
+                "worker-it",
+                Map.of(
+                        "DB_URL",
+                        "jdbc:h2:file:" + dir.resolve("db/attune") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE"),
+                "--attune.reaper-interval-ms=300");
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void stop() throws InterruptedException {
+        server.close();
+    }
+
+    static String study(Api api, String method, Map<String, Object> options, Map<String, Object> extra) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put(
+                "space",
+                new LinkedHashMap<>(Map.of("x", Map.of("type", "uniform", "lower", 0, "upper", 1), "epochs", 9)));
+        d.put("metrics", List.of(Map.of("name", "loss")));
+        d.put("method", method);
+        d.put("options", options);
+        d.put("resource", Map.of("attr", "epoch", "maxAttr", "epochs"));
+        d.put("seed", 4);
+        d.putAll(extra);
+        return api.createStudy(d);
+    }
+
+    static Process worker(String study, int parallel, Path checkpoints, String... scriptArgs) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(
+                ServerProcess.java(),
+                "-jar",
+                ServerProcess.jar(),
+                "worker",
+                "--server",
+                "http://127.0.0.1:" + server.port,
+                "--study",
+                study,
+                "--parallel",
+                Integer.toString(parallel),
+                "--checkpoint-root",
+                checkpoints.toString(),
+                "--heartbeat-seconds",
+                "1",
+                "--grace-seconds",
+                "2"));
+        cmd.addAll(List.of("--", "/usr/bin/python3", script.toString()));
+        cmd.addAll(List.of(scriptArgs));
+        return new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("worker-" + study + ".log").toFile())
+                .start();
+    }
+
+    /** Training processes still alive whose checkpoints live under {@code root}. */
+    static long trainingProcesses(Path root) {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().orElse("").contains(script.toString())
+                        && p.info().commandLine().orElse("").contains(root.toString()))
+                .count();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void promotionAshaPausesAndResumesTrialsFromTheirCheckpoints() throws Exception {
+        Api api = new Api(server.port);
+        String study = study(
+                api,
+                "ASHA",
+                Map.of("type", "promotion"),
+                Map.of("stoppingCriterion", Map.of("maxNumTrialsStarted", 9), "maxConcurrentTrials", 3));
+        Path checkpoints = dir.resolve("ck-promotion");
+        Process w = worker(study, 3, checkpoints);
+        assertThat(w.waitFor(180, TimeUnit.SECONDS))
+                .as(Files.readString(dir.resolve("worker-" + study + ".log")))
+                .isTrue();
+        assertThat(w.exitValue()).isZero();
+        assertThat(trainingProcesses(checkpoints))
+                .as("no training process outlives its trial")
+                .isZero();
+
+        List<Map<String, Object>> trials = (List<Map<String, Object>>)
+                api.get("/api/v1/studies/" + study + "/trials?limit=100").get("items");
+        assertThat(trials).hasSize(9);
+        int resumedRuns = 0;
+        for (Map<String, Object> t : trials) {
+            long id = ((Number) t.get("id")).longValue();
+            List<Map<String, Object>> reports = (List<Map<String, Object>>)
+                    api.get("/api/v1/studies/" + study + "/trials/" + id).get("reports");
+            List<Integer> epochs = reports.stream()
+                    .map(r -> ((Number) ((Map<String, Object>) r.get("metrics")).get("epoch")).intValue())
+                    .toList();
+            // Epochs continue across pauses: 1, 2, 3, … with no epoch trained twice.
+            for (int i = 0; i < epochs.size(); i++) {
+                assertThat(epochs.get(i)).as("trial %d epochs %s", id, epochs).isEqualTo(i + 1);
+            }
+            List<String> runs = Files.readAllLines(
+                    checkpoints.resolve(study).resolve("trial-" + id).resolve("checkpoint/runs.txt"));
+            for (String r : runs.subList(1, runs.size())) {
+                assertThat(Integer.parseInt(r.trim()))
+                        .as("a resumed run starts after its checkpoint")
+                        .isGreaterThan(1);
+                resumedRuns++;
+            }
+        }
+        assertThat(resumedRuns).as("some paused trials were resumed").isPositive();
+        assertThat(trials).extracting(t -> t.get("status")).contains("PAUSED");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aKilledWorkersTrialsGoStaleAndANewWorkerFinishesTheStudy() throws Exception {
+        Api api = new Api(server.port);
+        String study = study(
+                api,
+                "RandomSearch",
+                Map.of(),
+                Map.of("stoppingCriterion", Map.of("maxNumTrialsStarted", 6), "leaseSeconds", 2));
+        Path checkpoints = dir.resolve("ck-kill");
+        Process first = worker(study, 2, checkpoints);
+        for (int i = 0;
+                i < 200 && ((Number) api.get("/api/v1/studies/" + study).get("trialCounts.RUNNING")).intValue() < 2;
+                i++) {
+            Thread.sleep(25);
+        }
+        first.destroyForcibly();
+        first.waitFor();
+        String status = "";
+        for (int i = 0;
+                i < 100 && ((Number) api.get("/api/v1/studies/" + study).get("trialCounts.STALE")).intValue() < 1;
+                i++) {
+            Thread.sleep(100);
+        }
+        assertThat(((Number) api.get("/api/v1/studies/" + study).get("trialCounts.STALE")).intValue())
+                .isPositive();
+        Process second = worker(study, 2, checkpoints);
+        assertThat(second.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(second.exitValue()).isZero();
+        Map<String, Object> s = api.get("/api/v1/studies/" + study).json();
+        status = (String) s.get("status");
+        assertThat(status).isEqualTo("DONE");
+        Map<String, Object> counts = (Map<String, Object>) s.get("trialCounts");
+        assertThat(((Number) counts.get("COMPLETED")).intValue() + ((Number) counts.get("STALE")).intValue())
+                .isEqualTo(6);
+    }
+
+    @Test
+    void aFailingScriptFailsItsTrialWithTheTailOfStderr() throws Exception {
+        Api api = new Api(server.port);
+        String study =
+                study(api, "RandomSearch", Map.of(), Map.of("stoppingCriterion", Map.of("maxNumTrialsStarted", 2)));
+        Path checkpoints = dir.resolve("ck-fail");
+        // --fail_above -1: every x is out of range, so each run exits with an error.
+        Process w = worker(study, 1, checkpoints, "--fail_above", "-1");
+        assertThat(w.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(trainingProcesses(checkpoints)).isZero();
+        Api.Response trial = api.get("/api/v1/studies/" + study + "/trials/0");
+        assertThat(trial.string("status")).isEqualTo("FAILED");
+        assertThat(trial.string("statusReason")).contains("exit code 1").contains("out of range");
+    }
+}
