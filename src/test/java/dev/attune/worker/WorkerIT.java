@@ -62,6 +62,12 @@ class WorkerIT {
     }
 
     static Process worker(String study, int parallel, Path checkpoints, String... scriptArgs) throws IOException {
+        return worker(study, parallel, checkpoints, script, Map.of(), scriptArgs);
+    }
+
+    static Process worker(
+            String study, int parallel, Path checkpoints, Path script, Map<String, String> env, String... scriptArgs)
+            throws IOException {
         List<String> cmd = new ArrayList<>(List.of(
                 ServerProcess.java(),
                 "-jar",
@@ -81,10 +87,11 @@ class WorkerIT {
                 "2"));
         cmd.addAll(List.of("--", "/usr/bin/python3", script.toString()));
         cmd.addAll(List.of(scriptArgs));
-        return new ProcessBuilder(cmd)
+        ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("worker-" + study + ".log").toFile())
-                .start();
+                .redirectOutput(dir.resolve("worker-" + study + ".log").toFile());
+        pb.environment().putAll(env);
+        return pb.start();
     }
 
     /** Training processes still alive whose checkpoints live under {@code root}. */
@@ -140,6 +147,75 @@ class WorkerIT {
         }
         assertThat(resumedRuns).as("some paused trials were resumed").isPositive();
         assertThat(trials).extracting(t -> t.get("status")).contains("PAUSED");
+    }
+
+    /**
+     * A real scikit-learn training script (digits, partial_fit per epoch, a checkpoint per epoch) under
+     * promotion-type ASHA with 3 slots; it imports Attune's Reporter where Syne Tune is not installed.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void digitsUnderPromotionAshaWithThreeSlots() throws Exception {
+        Path digits = dir.resolve("train_digits.py");
+        try (InputStream in = WorkerIT.class.getResourceAsStream("/scripts/train_digits.py")) {
+            Files.copy(in, digits);
+        }
+        Api api = new Api(server.port);
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put(
+                "space",
+                new LinkedHashMap<>(Map.of(
+                        "alpha", Map.of("type", "loguniform", "lower", 1e-6, "upper", 1e-1),
+                        "eta0", Map.of("type", "loguniform", "lower", 1e-3, "upper", 1),
+                        "epochs", 9)));
+        d.put("metrics", List.of(Map.of("name", "val_error")));
+        d.put("method", "ASHA");
+        d.put("options", Map.of("type", "promotion"));
+        d.put("resource", Map.of("attr", "epoch", "maxAttr", "epochs"));
+        d.put("seed", 5);
+        d.put("maxConcurrentTrials", 3);
+        d.put("stoppingCriterion", Map.of("maxNumTrialsStarted", 9));
+        String study = api.createStudy(d);
+        Path checkpoints = dir.resolve("ck-digits");
+        Process w = worker(
+                study,
+                3,
+                checkpoints,
+                digits,
+                Map.of("PYTHONPATH", Path.of("clients/python").toAbsolutePath().toString()));
+        assertThat(w.waitFor(300, TimeUnit.SECONDS))
+                .as(Files.readString(dir.resolve("worker-" + study + ".log")))
+                .isTrue();
+        assertThat(w.exitValue()).isZero();
+        assertThat(trainingProcesses(checkpoints)).isZero();
+        List<Map<String, Object>> trials = (List<Map<String, Object>>)
+                api.get("/api/v1/studies/" + study + "/trials?limit=100").get("items");
+        assertThat(trials).hasSize(9).noneMatch(t -> "FAILED".equals(t.get("status")));
+        int resumed = 0;
+        for (Map<String, Object> t : trials) {
+            long id = ((Number) t.get("id")).longValue();
+            Path marker = checkpoints.resolve(study).resolve("trial-" + id).resolve("checkpoint/resumed.txt");
+            if (Files.exists(marker)) {
+                for (String line : Files.readAllLines(marker)) {
+                    assertThat(Integer.parseInt(line.trim()))
+                            .as("resumed after its checkpoint")
+                            .isGreaterThan(1);
+                    resumed++;
+                }
+            }
+            List<Map<String, Object>> reports = (List<Map<String, Object>>)
+                    api.get("/api/v1/studies/" + study + "/trials/" + id).get("reports");
+            for (int i = 0; i < reports.size(); i++) {
+                Map<String, Object> m = (Map<String, Object>) reports.get(i).get("metrics");
+                assertThat(((Number) m.get("epoch")).intValue()).isEqualTo(i + 1);
+                assertThat(((Number) m.get("val_error")).doubleValue()).isBetween(0.0, 1.0);
+                assertThat(m).containsKey("st_worker_time");
+            }
+        }
+        assertThat(resumed).as("paused trials resumed from their checkpoints").isPositive();
+        assertThat(((Number) api.get("/api/v1/studies/" + study + "/best").get("trial.metrics.val_error"))
+                        .doubleValue())
+                .isLessThan(0.2);
     }
 
     @Test
