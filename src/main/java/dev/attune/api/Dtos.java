@@ -46,7 +46,25 @@ public final class Dtos {
             Integer maxConcurrentTrials,
 
             @Schema(description = "Whether a config may be suggested again; default false")
-            Boolean allowDuplicates) {}
+            Boolean allowDuplicates,
+
+            @Schema(
+                    description =
+                            "Seconds a handed-out trial may go without a report or heartbeat before it turns STALE; default the server's (120)")
+            Integer leaseSeconds,
+
+            @Schema(
+                    description =
+                            "A failed or stale trial's config is retried as a new trial this many times; default 0")
+            Integer maxRetries,
+
+            @Schema(description = "The study stops after this many failed or stale trials")
+            Integer maxFailures,
+
+            @Schema(
+                    description =
+                            "Workers delete the checkpoints of stopped, completed and failed trials; default false")
+            Boolean deleteCheckpoints) {}
 
     public record MetricSpec(
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED)
@@ -102,6 +120,9 @@ public final class Dtos {
             Integer maxConcurrentTrials,
             boolean allowDuplicates,
             Integer leaseSeconds,
+            Integer maxRetries,
+            Integer maxFailures,
+            boolean deleteCheckpoints,
             Map<String, Long> trialCounts,
             Instant createdAt,
             Instant updatedAt) {}
@@ -141,6 +162,15 @@ public final class Dtos {
             String statusReason,
             Instant createdAt,
             Instant updatedAt,
+
+            @Schema(description = "the trial whose config this one retries, if any")
+            Long retryOf,
+
+            @Schema(description = "metadata set by clients (PyGlove's set_metadata)")
+            Map<String, Object> metadata,
+
+            @Schema(description = "related links: [{name, url}]")
+            List<Object> links,
 
             @JsonInclude(JsonInclude.Include.NON_NULL) @Schema(description = "Only on GET of one trial")
             List<ReportResponse> reports) {}
@@ -210,4 +240,17 @@ public final class Dtos {
             Instant createdAt) {}
 
     public record EventList(List<EventResponse> items) {}
+
+    public record LinkRequest(
+            @Schema(requiredMode = Schema.RequiredMode.REQUIRED)
+            String url,
+
+            String name) {}
+
+    public record LogsPayload(
+            @Schema(description = "tail of the trial's standard output")
+            String stdout,
+
+            @Schema(description = "tail of its standard error")
+            String stderr) {}
 }

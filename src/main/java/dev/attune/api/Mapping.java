@@ -45,6 +45,9 @@ final class Mapping {
                 d.get("maxConcurrentTrials") == null ? null : ((Number) d.get("maxConcurrentTrials")).intValue(),
                 Boolean.TRUE.equals(d.get("allowDuplicates")),
                 d.get("leaseSeconds") == null ? null : ((Number) d.get("leaseSeconds")).intValue(),
+                d.get("maxRetries") == null ? null : ((Number) d.get("maxRetries")).intValue(),
+                d.get("maxFailures") == null ? null : ((Number) d.get("maxFailures")).intValue(),
+                Boolean.TRUE.equals(d.get("deleteCheckpoints")),
                 s.trialCounts(),
                 s.createdAt(),
                 s.updatedAt());
@@ -68,6 +71,9 @@ final class Mapping {
                         t.statusReason(),
                         t.createdAt(),
                         t.updatedAt(),
+                        t.retryOf(),
+                        t.metadata(),
+                        t.links(),
                         t.reports() == null
                                 ? null
                                 : t.reports().stream()

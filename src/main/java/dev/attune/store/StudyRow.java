@@ -40,6 +40,8 @@ public class StudyRow implements Persistable<String> {
     @Column(name = "updated_at")
     private Instant updatedAt;
 
+    private String metadata;
+
     /** Rows with assigned keys are inserted without a look-up first; loaded rows are not new. */
     @Transient
     private boolean fresh = true;
@@ -116,6 +118,15 @@ public class StudyRow implements Persistable<String> {
 
     public Instant getUpdatedAt() {
         return updatedAt;
+    }
+
+    public String getMetadata() {
+        return metadata;
+    }
+
+    public void setMetadata(String metadata, Instant now) {
+        this.metadata = metadata;
+        this.updatedAt = now;
     }
 
     public void setStatus(String status, String reason, Instant now) {

@@ -60,6 +60,18 @@ public class TrialRow implements Persistable<TrialKey> {
     @Column(name = "lease_expires_at")
     private Instant leaseExpiresAt;
 
+    @Column(name = "retry_of")
+    private Long retryOf;
+
+    private String metadata;
+    private String links;
+
+    @Column(name = "stdout_tail")
+    private String stdoutTail;
+
+    @Column(name = "stderr_tail")
+    private String stderrTail;
+
     /** Rows with assigned keys are inserted without a look-up first; loaded rows are not new. */
     @Transient
     private boolean fresh = true;
@@ -185,6 +197,45 @@ public class TrialRow implements Persistable<TrialKey> {
             reportCount++;
         }
         this.updatedAt = now;
+    }
+
+    public Long getRetryOf() {
+        return retryOf;
+    }
+
+    public void setRetryOf(Long retryOf) {
+        this.retryOf = retryOf;
+    }
+
+    public String getMetadata() {
+        return metadata;
+    }
+
+    public void setMetadata(String metadata, Instant now) {
+        this.metadata = metadata;
+        this.updatedAt = now;
+    }
+
+    public String getLinks() {
+        return links;
+    }
+
+    public void setLinks(String links, Instant now) {
+        this.links = links;
+        this.updatedAt = now;
+    }
+
+    public String getStdoutTail() {
+        return stdoutTail;
+    }
+
+    public String getStderrTail() {
+        return stderrTail;
+    }
+
+    public void setLogs(String stdoutTail, String stderrTail) {
+        this.stdoutTail = stdoutTail;
+        this.stderrTail = stderrTail;
     }
 
     public void setLeaseExpiresAt(Instant leaseExpiresAt) {

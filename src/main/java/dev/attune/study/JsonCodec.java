@@ -20,6 +20,11 @@ public class JsonCodec {
         return mapper.writeValueAsString(value);
     }
 
+    @SuppressWarnings("unchecked")
+    public java.util.List<Object> readList(String json) {
+        return (java.util.List<Object>) Values.canonical(mapper.readValue(json, java.util.List.class));
+    }
+
     /** Reads an object with numbers in canonical form (integers as Long, reals as Double). */
     @SuppressWarnings("unchecked")
     public Map<String, Object> read(String json) {

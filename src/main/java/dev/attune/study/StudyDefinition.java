@@ -31,7 +31,10 @@ public record StudyDefinition(
         StoppingCriterion stoppingCriterion,
         Integer maxConcurrentTrials,
         boolean allowDuplicates,
-        Integer leaseSeconds) {
+        Integer leaseSeconds,
+        Integer maxRetries,
+        Integer maxFailures,
+        boolean deleteCheckpoints) {
 
     /** A fresh scheduler in its initial state; replaying the study's events brings it up to date. */
     public Scheduler newScheduler() {
@@ -78,6 +81,13 @@ public record StudyDefinition(
         if (leaseSeconds != null) {
             json.put("leaseSeconds", leaseSeconds);
         }
+        if (maxRetries != null) {
+            json.put("maxRetries", maxRetries);
+        }
+        if (maxFailures != null) {
+            json.put("maxFailures", maxFailures);
+        }
+        json.put("deleteCheckpoints", deleteCheckpoints);
         return json;
     }
 

@@ -39,7 +39,10 @@ public final class StudyDefinitionParser {
             "stoppingCriterion",
             "maxConcurrentTrials",
             "allowDuplicates",
-            "leaseSeconds");
+            "leaseSeconds",
+            "maxRetries",
+            "maxFailures",
+            "deleteCheckpoints");
     static final Set<String> CRITERION_FIELDS = Set.of(
             "maxWallclockTime",
             "maxNumTrialsStarted",
@@ -123,6 +126,12 @@ public final class StudyDefinitionParser {
         }
         Boolean allowDuplicates = f.bool("allowDuplicates");
         Long leaseSeconds = f.integer("leaseSeconds", 1);
+        Long maxRetries = f.integer("maxRetries", 0);
+        Long maxFailures = f.integer("maxFailures", 1);
+        Boolean deleteCheckpoints = f.bool("deleteCheckpoints");
+        if (maxRetries != null && maxRetries > 100) {
+            f.error("maxRetries", "must be at most 100");
+        }
         if (leaseSeconds != null && leaseSeconds > 86_400) {
             f.error("leaseSeconds", "must be at most 86400 (a day)");
         }
@@ -145,7 +154,10 @@ public final class StudyDefinitionParser {
                 criterion,
                 maxConcurrent == null ? null : maxConcurrent.intValue(),
                 allowDuplicates != null && allowDuplicates,
-                leaseSeconds == null ? null : leaseSeconds.intValue());
+                leaseSeconds == null ? null : leaseSeconds.intValue(),
+                maxRetries == null ? null : maxRetries.intValue(),
+                maxFailures == null ? null : maxFailures.intValue(),
+                deleteCheckpoints != null && deleteCheckpoints);
         // A method may reject a combination only it understands (e.g. a grid that is too large).
         definition.newScheduler();
         return definition;

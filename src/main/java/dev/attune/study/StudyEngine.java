@@ -31,6 +31,7 @@ public final class StudyEngine {
     private final TreeSet<Long> pending = new TreeSet<>();
     private final Map<Long, Double> trialCost = new HashMap<>();
     private final Map<Long, Long> highestLevel = new HashMap<>();
+    private final Map<Long, Integer> retries = new HashMap<>();
     private final Map<Long, Double> bestObjective = new HashMap<>();
     private final Map<String, Double> lowest = new HashMap<>();
     private final Map<String, Double> highest = new HashMap<>();
@@ -66,6 +67,11 @@ public final class StudyEngine {
 
     public TrialStatus trialStatus(long trialId) {
         return statuses.get(trialId);
+    }
+
+    /** How many times this trial's config has been retried before it (0 for an original trial). */
+    public int retries(long trialId) {
+        return retries.getOrDefault(trialId, 0);
     }
 
     /** The highest resource level (or step) the trial reported, or -1; a report above it cannot be a retry. */
@@ -116,6 +122,9 @@ public final class StudyEngine {
                 Map<String, Object> config = (Map<String, Object>) Values.canonical(p.get("config"));
                 Map<String, Object> memo = (Map<String, Object>) Values.canonical(p.getOrDefault("memo", Map.of()));
                 TrialStatus initial = TrialStatus.valueOf((String) p.get("status"));
+                if (p.get("retryOf") instanceof Number parent) {
+                    retries.put(id, retries.getOrDefault(parent.longValue(), 0) + 1);
+                }
                 move(id, null, initial);
                 if (initial == TrialStatus.PENDING) {
                     pending.add(id);
@@ -236,6 +245,10 @@ public final class StudyEngine {
 
     /** Why the stopping criterion says no more trials may start, or null while they may. */
     public String stopReason(Instant createdAt, Instant now) {
+        Integer maxFailures = definition.maxFailures();
+        if (maxFailures != null && count(TrialStatus.FAILED) + count(TrialStatus.STALE) >= maxFailures) {
+            return "maxFailures reached (" + maxFailures + " trials failed or went stale)";
+        }
         StoppingCriterion c = definition.stoppingCriterion();
         if (c.maxNumTrialsStarted() != null && nextTrialId() >= c.maxNumTrialsStarted()) {
             return "maxNumTrialsStarted reached (" + c.maxNumTrialsStarted() + ")";

@@ -25,6 +25,16 @@ public record StudyEvent(long seq, EventType type, Long trialId, Map<String, Obj
         return new StudyEvent(seq, EventType.TRIAL_ADDED, trialId, payload);
     }
 
+    /** A new pending trial that retries a failed or stale one with the same config. */
+    public static StudyEvent retry(long seq, long trialId, Map<String, Object> config, long retryOf) {
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("config", config);
+        payload.put("memo", Map.of());
+        payload.put("status", TrialStatus.PENDING.name());
+        payload.put("retryOf", retryOf);
+        return new StudyEvent(seq, EventType.TRIAL_ADDED, trialId, payload);
+    }
+
     /** A paused trial is handed out again with this config. */
     public static StudyEvent trialResumed(long seq, long trialId, Map<String, Object> config) {
         return new StudyEvent(seq, EventType.TRIAL_RESUMED, trialId, Map.of("config", config));

@@ -298,12 +298,35 @@ public class TrialService {
             }
             ctx.append(type, trialId, payload);
             t.setStatus(to.name(), reason, ctx.now);
+            if (to == TrialStatus.FAILED) {
+                retry(ctx, t);
+            }
             if (!metrics.isEmpty()) {
                 t.record(json.write(metrics), ctx.engine.objective(metrics), false, ctx.now);
             }
             ctx.settle();
             return TrialViews.of(t, json, null);
         });
+    }
+
+    /**
+     * Under {@code maxRetries}, a failed or stale trial's config comes back as a new pending trial, linked
+     * to the one it repeats; the next ask hands it out first.
+     */
+    private void retry(StudyWriter.Context ctx, TrialRow failed) {
+        Integer max = ctx.engine.definition().maxRetries();
+        if (max == null
+                || ctx.engine.retries(failed.getTrialId()) >= max
+                || ctx.engine.status() != StudyStatus.ACTIVE
+                || ctx.engine.stopReason(ctx.row.getCreatedAt(), ctx.now) != null) {
+            return;
+        }
+        long id = ctx.row.takeTrialId();
+        TrialRow r = new TrialRow(
+                failed.getStudyId(), id, TrialStatus.PENDING.name(), failed.getConfig(), null, null, ctx.now);
+        r.setRetryOf(failed.getTrialId());
+        trials.save(r);
+        ctx.append(StudyEvent.retry(ctx.row.getLastSeq() + 1, id, json.read(failed.getConfig()), failed.getTrialId()));
     }
 
     /** How long a handed-out trial may go without word from its worker: the study's, else the server's. */
@@ -332,6 +355,7 @@ public class TrialService {
                             + " since its lease expired at " + t.getLeaseExpiresAt();
                     ctx.append(EventType.TRIAL_STALE, t.getTrialId(), Map.of("reason", reason));
                     t.setStatus(TrialStatus.STALE.name(), reason, ctx.now);
+                    retry(ctx, t);
                     ctx.settle();
                     return 1;
                 });

@@ -20,6 +20,9 @@ final class TrialViews {
                 t.getStatusReason(),
                 t.getCreatedAt(),
                 t.getUpdatedAt(),
+                t.getRetryOf(),
+                t.getMetadata() == null ? java.util.Map.of() : json.read(t.getMetadata()),
+                t.getLinks() == null ? List.of() : json.readList(t.getLinks()),
                 reports == null
                         ? null
                         : reports.stream()

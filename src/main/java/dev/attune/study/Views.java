@@ -32,7 +32,12 @@ public final class Views {
             String statusReason,
             Instant createdAt,
             Instant updatedAt,
+            Long retryOf,
+            Map<String, Object> metadata,
+            List<Object> links,
             List<Report> reports) {}
+
+    public record Logs(String stdout, String stderr) {}
 
     public record Report(Map<String, Object> metrics, Long step, String decision, String reason, Instant receivedAt) {}
 

@@ -33,16 +33,32 @@ final class ServerClient {
         this.log = log;
     }
 
-    @SuppressWarnings("unchecked")
     Answer post(String path, Object body) throws InterruptedException {
+        return send("POST", path, body);
+    }
+
+    Answer put(String path, Object body) throws InterruptedException {
+        return send("PUT", path, body);
+    }
+
+    Answer get(String path) throws InterruptedException {
+        return send("GET", path, null);
+    }
+
+    @SuppressWarnings("unchecked")
+    Answer send(String method, String path, Object body) throws InterruptedException {
         long backoff = 200;
         for (int attempt = 1; ; attempt++) {
             try {
                 HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
                         .timeout(Duration.ofSeconds(30))
                         .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(
-                                JSON.writeValueAsString(body == null ? Map.of() : body)));
+                        .method(
+                                method,
+                                method.equals("GET")
+                                        ? HttpRequest.BodyPublishers.noBody()
+                                        : HttpRequest.BodyPublishers.ofString(
+                                                JSON.writeValueAsString(body == null ? Map.of() : body)));
                 if (token != null) {
                     b.header("Authorization", "Bearer " + token);
                 }

@@ -101,6 +101,46 @@ final class TrialRun {
     }
 
     Outcome run() throws IOException, InterruptedException {
+        Outcome outcome = execute();
+        uploadLogs();
+        if (options.deleteCheckpoints() && outcome != Outcome.PAUSED) {
+            deleteTree(checkpointDir());
+        }
+        return outcome;
+    }
+
+    /** Sends the tails of stdout and stderr, served at GET …/trials/{id}/logs. */
+    private void uploadLogs() throws InterruptedException {
+        server.put(
+                path("/logs"),
+                Map.of(
+                        "stdout",
+                        tail(trialDir().resolve("stdout.log")),
+                        "stderr",
+                        tail(trialDir().resolve("stderr.log"))));
+    }
+
+    static String tail(Path file) {
+        try {
+            String s = Files.exists(file) ? Files.readString(file) : "";
+            return s.length() <= 32_768 ? s : s.substring(s.length() - 32_768);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private Outcome execute() throws IOException, InterruptedException {
         Files.createDirectories(checkpointDir());
         if (sourceTrialId != null) {
             copyCheckpoint(

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Worker {
     private final ServerClient server;
-    private final WorkerOptions options;
+    private WorkerOptions options;
     private final String studyId;
     private final String workerId;
     private final Log log = new Log();
@@ -31,6 +31,13 @@ public final class Worker {
 
     /** Runs until the study is done or the worker is shut down; returns the number of trials it ran. */
     public int run() throws InterruptedException {
+        ServerClient.Answer study = server.get("/api/v1/studies/" + studyId);
+        if (study.status() != 200) {
+            log.warn("study " + studyId + ": " + study.status() + " "
+                    + study.body().get("detail"));
+            return 0;
+        }
+        options = options.withDeleteCheckpoints(Boolean.TRUE.equals(study.body().get("deleteCheckpoints")));
         List<Thread> slots = new ArrayList<>();
         for (int i = 0; i < options.parallel(); i++) {
             int slot = i;

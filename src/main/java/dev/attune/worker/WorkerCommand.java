@@ -73,7 +73,8 @@ public class WorkerCommand implements Callable<Integer> {
                         configJson,
                         Duration.ofSeconds(heartbeatSeconds),
                         Duration.ofSeconds(graceSeconds),
-                        parallel));
+                        parallel,
+                        false));
         Thread hook = new Thread(worker::shutdown);
         Runtime.getRuntime().addShutdownHook(hook);
         worker.run();

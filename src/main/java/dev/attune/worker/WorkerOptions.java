@@ -11,4 +11,10 @@ record WorkerOptions(
         boolean configJson,
         Duration heartbeat,
         Duration grace,
-        int parallel) {}
+        int parallel,
+        boolean deleteCheckpoints) {
+
+    WorkerOptions withDeleteCheckpoints(boolean delete) {
+        return new WorkerOptions(command, checkpointRoot, configJson, heartbeat, grace, parallel, delete);
+    }
+}

@@ -147,6 +147,8 @@ class WorkerIT {
         }
         assertThat(resumedRuns).as("some paused trials were resumed").isPositive();
         assertThat(trials).extracting(t -> t.get("status")).contains("PAUSED");
+        assertThat(api.get("/api/v1/studies/" + study + "/trials/0/logs").string("stdout"))
+                .contains("[tune-metric]: ");
     }
 
     /**
@@ -226,7 +228,13 @@ class WorkerIT {
                 api,
                 "RandomSearch",
                 Map.of(),
-                Map.of("stoppingCriterion", Map.of("maxNumTrialsStarted", 6), "leaseSeconds", 2));
+                Map.of(
+                        "stoppingCriterion",
+                        Map.of("maxNumTrialsStarted", 6),
+                        "leaseSeconds",
+                        2,
+                        "deleteCheckpoints",
+                        true));
         Path checkpoints = dir.resolve("ck-kill");
         Process first = worker(study, 2, checkpoints);
         for (int i = 0;
@@ -253,6 +261,17 @@ class WorkerIT {
         Map<String, Object> counts = (Map<String, Object>) s.get("trialCounts");
         assertThat(((Number) counts.get("COMPLETED")).intValue() + ((Number) counts.get("STALE")).intValue())
                 .isEqualTo(6);
+        // deleteCheckpoints: the second worker removed the checkpoints of the trials it completed.
+        List<Map<String, Object>> completed = (List<Map<String, Object>>)
+                api.get("/api/v1/studies/" + study + "/trials?status=COMPLETED").get("items");
+        assertThat(completed).isNotEmpty();
+        for (Map<String, Object> t : completed) {
+            assertThat(checkpoints
+                            .resolve(study)
+                            .resolve("trial-" + t.get("id"))
+                            .resolve("checkpoint"))
+                    .doesNotExist();
+        }
     }
 
     @Test
@@ -268,5 +287,7 @@ class WorkerIT {
         Api.Response trial = api.get("/api/v1/studies/" + study + "/trials/0");
         assertThat(trial.string("status")).isEqualTo("FAILED");
         assertThat(trial.string("statusReason")).contains("exit code 1").contains("out of range");
+        assertThat(api.get("/api/v1/studies/" + study + "/trials/0/logs").string("stderr"))
+                .contains("out of range");
     }
 }
