@@ -8,6 +8,7 @@ import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -127,6 +128,13 @@ public class TrialController {
             @RequestParam(required = false) String pageToken) {
         Views.Page<Views.Trial> page = trials.list(studyId, status, StudyController.Limits.check(limit), pageToken);
         return new Dtos.TrialPage(page.items().stream().map(Mapping::trial).toList(), page.nextPageToken());
+    }
+
+    @GetMapping("/checkpoints")
+    @Operation(
+            summary = "Paused trials whose checkpoints workers should delete (promotion types with maxNumCheckpoints)")
+    public Map<String, List<Long>> checkpoints(@PathVariable String studyId) {
+        return Map.of("remove", trials.checkpointsToRemove(studyId));
     }
 
     @GetMapping("/trials/{trialId}")

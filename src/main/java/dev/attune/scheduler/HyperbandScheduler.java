@@ -33,7 +33,7 @@ import java.util.Set;
  * cost O(log n) in the number of trials in a rung. At the maximum resource the answer is STOP, as Syne
  * Tune's is.
  */
-public final class HyperbandScheduler implements Scheduler {
+public final class HyperbandScheduler implements Scheduler, CheckpointAdvisor {
     public static final List<String> TYPES = List.of("stopping", "promotion", "pasha");
 
     public static List<OptionSpec> options(String defaultType, long defaultBrackets) {
@@ -51,7 +51,12 @@ public final class HyperbandScheduler implements Scheduler {
                 OptionSpec.integers(
                         "rungLevels", 1, "explicit rung levels, strictly increasing; override the three above"),
                 OptionSpec.integer("brackets", defaultBrackets, 1, "number of Hyperband brackets; 1 is ASHA"),
-                OptionSpec.bool("rungSystemPerBracket", false, "one rung system per bracket instead of one shared"));
+                OptionSpec.bool("rungSystemPerBracket", false, "one rung system per bracket instead of one shared"),
+                OptionSpec.integer(
+                        "maxNumCheckpoints",
+                        null,
+                        1,
+                        "promotion types: keep at most this many checkpoints; beyond it, those of paused trials on the lowest rung, worst first, are removed"));
     }
 
     private final Searcher searcher;
@@ -66,6 +71,10 @@ public final class HyperbandScheduler implements Scheduler {
     private final Map<Long, Integer> bracketOf = new HashMap<>();
     private final Map<Long, Map<String, Object>> configs = new HashMap<>();
     private final Set<Long> active = new HashSet<>();
+    private final Long maxNumCheckpoints;
+    private final Set<Long> checkpointsRemoved = new java.util.LinkedHashSet<>();
+    /** Paused trials that still have a checkpoint, with the rung level they wait at. */
+    private final Map<Long, Long> pausedWithCheckpoint = new HashMap<>();
 
     public HyperbandScheduler(MethodContext context, Searcher searcher) {
         this.searcher = searcher;
@@ -77,6 +86,7 @@ public final class HyperbandScheduler implements Scheduler {
         this.maxAttr = resource.maxAttr();
         this.maxT = maxResource(context);
         this.seed = context.seed();
+        this.maxNumCheckpoints = o.has("maxNumCheckpoints") ? o.integer("maxNumCheckpoints") : null;
         boolean linear = o.given("rungIncrement") && !o.given("reductionFactor");
         List<Long> levels = RungLevels.of(
                 o.integers("rungLevels"),
@@ -190,10 +200,50 @@ public final class HyperbandScheduler implements Scheduler {
         configs.put(trialId, config);
         active.add(trialId);
         system(bracket).onTrialAdded(trialId, bracket);
+        enforceCheckpointBudget();
+    }
+
+    @Override
+    public Set<Long> checkpointsToRemove() {
+        return java.util.Collections.unmodifiableSet(checkpointsRemoved);
+    }
+
+    /**
+     * Syne Tune's "by_level" baseline of speculative checkpoint removal: while running trials plus paused
+     * trials with a checkpoint exceed the budget, drop the checkpoint of the paused trial on the lowest
+     * rung, the worst-ranked there first.
+     */
+    private void enforceCheckpointBudget() {
+        if (maxNumCheckpoints == null) {
+            return;
+        }
+        while (active.size() + pausedWithCheckpoint.size() > maxNumCheckpoints && !pausedWithCheckpoint.isEmpty()) {
+            Long victim = null;
+            for (Map.Entry<Long, Long> e : pausedWithCheckpoint.entrySet()) {
+                if (victim == null
+                        || e.getValue() < pausedWithCheckpoint.get(victim)
+                        || e.getValue().equals(pausedWithCheckpoint.get(victim)) && rank(e.getKey()) > rank(victim)
+                        || e.getValue().equals(pausedWithCheckpoint.get(victim))
+                                && rank(e.getKey()) == rank(victim)
+                                && e.getKey() > victim) {
+                    victim = e.getKey();
+                }
+            }
+            pausedWithCheckpoint.remove(victim);
+            checkpointsRemoved.add(victim);
+        }
+    }
+
+    private int rank(long trialId) {
+        Rung r = system(bracketOf.getOrDefault(trialId, 0)).rungAt(pausedWithCheckpoint.get(trialId));
+        return r == null || !r.contains(trialId) ? Integer.MAX_VALUE : r.rankOf(trialId);
     }
 
     @Override
     public void onTrialResumed(long trialId, Map<String, Object> config) {
+        pausedWithCheckpoint.remove(trialId);
+        // It trains again (from scratch if its checkpoint went) and writes a new checkpoint to keep.
+        checkpointsRemoved.remove(trialId);
         configs.put(trialId, config);
         active.add(trialId);
         if (system(bracketOf.getOrDefault(trialId, 0)) instanceof PromotionRungSystem ps) {
@@ -223,6 +273,10 @@ public final class HyperbandScheduler implements Scheduler {
         active.remove(trialId);
         if (resource >= maxT) {
             return Verdict.stop("reached the maximum resource " + maxT);
+        }
+        if (!type.equals("stopping")) {
+            pausedWithCheckpoint.put(trialId, resource);
+            enforceCheckpointBudget();
         }
         return type.equals("stopping")
                 ? Verdict.stop(describe("below the cutoff", outcome, value, trialId))
@@ -268,6 +322,7 @@ public final class HyperbandScheduler implements Scheduler {
 
     private void remove(long trialId) {
         active.remove(trialId);
+        pausedWithCheckpoint.remove(trialId);
         system(bracketOf.getOrDefault(trialId, 0)).onTrialRemoved(trialId);
     }
 }

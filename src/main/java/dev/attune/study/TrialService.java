@@ -369,6 +369,15 @@ public class TrialService {
         return reaped;
     }
 
+    /** Paused trials whose checkpoints workers should delete (speculative checkpoint removal), in order. */
+    public List<Long> checkpointsToRemove(String studyId) {
+        return writer.write(
+                studyId,
+                ctx -> ctx.engine.scheduler() instanceof dev.attune.scheduler.CheckpointAdvisor a
+                        ? List.copyOf(a.checkpointsToRemove())
+                        : List.<Long>of());
+    }
+
     /** Extends the trial's lease and repeats the decision that stands for it. */
     public Views.Decision heartbeat(String studyId, long trialId) {
         return writer.write(studyId, ctx -> {

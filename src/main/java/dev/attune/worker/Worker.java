@@ -54,6 +54,7 @@ public final class Worker {
     private void loop(int slot) {
         try {
             while (!stopping) {
+                dropCheckpoints();
                 ServerClient.Answer ask =
                         server.post("/api/v1/studies/" + studyId + "/ask", Map.of("workerId", workerId + "/" + slot));
                 if (ask.status() != 200) {
@@ -83,6 +84,32 @@ public final class Worker {
             Thread.currentThread().interrupt();
         } catch (java.io.IOException e) {
             log.warn("slot " + slot + " cannot start its command: " + e.getMessage());
+        }
+    }
+
+    /** Deletes local checkpoints the server says to drop (speculative removal), unless their trial runs here. */
+    @SuppressWarnings("unchecked")
+    private void dropCheckpoints() throws InterruptedException {
+        ServerClient.Answer a = server.get("/api/v1/studies/" + studyId + "/checkpoints");
+        if (a.status() != 200 || !(a.body().get("remove") instanceof List<?> ids)) {
+            return;
+        }
+        Set<Long> busy = new java.util.HashSet<>();
+        running.forEach(r -> busy.add(r.trialId()));
+        for (Object id : ids) {
+            long trialId = ((Number) id).longValue();
+            java.nio.file.Path dir = options.checkpointRoot()
+                    .resolve(studyId)
+                    .resolve("trial-" + trialId)
+                    .resolve("checkpoint");
+            if (!busy.contains(trialId) && java.nio.file.Files.exists(dir)) {
+                try {
+                    TrialRun.deleteTree(dir);
+                    log.info("removed the checkpoint of paused trial " + trialId + " (checkpoint budget)");
+                } catch (java.io.IOException e) {
+                    log.warn("could not remove " + dir + ": " + e.getMessage());
+                }
+            }
         }
     }
 

@@ -84,6 +84,8 @@ class FeedbackTest {
         assertThat(logs.string("stdout")).isEqualTo("epoch 1\n");
         assertThat(logs.string("stderr")).isEqualTo("warning\n");
         assertThat(put(s + "/trials/0/logs", Map.of("stdout", 5)).status()).isEqualTo(400);
+        // A method without checkpoint advice has nothing to remove.
+        assertThat(api.get(s + "/checkpoints").json()).isEqualTo(Map.of("remove", List.of()));
     }
 
     @Test

@@ -263,4 +263,33 @@ class MultiFidelityTest {
         assertThat(replacement.checkpointTrialId()).isEqualTo(2);
         assertThat(SPACE.validate(replacement.config(), "config")).isNotNull();
     }
+
+    @Test
+    void overTheCheckpointBudgetThePausedTrialOnTheLowestRungWithTheWorstRankLosesItsCheckpoint() {
+        MethodContext c = context(
+                Mode.MIN,
+                Map.of("type", "promotion", "maxNumCheckpoints", 5),
+                HyperbandScheduler.options("stopping", 1));
+        HyperbandScheduler s = new HyperbandScheduler(c, new RandomSearcher(c.searcherContext()));
+        double[] losses = {0.1, 0.5, 0.9, 0.3};
+        for (long id = 0; id < 4; id++) {
+            Suggestion.Start st = (Suggestion.Start) s.suggest(id);
+            s.onTrialAdded(id, st.config(), st.memo());
+        }
+        for (int id = 0; id < 4; id++) {
+            assertThat(report(s, id, 1, losses[id]).decision()).isEqualTo(Decision.PAUSE);
+        }
+        assertThat(s.checkpointsToRemove())
+                .as("4 paused, none running: within 5")
+                .isEmpty();
+        Suggestion.Resume best = (Suggestion.Resume) s.suggest(4);
+        assertThat(best.trialId()).isZero();
+        s.onTrialResumed(0, best.config());
+        s.onTrialAdded(4, Map.of("x", 0.5, "epochs", 1L), Map.of());
+        s.onTrialAdded(5, Map.of("x", 0.6, "epochs", 1L), Map.of());
+        // 3 running + 3 paused = 6 > 5: trial 2 (worst at rung 1) loses its checkpoint.
+        assertThat(s.checkpointsToRemove()).containsExactly(2L);
+        s.onTrialAdded(6, Map.of("x", 0.7, "epochs", 1L), Map.of());
+        assertThat(s.checkpointsToRemove()).containsExactly(2L, 1L);
+    }
 }
