@@ -162,7 +162,8 @@ public final class HyperbandScheduler implements Scheduler, CheckpointAdvisor {
             if (rs instanceof PromotionRungSystem ps) {
                 PromotionRungSystem.Promotion p = ps.findPromotion();
                 if (p != null) {
-                    return new Suggestion.Resume(p.trialId(), withTarget(configs.get(p.trialId()), p.milestone()));
+                    return new Suggestion.Resume(
+                            p.trialId(), ResourceTarget.with(configs.get(p.trialId()), maxAttr, p.milestone()));
                 }
             }
         }
@@ -177,21 +178,12 @@ public final class HyperbandScheduler implements Scheduler, CheckpointAdvisor {
         memo.put("bracket", bracket);
         Map<String, Object> config = proposal.get().config();
         if (!type.equals("stopping")) {
-            config = withTarget(config, system(bracket).firstMilestone(bracket));
+            config = ResourceTarget.with(config, maxAttr, system(bracket).firstMilestone(bracket));
         }
         return new Suggestion.Start(config, null, memo);
     }
 
     /** The config with its resource target in {@code maxAttr}, as Syne Tune's pause-and-resume schedulers do. */
-    private Map<String, Object> withTarget(Map<String, Object> config, long target) {
-        if (maxAttr == null) {
-            return config;
-        }
-        Map<String, Object> c = new LinkedHashMap<>(config);
-        c.put(maxAttr, target);
-        return c;
-    }
-
     @Override
     public void onTrialAdded(long trialId, Map<String, Object> config, Map<String, Object> memo) {
         searcher.onTrialAdded(trialId, config, memo);

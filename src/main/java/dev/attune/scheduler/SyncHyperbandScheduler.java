@@ -144,7 +144,8 @@ public final class SyncHyperbandScheduler implements Scheduler {
             return new Suggestion.Wait("the current rung of bracket " + primary + " is not complete yet");
         }
         if (job.trialId() != null) {
-            return new Suggestion.Resume(job.trialId(), withTarget(configs.get(job.trialId()), job.level()));
+            return new Suggestion.Resume(
+                    job.trialId(), ResourceTarget.with(configs.get(job.trialId()), maxAttr, job.level()));
         }
         Optional<Proposal> p = searcher.propose(nextTrialId);
         if (p.isEmpty()) {
@@ -154,16 +155,7 @@ public final class SyncHyperbandScheduler implements Scheduler {
         }
         Map<String, Object> memo = new LinkedHashMap<>(p.get().memo());
         memo.put("bracket", job.bracketId());
-        return new Suggestion.Start(withTarget(p.get().config(), job.level()), null, memo);
-    }
-
-    private Map<String, Object> withTarget(Map<String, Object> config, long level) {
-        if (maxAttr == null) {
-            return config;
-        }
-        Map<String, Object> c = new LinkedHashMap<>(config);
-        c.put(maxAttr, level);
-        return c;
+        return new Suggestion.Start(ResourceTarget.with(p.get().config(), maxAttr, job.level()), null, memo);
     }
 
     @Override

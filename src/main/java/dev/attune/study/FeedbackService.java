@@ -1,7 +1,6 @@
 package dev.attune.study;
 
 import dev.attune.space.InvalidInputException;
-import dev.attune.store.TrialRepository;
 import dev.attune.store.TrialRow;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,13 +20,13 @@ public class FeedbackService {
     static final int MAX_LINKS = 100;
     private final StudyWriter writer;
     private final StudyService studies;
-    private final TrialRepository trials;
+    private final TrialService trialService;
     private final JsonCodec json;
 
-    public FeedbackService(StudyWriter writer, StudyService studies, TrialRepository trials, JsonCodec json) {
+    public FeedbackService(StudyWriter writer, StudyService studies, TrialService trialService, JsonCodec json) {
         this.writer = writer;
         this.studies = studies;
-        this.trials = trials;
+        this.trialService = trialService;
         this.json = json;
     }
 
@@ -145,8 +144,6 @@ public class FeedbackService {
 
     private TrialRow trial(String studyId, long trialId) {
         studies.find(studyId);
-        return trials.findById(new dev.attune.store.TrialKey(studyId, trialId))
-                .orElseThrow(
-                        () -> new NotFoundException("trial " + trialId + " of study " + studyId + " does not exist"));
+        return trialService.trial(studyId, trialId);
     }
 }

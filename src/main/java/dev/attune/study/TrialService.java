@@ -457,7 +457,8 @@ public class TrialService {
         return new Views.Page<>(items, next);
     }
 
-    private TrialRow trial(String studyId, long trialId) {
+    /** The trial's row, or 404. */
+    TrialRow trial(String studyId, long trialId) {
         return trials.findById(new dev.attune.store.TrialKey(studyId, trialId))
                 .orElseThrow(
                         () -> new NotFoundException("trial " + trialId + " of study " + studyId + " does not exist"));
