@@ -45,10 +45,18 @@ final class TrialRun {
     private final long trialId;
     private final Map<String, Object> config;
     private final Long sourceTrialId;
+    private final String workerId;
     private volatile String decision = "CONTINUE";
     private volatile Process process;
 
-    TrialRun(ServerClient server, WorkerOptions options, Log log, String studyId, Map<String, Object> trial) {
+    TrialRun(
+            ServerClient server,
+            WorkerOptions options,
+            Log log,
+            String studyId,
+            String workerId,
+            Map<String, Object> trial) {
+        this.workerId = workerId;
         this.server = server;
         this.options = options;
         this.log = log;
@@ -174,6 +182,11 @@ final class TrialRun {
         int exit = process.waitFor();
         beats.interrupt();
         errors.join(Duration.ofSeconds(5));
+        if (decision.equals("ABANDONED")) {
+            server.post(path("/fail"), Map.of("reason", "worker " + workerId + " shut down"));
+            log.info("trial " + trialId + " ended: the worker is shutting down");
+            return Outcome.ABANDONED;
+        }
         if (!decision.equals("CONTINUE")) {
             log.info("trial " + trialId + " ended by the server: " + decision);
             return decision.equals("PAUSE") ? Outcome.PAUSED : Outcome.STOPPED;
@@ -250,6 +263,14 @@ final class TrialRun {
             return;
         }
         decision = d;
+        terminate();
+    }
+
+    /** The worker is shutting down: end the process; {@link #run} then fails the trial. */
+    synchronized void abandon() {
+        if (decision.equals("CONTINUE")) {
+            decision = "ABANDONED";
+        }
         terminate();
     }
 

@@ -1,6 +1,5 @@
 package dev.attune.worker;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,6 +20,7 @@ public final class Worker {
     private final Set<TrialRun> running = ConcurrentHashMap.newKeySet();
     private final AtomicInteger finished = new AtomicInteger();
     private volatile boolean stopping;
+    private final List<Thread> slots = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     Worker(String server, String token, String studyId, String workerId, WorkerOptions options) {
         this.server = new ServerClient(server, token, java.time.Duration.ofSeconds(30), log);
@@ -38,7 +38,6 @@ public final class Worker {
             return 0;
         }
         options = options.withDeleteCheckpoints(Boolean.TRUE.equals(study.body().get("deleteCheckpoints")));
-        List<Thread> slots = new ArrayList<>();
         for (int i = 0; i < options.parallel(); i++) {
             int slot = i;
             slots.add(Thread.ofPlatform().name("slot-" + i).start(() -> loop(slot)));
@@ -69,7 +68,14 @@ public final class Worker {
                     Thread.sleep(((Number) ask.body().getOrDefault("retryAfterMs", 500)).longValue());
                     continue;
                 }
-                TrialRun run = new TrialRun(server, options, log, studyId, (Map<String, Object>)
+                if (stopping) {
+                    Object id = ((Map<String, Object>) ask.body().get("trial")).get("id");
+                    server.post(
+                            "/api/v1/studies/" + studyId + "/trials/" + id + "/fail",
+                            Map.of("reason", "worker " + workerId + " shut down"));
+                    return;
+                }
+                TrialRun run = new TrialRun(server, options, log, studyId, workerId, (Map<String, Object>)
                         ask.body().get("trial"));
                 running.add(run);
                 try {
@@ -78,13 +84,22 @@ public final class Worker {
                     running.remove(run);
                 }
                 finished.incrementAndGet();
-                log.info("progress: " + running.size() + " running, " + finished.get() + " done");
+                log.info("progress: " + running.size() + " running, " + finished.get() + " done" + best());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (java.io.IOException e) {
             log.warn("slot " + slot + " cannot start its command: " + e.getMessage());
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private String best() throws InterruptedException {
+        ServerClient.Answer a = server.get("/api/v1/studies/" + studyId + "/best");
+        if (a.status() == 200 && a.body().get("trial") instanceof Map<?, ?> t) {
+            return ", best so far: trial " + t.get("id") + " " + t.get("metrics");
+        }
+        return "";
     }
 
     /** Deletes local checkpoints the server says to drop (speculative removal), unless their trial runs here. */
@@ -113,17 +128,16 @@ public final class Worker {
         }
     }
 
-    /** Stops asking, ends running processes and fails their trials. */
+    /** Stops asking, ends running processes, and waits while the slots fail their trials. */
     public void shutdown() {
         stopping = true;
-        for (TrialRun run : running) {
-            run.terminate();
+        running.forEach(TrialRun::abandon);
+        for (Thread slot : slots) {
             try {
-                server.post(
-                        "/api/v1/studies/" + studyId + "/trials/" + run.trialId() + "/fail",
-                        Map.of("reason", "worker " + workerId + " shut down"));
+                slot.join(options.grace().plusSeconds(10).toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                return;
             }
         }
     }

@@ -290,4 +290,34 @@ class WorkerIT {
         assertThat(api.get("/api/v1/studies/" + study + "/trials/0/logs").string("stderr"))
                 .contains("out of range");
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aWorkerShutDownWithSigtermEndsItsProcessesAndFailsItsTrials() throws Exception {
+        Api api = new Api(server.port);
+        String study =
+                study(api, "RandomSearch", Map.of(), Map.of("stoppingCriterion", Map.of("maxNumTrialsStarted", 50)));
+        Path checkpoints = dir.resolve("ck-sigterm");
+        // --epochs is the study's 9; each epoch sleeps 50 ms, so trials are running when SIGTERM comes.
+        Process w = worker(study, 2, checkpoints);
+        for (int i = 0;
+                i < 200 && ((Number) api.get("/api/v1/studies/" + study).get("trialCounts.RUNNING")).intValue() < 2;
+                i++) {
+            Thread.sleep(25);
+        }
+        w.destroy(); // SIGTERM
+        assertThat(w.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        Thread.sleep(300);
+        assertThat(trainingProcesses(checkpoints)).isZero();
+        Map<String, Object> counts =
+                (Map<String, Object>) api.get("/api/v1/studies/" + study).get("trialCounts");
+        assertThat(((Number) counts.get("RUNNING")).intValue())
+                .as("no trial left running for its lease to expire")
+                .isZero();
+        List<Map<String, Object>> failed = (List<Map<String, Object>>)
+                api.get("/api/v1/studies/" + study + "/trials?status=FAILED").get("items");
+        assertThat(failed).isNotEmpty().allSatisfy(t -> assertThat((String) t.get("statusReason"))
+                .contains("shut down"));
+        assertThat(Files.readString(dir.resolve("worker-" + study + ".log"))).contains("progress:");
+    }
 }
