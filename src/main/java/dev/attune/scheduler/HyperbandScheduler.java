@@ -56,7 +56,18 @@ public final class HyperbandScheduler implements Scheduler, CheckpointAdvisor {
                         "maxNumCheckpoints",
                         null,
                         1,
-                        "promotion types: keep at most this many checkpoints; beyond it, those of paused trials on the lowest rung, worst first, are removed"));
+                        "promotion types: keep at most this many checkpoints, removing those of paused trials least likely to be resumed"),
+                OptionSpec.integer(
+                        "approxSteps", 25L, 1, "steps of the resume-probability approximation (cost cubic in it)"),
+                OptionSpec.number(
+                        "priorBetaMean",
+                        0.33,
+                        1e-6,
+                        1 - 1e-6,
+                        "Beta prior mean of P(a new arrival ranks above a paused trial)"),
+                OptionSpec.number("priorBetaSize", 2.0, 1e-6, null, "Beta prior sample size"),
+                OptionSpec.integer(
+                        "minDataAtRung", 5L, 0, "below this many data points at a rung, the overall estimate is used"));
     }
 
     private final Searcher searcher;
@@ -72,6 +83,14 @@ public final class HyperbandScheduler implements Scheduler, CheckpointAdvisor {
     private final Map<Long, Map<String, Object>> configs = new HashMap<>();
     private final Set<Long> active = new HashSet<>();
     private final Long maxNumCheckpoints;
+    private final int approxSteps;
+    private final double priorMean;
+    private final double priorSize;
+    private final long minDataAtRung;
+    /** Per rung level and overall: [data points where the arrival ranked above, data points]. */
+    private final Map<Long, long[]> arrivals = new HashMap<>();
+
+    private final long[] arrivalsOverall = new long[2];
     private final Set<Long> checkpointsRemoved = new java.util.LinkedHashSet<>();
     /** Paused trials that still have a checkpoint, with the rung level they wait at. */
     private final Map<Long, Long> pausedWithCheckpoint = new HashMap<>();
@@ -87,6 +106,10 @@ public final class HyperbandScheduler implements Scheduler, CheckpointAdvisor {
         this.maxT = maxResource(context);
         this.seed = context.seed();
         this.maxNumCheckpoints = o.has("maxNumCheckpoints") ? o.integer("maxNumCheckpoints") : null;
+        this.approxSteps = (int) o.integer("approxSteps");
+        this.priorMean = o.number("priorBetaMean");
+        this.priorSize = o.number("priorBetaSize");
+        this.minDataAtRung = o.integer("minDataAtRung");
         boolean linear = o.given("rungIncrement") && !o.given("reductionFactor");
         List<Long> levels = RungLevels.of(
                 o.integers("rungLevels"),
@@ -192,7 +215,6 @@ public final class HyperbandScheduler implements Scheduler, CheckpointAdvisor {
         configs.put(trialId, config);
         active.add(trialId);
         system(bracket).onTrialAdded(trialId, bracket);
-        enforceCheckpointBudget();
     }
 
     @Override
@@ -200,29 +222,69 @@ public final class HyperbandScheduler implements Scheduler, CheckpointAdvisor {
         return java.util.Collections.unmodifiableSet(checkpointsRemoved);
     }
 
-    /**
-     * Syne Tune's "by_level" baseline of speculative checkpoint removal: while running trials plus paused
-     * trials with a checkpoint exceed the budget, drop the checkpoint of the paused trial on the lowest
-     * rung, the worst-ranked there first.
-     */
-    private void enforceCheckpointBudget() {
+    @Override
+    public List<Long> proposeRemovals(double timeRatio) {
         if (maxNumCheckpoints == null) {
-            return;
+            return List.of();
         }
-        while (active.size() + pausedWithCheckpoint.size() > maxNumCheckpoints && !pausedWithCheckpoint.isEmpty()) {
-            Long victim = null;
-            for (Map.Entry<Long, Long> e : pausedWithCheckpoint.entrySet()) {
-                if (victim == null
-                        || e.getValue() < pausedWithCheckpoint.get(victim)
-                        || e.getValue().equals(pausedWithCheckpoint.get(victim)) && rank(e.getKey()) > rank(victim)
-                        || e.getValue().equals(pausedWithCheckpoint.get(victim))
-                                && rank(e.getKey()) == rank(victim)
-                                && e.getKey() > victim) {
-                    victim = e.getKey();
-                }
+        long over = active.size() + pausedWithCheckpoint.size() - maxNumCheckpoints;
+        if (over <= 0 || pausedWithCheckpoint.isEmpty()) {
+            return List.of();
+        }
+        // Syne Tune's score: rung level × probability of being resumed; without a time limit, its
+        // "by_level" baseline (lowest rung first, then worst rank).
+        record Candidate(long trialId, double score, long level, int rank) {}
+        List<Candidate> candidates = new ArrayList<>();
+        for (Map.Entry<Long, Long> e : pausedWithCheckpoint.entrySet()) {
+            long level = e.getValue();
+            Rung rung = system(bracketOf.getOrDefault(e.getKey(), 0)).rungAt(level);
+            int rank = rank(e.getKey());
+            double score = Double.isNaN(timeRatio) || rung == null
+                    ? level
+                    : level
+                            * dev.attune.math.ResumeProbability.of(
+                                    rank + 1,
+                                    rung.size(),
+                                    rung.promotionQuantile,
+                                    probabilityAbove(level),
+                                    Math.max(timeRatio, 1e-3),
+                                    approxSteps);
+            candidates.add(new Candidate(e.getKey(), score, level, rank));
+        }
+        candidates.sort(java.util.Comparator.comparingDouble(Candidate::score)
+                .thenComparing(Candidate::rank, java.util.Comparator.reverseOrder())
+                .thenComparing(Candidate::trialId));
+        return candidates.stream().limit(over).map(Candidate::trialId).toList();
+    }
+
+    /** Posterior mean of P(a new arrival at this rung ranks above a paused trial), Beta-binomial. */
+    private double probabilityAbove(long level) {
+        long[] data = arrivals.getOrDefault(level, new long[2]);
+        if (data[1] < minDataAtRung) {
+            data = arrivalsOverall;
+        }
+        return (priorMean * priorSize + data[0]) / (priorSize + data[1]);
+    }
+
+    /** An arrival at a rung gives one data point per other paused trial with a checkpoint there. */
+    private void learnFromArrival(long trialId, Rung rung, double value) {
+        long[] atRung = arrivals.computeIfAbsent(rung.level, k -> new long[2]);
+        for (Map.Entry<Long, Long> e : pausedWithCheckpoint.entrySet()) {
+            if (e.getKey() != trialId && e.getValue() == rung.level && rung.contains(e.getKey())) {
+                long above = rung.passes(value, rung.valueOf(e.getKey())) ? 1 : 0;
+                atRung[0] += above;
+                atRung[1]++;
+                arrivalsOverall[0] += above;
+                arrivalsOverall[1]++;
             }
-            pausedWithCheckpoint.remove(victim);
-            checkpointsRemoved.add(victim);
+        }
+    }
+
+    @Override
+    public void onCheckpointsRemoved(List<Long> trialIds) {
+        for (long id : trialIds) {
+            pausedWithCheckpoint.remove(id);
+            checkpointsRemoved.add(id);
         }
     }
 
@@ -267,8 +329,10 @@ public final class HyperbandScheduler implements Scheduler, CheckpointAdvisor {
             return Verdict.stop("reached the maximum resource " + maxT);
         }
         if (!type.equals("stopping")) {
+            if (outcome.rung() != null) {
+                learnFromArrival(trialId, outcome.rung(), value);
+            }
             pausedWithCheckpoint.put(trialId, resource);
-            enforceCheckpointBudget();
         }
         return type.equals("stopping")
                 ? Verdict.stop(describe("below the cutoff", outcome, value, trialId))

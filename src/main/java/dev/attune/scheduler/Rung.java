@@ -92,6 +92,10 @@ final class Rung {
         return notPromoted.isEmpty() ? null : notPromoted.first();
     }
 
+    double valueOf(long trialId) {
+        return entries.get(trialId).value();
+    }
+
     boolean isPaused(long trialId) {
         Entry e = entries.get(trialId);
         return e != null && notPromoted.contains(e);

@@ -14,6 +14,8 @@ public enum EventType {
     TRIAL_FAILED,
     TRIAL_SKIPPED,
     TRIAL_STALE,
+    /** Checkpoints of these paused trials are to be removed (speculative removal). */
+    CHECKPOINTS_REMOVED,
     /** The study moved to {@code STOPPING} or {@code DONE}. */
     STUDY_STATUS
 }

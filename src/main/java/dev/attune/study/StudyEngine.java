@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.UnaryOperator;
@@ -173,6 +174,13 @@ public final class StudyEngine {
                 pending.remove(id);
                 move(id, statuses.get(id), TrialStatus.SKIPPED);
                 scheduler.onSkip(id);
+                yield null;
+            }
+            case CHECKPOINTS_REMOVED -> {
+                if (scheduler instanceof dev.attune.scheduler.CheckpointAdvisor a) {
+                    a.onCheckpointsRemoved(((List<?>) p.get("trialIds"))
+                            .stream().map(x -> ((Number) x).longValue()).toList());
+                }
                 yield null;
             }
             case STUDY_STATUS -> {

@@ -104,7 +104,29 @@ public class StudyWriter {
          * After any change: an active study whose stopping criterion fired stops taking trials, and a
          * stopping one with nothing left running is done.
          */
+        /**
+         * Speculative checkpoint removal: the scheduler proposes, with the time left over the time spent
+         * (from {@code maxWallclockTime}), and the choice is stored as an event so that it is made once.
+         */
+        private void removeCheckpointsOverBudget() {
+            if (!(engine.scheduler() instanceof dev.attune.scheduler.CheckpointAdvisor advisor)) {
+                return;
+            }
+            Double limit = engine.definition().stoppingCriterion().maxWallclockTime();
+            double ratio = Double.NaN;
+            if (limit != null) {
+                double spent =
+                        java.time.Duration.between(row.getCreatedAt(), now).toMillis() / 1000.0;
+                ratio = Math.max(limit - spent, 1e-3) / Math.max(spent, 1e-3);
+            }
+            java.util.List<Long> ids = advisor.proposeRemovals(ratio);
+            if (!ids.isEmpty()) {
+                append(EventType.CHECKPOINTS_REMOVED, null, Map.of("trialIds", ids));
+            }
+        }
+
         void settle() {
+            removeCheckpointsOverBudget();
             if (engine.status() == StudyStatus.ACTIVE) {
                 String reason = engine.stopReason(row.getCreatedAt(), now);
                 if (reason != null) {

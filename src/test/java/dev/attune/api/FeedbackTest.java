@@ -113,4 +113,35 @@ class FeedbackTest {
         assertThat(study.string("statusReason")).contains("maxFailures");
         assertThat(api.post(s + "/ask", null).string("status")).isEqualTo("DONE");
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void overTheCheckpointBudgetRemovalsAreLoggedAndServedToWorkers() {
+        Api api = new Api(port);
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put(
+                "space",
+                new LinkedHashMap<>(Map.of("x", Map.of("type", "uniform", "lower", 0, "upper", 1), "epochs", 9)));
+        d.put("metrics", List.of(Map.of("name", "loss")));
+        d.put("method", "ASHA");
+        d.put("options", Map.of("type", "promotion", "maxNumCheckpoints", 2));
+        d.put("resource", Map.of("attr", "epoch", "maxAttr", "epochs"));
+        d.put("stoppingCriterion", Map.of("maxWallclockTime", 3600));
+        String s = "/api/v1/studies/" + api.createStudy(d);
+        for (int i = 0; i < 3; i++) {
+            api.post(s + "/ask", null);
+        }
+        assertThat(api.get(s + "/checkpoints").json()).isEqualTo(Map.of("remove", List.of()));
+        // Trial 0 pauses: 2 running + 1 paused = 3 checkpoints > 2, and trial 0 is the only one to drop.
+        assertThat(api.post(s + "/trials/0/reports", Map.of("metrics", Map.of("epoch", 1, "loss", 0.5)))
+                        .string("decision"))
+                .isEqualTo("PAUSE");
+        assertThat(api.get(s + "/checkpoints").json()).isEqualTo(Map.of("remove", List.of(0)));
+        List<Map<String, Object>> events =
+                (List<Map<String, Object>>) api.get(s + "/events").get("items");
+        assertThat(events)
+                .filteredOn(e -> "CHECKPOINTS_REMOVED".equals(e.get("type")))
+                .extracting(e -> ((Map<String, Object>) e.get("payload")).get("trialIds"))
+                .containsExactly(List.of(0));
+    }
 }

@@ -265,7 +265,7 @@ class MultiFidelityTest {
     }
 
     @Test
-    void overTheCheckpointBudgetThePausedTrialOnTheLowestRungWithTheWorstRankLosesItsCheckpoint() {
+    void overTheCheckpointBudgetPausedTrialsLeastWorthKeepingLoseTheirCheckpoints() {
         MethodContext c = context(
                 Mode.MIN,
                 Map.of("type", "promotion", "maxNumCheckpoints", 5),
@@ -279,7 +279,7 @@ class MultiFidelityTest {
         for (int id = 0; id < 4; id++) {
             assertThat(report(s, id, 1, losses[id]).decision()).isEqualTo(Decision.PAUSE);
         }
-        assertThat(s.checkpointsToRemove())
+        assertThat(s.proposeRemovals(Double.NaN))
                 .as("4 paused, none running: within 5")
                 .isEmpty();
         Suggestion.Resume best = (Suggestion.Resume) s.suggest(4);
@@ -287,9 +287,17 @@ class MultiFidelityTest {
         s.onTrialResumed(0, best.config());
         s.onTrialAdded(4, Map.of("x", 0.5, "epochs", 1L), Map.of());
         s.onTrialAdded(5, Map.of("x", 0.6, "epochs", 1L), Map.of());
-        // 3 running + 3 paused = 6 > 5: trial 2 (worst at rung 1) loses its checkpoint.
+        // 3 running + 3 paused = 6 > 5. Without a time limit: lowest rung, worst rank first (trial 2).
+        List<Long> byLevel = s.proposeRemovals(Double.NaN);
+        assertThat(byLevel).containsExactly(2L);
+        // proposing changes nothing; applying does.
+        assertThat(s.proposeRemovals(Double.NaN)).containsExactly(2L);
+        // With a time limit, the expected-cost score ranks the same worst trial last here.
+        assertThat(s.proposeRemovals(1.0)).containsExactly(2L);
+        s.onCheckpointsRemoved(byLevel);
         assertThat(s.checkpointsToRemove()).containsExactly(2L);
+        assertThat(s.proposeRemovals(Double.NaN)).isEmpty();
         s.onTrialAdded(6, Map.of("x", 0.7, "epochs", 1L), Map.of());
-        assertThat(s.checkpointsToRemove()).containsExactly(2L, 1L);
+        assertThat(s.proposeRemovals(Double.NaN)).containsExactly(1L);
     }
 }
