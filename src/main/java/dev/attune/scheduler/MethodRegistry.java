@@ -2,6 +2,7 @@ package dev.attune.scheduler;
 
 import dev.attune.searcher.GridSearcher;
 import dev.attune.searcher.RandomSearcher;
+import dev.attune.searcher.RegularizedEvolutionSearcher;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +39,13 @@ public final class MethodRegistry {
                         false,
                         GridSearcher.OPTIONS,
                         c -> new FifoScheduler(new GridSearcher(c.searcherContext()))),
+                new MethodSpec(
+                        "REA",
+                        "Regularized evolution: mutate the best of a random sample of the latest results.",
+                        false,
+                        false,
+                        RegularizedEvolutionSearcher.OPTIONS,
+                        c -> new FifoScheduler(new RegularizedEvolutionSearcher(c.searcherContext()))),
                 new MethodSpec(
                         "ASHA",
                         "Asynchronous successive halving over random configs: stops (or pauses) trials below a rung's quantile.",

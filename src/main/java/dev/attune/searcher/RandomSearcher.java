@@ -68,6 +68,11 @@ public final class RandomSearcher implements Searcher {
                 : Optional.of(new Proposal(unused.get(random.nextInt(unused.size())), Map.of()));
     }
 
+    /** Whether this config is already in the study and duplicates are not allowed. */
+    boolean excludes(Map<String, Object> config) {
+        return !allowDuplicates && excluded.contains(config);
+    }
+
     @Override
     public void onTrialAdded(long trialId, Map<String, Object> config, Map<String, Object> memo) {
         initial.onTrialAdded(memo);

@@ -186,4 +186,36 @@ class SearcherTest {
         assertThat(Options.parse(Map.of(), GridSearcher.OPTIONS).integer("numSamples"))
                 .isEqualTo(5);
     }
+
+    @Test
+    void regularizedEvolutionMutatesOneParameterOfAGoodParent() {
+        Map<String, Object> json = new java.util.LinkedHashMap<>();
+        json.put("x", Map.of("type", "uniform", "lower", 0, "upper", 1));
+        json.put("y", Map.of("type", "uniform", "lower", 0, "upper", 1));
+        json.put("c", Map.of("type", "choice", "categories", List.of("a", "b", "c")));
+        SearchSpace space = SpaceParser.parse(json, "space");
+        RegularizedEvolutionSearcher rea = new RegularizedEvolutionSearcher(context(
+                space,
+                List.of(),
+                false,
+                Map.of("populationSize", 5, "sampleSize", 50),
+                RegularizedEvolutionSearcher.OPTIONS));
+        List<Map<String, Object>> population = new ArrayList<>();
+        for (long id = 0; id < 5; id++) {
+            Proposal p = rea.propose(id).orElseThrow();
+            rea.onTrialAdded(id, p.config(), p.memo());
+            rea.onComplete(id, Map.of("loss", (double) id));
+            population.add(p.config());
+        }
+        // sampleSize 50 over 5 members: the best (trial 0, loss 0) is drawn with probability 1 - 0.8^50 > 0.99999.
+        for (long id = 5; id < 10; id++) {
+            Map<String, Object> child = rea.propose(id).orElseThrow().config();
+            long changed = json.keySet().stream()
+                    .filter(k -> !child.get(k).equals(population.getFirst().get(k)))
+                    .count();
+            assertThat(changed)
+                    .as("child %s of %s", child, population.getFirst())
+                    .isEqualTo(1);
+        }
+    }
 }
