@@ -59,8 +59,7 @@ public class FeedbackService {
     }
 
     public Views.Trial addLink(String studyId, long trialId, Map<String, Object> request) {
-        Fields f = new Fields(request == null ? Map.of() : request, "", new ArrayList<>());
-        f.onlyKnown(java.util.Set.of("url", "name"));
+        Fields f = Fields.body(request, java.util.Set.of("url", "name"));
         String url = f.string("url", null, 2000);
         String name = f.string("name", null, 200);
         if (url == null && f.errors().isEmpty()) {
@@ -69,9 +68,7 @@ public class FeedbackService {
         if (url != null && !url.matches("(?i)(https?|file|s3|gs)://.+")) {
             f.error("url", "must be an http(s), file, s3 or gs URL");
         }
-        if (!f.errors().isEmpty()) {
-            throw new InvalidInputException(f.errors());
-        }
+        f.throwIfInvalid();
         return writer.write(studyId, ctx -> {
             TrialRow t = trial(studyId, trialId);
             List<Object> links =
@@ -96,8 +93,7 @@ public class FeedbackService {
 
     /** A worker uploads the tails of the trial's output; longer text keeps its end. */
     public Views.Logs setLogs(String studyId, long trialId, Map<String, Object> request) {
-        Fields f = new Fields(request == null ? Map.of() : request, "", new ArrayList<>());
-        f.onlyKnown(java.util.Set.of("stdout", "stderr"));
+        Fields f = Fields.body(request, java.util.Set.of("stdout", "stderr"));
         Object out = f.raw("stdout");
         Object err = f.raw("stderr");
         if (out != null && !(out instanceof String)) {
@@ -106,9 +102,7 @@ public class FeedbackService {
         if (err != null && !(err instanceof String)) {
             f.error("stderr", "must be a string");
         }
-        if (!f.errors().isEmpty()) {
-            throw new InvalidInputException(f.errors());
-        }
+        f.throwIfInvalid();
         return writer.write(studyId, ctx -> {
             TrialRow t = trial(studyId, trialId);
             t.setLogs(tail((String) out), tail((String) err));

@@ -1,7 +1,9 @@
 package dev.attune.study;
 
 import dev.attune.space.FieldError;
+import dev.attune.space.InvalidInputException;
 import dev.attune.space.Values;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,6 +18,20 @@ final class Fields {
         this.json = json;
         this.prefix = prefix;
         this.errors = errors;
+    }
+
+    /** A request body: null counts as {}, and only the {@code known} fields are accepted. */
+    static Fields body(Map<String, Object> request, Set<String> known) {
+        Fields f = new Fields(request == null ? Map.of() : request, "", new ArrayList<>());
+        f.onlyKnown(known);
+        return f;
+    }
+
+    /** Throws every problem recorded so far, if there is one. */
+    void throwIfInvalid() {
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException(errors);
+        }
     }
 
     List<FieldError> errors() {

@@ -138,12 +138,9 @@ public class TrialService {
      * retry: the same metrics get the decision already made and store nothing; different ones are refused.
      */
     public Views.Decision report(String studyId, long trialId, Map<String, Object> request) {
-        Fields body = new Fields(request == null ? Map.of() : request, "", new java.util.ArrayList<>());
-        body.onlyKnown(java.util.Set.of("metrics", "step"));
+        Fields body = Fields.body(request, java.util.Set.of("metrics", "step"));
         Long step = body.integer("step", 0);
-        if (!body.errors().isEmpty()) {
-            throw new InvalidInputException(body.errors());
-        }
+        body.throwIfInvalid();
         Map<String, Double> metrics = MetricsInput.parse(body.raw("metrics"), "metrics", true);
         Views.Decision answer = writer.write(studyId, ctx -> {
             StudyDefinition definition = ctx.engine.definition();
@@ -265,11 +262,8 @@ public class TrialService {
     }
 
     private static Fields body(Map<String, Object> request, String field) {
-        Fields body = new Fields(request == null ? Map.of() : request, "", new java.util.ArrayList<>());
-        body.onlyKnown(java.util.Set.of(field));
-        if (!body.errors().isEmpty()) {
-            throw new InvalidInputException(body.errors());
-        }
+        Fields body = Fields.body(request, java.util.Set.of(field));
+        body.throwIfInvalid();
         return body;
     }
 
@@ -402,15 +396,12 @@ public class TrialService {
 
     /** Adds a trial evaluated elsewhere: completed when metrics are given, else pending for the next ask. */
     public Views.Trial add(String studyId, Map<String, Object> request) {
-        Fields body = new Fields(request == null ? Map.of() : request, "", new java.util.ArrayList<>());
-        body.onlyKnown(java.util.Set.of("config", "metrics"));
+        Fields body = Fields.body(request, java.util.Set.of("config", "metrics"));
         Map<String, Object> given = body.object("config");
         if (given == null && body.errors().isEmpty()) {
             body.error("config", "is required: the trial's config");
         }
-        if (!body.errors().isEmpty()) {
-            throw new InvalidInputException(body.errors());
-        }
+        body.throwIfInvalid();
         Map<String, Double> metrics = MetricsInput.parse(body.raw("metrics"), "metrics", false);
         return writer.write(studyId, ctx -> {
             Map<String, Object> config = ctx.engine.definition().space().validate(given, "config");

@@ -45,14 +45,12 @@ public class WhatIfService {
 
     @SuppressWarnings("unchecked")
     public WhatIf.Result run(Map<String, Object> request) {
-        Fields f = new Fields(request == null ? Map.of() : request, "", new ArrayList<>());
-        f.onlyKnown(
+        Fields f = Fields.body(
+                request,
                 Set.of("studyId", "curves", "space", "metrics", "resource", "method", "options", "seed", "workers"));
         Long workers = f.integer("workers", 1);
         String studyId = f.string("studyId", null, 64);
-        if (!f.errors().isEmpty()) {
-            throw new InvalidInputException(f.errors());
-        }
+        f.throwIfInvalid();
         if ((studyId == null) == (f.raw("curves") == null)) {
             throw InvalidInputException.of(
                     "studyId", "give either studyId (replay a study's reports) or curves (uploaded)");
