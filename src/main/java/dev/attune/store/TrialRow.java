@@ -186,16 +186,14 @@ public class TrialRow implements Persistable<TrialKey> {
         this.updatedAt = now;
     }
 
-    /** Records the latest metrics; {@code objective} is null when they lack the study's metric. */
-    public void record(String metrics, Double objective, boolean isReport, Instant now) {
+    /**
+     * Records metrics given at completion. {@code objective} is null when they lack the study's metric;
+     * {@code best} is the trial's best objective so far, as the study's engine tracks it.
+     */
+    public void recordCompletion(String metrics, Double objective, Double best, Instant now) {
         this.metrics = metrics;
         this.objective = objective;
-        if (objective != null && (bestObjective == null || objective < bestObjective)) {
-            bestObjective = objective;
-        }
-        if (isReport) {
-            reportCount++;
-        }
+        this.bestObjective = best;
         this.updatedAt = now;
     }
 

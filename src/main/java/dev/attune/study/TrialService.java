@@ -296,7 +296,11 @@ public class TrialService {
                 retry(ctx, t);
             }
             if (!metrics.isEmpty()) {
-                t.record(json.write(metrics), ctx.engine.objective(metrics), false, ctx.now);
+                t.recordCompletion(
+                        json.write(metrics),
+                        ctx.engine.objective(metrics),
+                        ctx.engine.bestObjective(t.getTrialId()),
+                        ctx.now);
             }
             ctx.settle();
             return TrialViews.of(t, json, null);
@@ -419,7 +423,11 @@ public class TrialService {
             if (!metrics.isEmpty()) {
                 ctx.append(EventType.TRIAL_COMPLETED, id, Map.of("metrics", metrics));
                 t.setStatus(TrialStatus.COMPLETED.name(), null, ctx.now);
-                t.record(json.write(metrics), ctx.engine.objective(metrics), false, ctx.now);
+                t.recordCompletion(
+                        json.write(metrics),
+                        ctx.engine.objective(metrics),
+                        ctx.engine.bestObjective(t.getTrialId()),
+                        ctx.now);
             }
             ctx.settle();
             return TrialViews.of(t, json, null);
