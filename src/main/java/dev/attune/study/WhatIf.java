@@ -169,7 +169,7 @@ public final class WhatIf {
                 definition.method().name(),
                 workers,
                 curves.size(),
-                engine.nextTrialId() > Integer.MAX_VALUE ? -1 : (int) engine.nextTrialId(),
+                (int) engine.nextTrialId(),
                 steps,
                 steps.size() >= MAX_STEPS_RETURNED,
                 best,
