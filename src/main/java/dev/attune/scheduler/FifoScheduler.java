@@ -13,6 +13,11 @@ public final class FifoScheduler implements Scheduler {
     }
 
     @Override
+    public java.util.Optional<Runnable> pendingWork() {
+        return searcher.pendingWork();
+    }
+
+    @Override
     public Suggestion suggest(long nextTrialId) {
         return searcher.propose(nextTrialId)
                 .<Suggestion>map(p -> new Suggestion.Start(p.config(), null, p.memo()))

@@ -180,6 +180,11 @@ public final class HyperbandScheduler implements Scheduler, CheckpointAdvisor {
     }
 
     @Override
+    public java.util.Optional<Runnable> pendingWork() {
+        return searcher.pendingWork();
+    }
+
+    @Override
     public Suggestion suggest(long nextTrialId) {
         for (RungSystem rs : systems) {
             if (rs instanceof PromotionRungSystem ps) {

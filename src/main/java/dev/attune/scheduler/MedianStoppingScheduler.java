@@ -85,6 +85,11 @@ public final class MedianStoppingScheduler implements Scheduler {
     }
 
     @Override
+    public java.util.Optional<Runnable> pendingWork() {
+        return base.pendingWork();
+    }
+
+    @Override
     public Suggestion suggest(long nextTrialId) {
         return base.suggest(nextTrialId);
     }

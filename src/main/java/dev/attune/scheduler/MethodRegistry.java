@@ -1,5 +1,7 @@
 package dev.attune.scheduler;
 
+import dev.attune.searcher.BayesianOptimizationSearcher;
+import dev.attune.searcher.BayesianOptimizationSearcher.Kind;
 import dev.attune.searcher.GridSearcher;
 import dev.attune.searcher.RandomSearcher;
 import dev.attune.searcher.RegularizedEvolutionSearcher;
@@ -46,6 +48,28 @@ public final class MethodRegistry {
                         false,
                         RegularizedEvolutionSearcher.OPTIONS,
                         c -> new FifoScheduler(new RegularizedEvolutionSearcher(c.searcherContext()))),
+                new MethodSpec(
+                        "BayesianOptimization",
+                        "GP Bayesian optimization: a Matern 5/2 GP fitted by marginal likelihood picks the config with the best expected improvement.",
+                        false,
+                        false,
+                        BayesianOptimizationSearcher.OPTIONS,
+                        c -> new FifoScheduler(new BayesianOptimizationSearcher(c.searcherContext(), Kind.PLAIN))),
+                new MethodSpec(
+                        "ConstrainedBayesianOptimization",
+                        "GP Bayesian optimization under a constraint metric c ≤ 0: expected improvement over the best feasible result times P(feasible).",
+                        false,
+                        false,
+                        BayesianOptimizationSearcher.CONSTRAINED_OPTIONS,
+                        c -> new FifoScheduler(
+                                new BayesianOptimizationSearcher(c.searcherContext(), Kind.CONSTRAINED))),
+                new MethodSpec(
+                        "CostAwareBayesianOptimization",
+                        "GP Bayesian optimization that maximizes expected improvement per unit of a cost metric (e.g. training time).",
+                        false,
+                        false,
+                        BayesianOptimizationSearcher.COST_OPTIONS,
+                        c -> new FifoScheduler(new BayesianOptimizationSearcher(c.searcherContext(), Kind.COST_AWARE))),
                 new MethodSpec(
                         "ASHA",
                         "Asynchronous successive halving over random configs: stops (or pauses) trials below a rung's quantile.",

@@ -17,6 +17,14 @@ public interface Scheduler {
     /** What an ask should get: start a new trial with id {@code nextTrialId}, resume a paused one, wait, or stop. */
     Suggestion suggest(long nextTrialId);
 
+    /**
+     * Model fitting the next {@link #suggest} would otherwise do under the lock (see
+     * {@code Searcher.pendingWork}); the study service runs it after releasing the lock.
+     */
+    default java.util.Optional<Runnable> pendingWork() {
+        return java.util.Optional.empty();
+    }
+
     /** A new trial was stored; {@code memo} is the one its {@link Suggestion.Start} carried, or empty for a client's trial. */
     void onTrialAdded(long trialId, Map<String, Object> config, Map<String, Object> memo);
 

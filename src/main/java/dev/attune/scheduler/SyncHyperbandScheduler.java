@@ -138,6 +138,11 @@ public final class SyncHyperbandScheduler implements Scheduler {
     }
 
     @Override
+    public java.util.Optional<Runnable> pendingWork() {
+        return searcher.pendingWork();
+    }
+
+    @Override
     public Suggestion suggest(long nextTrialId) {
         SyncBracket.Slot job = peekJob();
         if (waitForRungs && job.bracketId() != primary) {

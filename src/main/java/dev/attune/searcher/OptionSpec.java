@@ -35,6 +35,11 @@ public record OptionSpec(
         return new OptionSpec(name, OptionType.BOOLEAN, defaultValue, null, null, List.of(), description);
     }
 
+    /** A free-form string option, e.g. the name of a metric; {@code defaultValue} may be null (absent). */
+    public static OptionSpec text(String name, String defaultValue, String description) {
+        return new OptionSpec(name, OptionType.STRING, defaultValue, null, null, List.of(), description);
+    }
+
     public static OptionSpec oneOf(String name, String defaultValue, List<String> allowed, String description) {
         return new OptionSpec(name, OptionType.STRING, defaultValue, null, null, List.copyOf(allowed), description);
     }

@@ -20,6 +20,15 @@ public interface Searcher {
     /** A trial joined the study with this config; {@code memo} is the proposal's, or empty for a client's trial. */
     void onTrialAdded(long trialId, Map<String, Object> config, Map<String, Object> memo);
 
+    /**
+     * Model fitting the next {@link #propose} would otherwise do itself, captured on a snapshot so that it
+     * can run outside the study's lock, on any thread; running it changes no state a proposal depends on,
+     * only what is cached. Called under the lock; the work itself runs after the lock is released.
+     */
+    default Optional<Runnable> pendingWork() {
+        return Optional.empty();
+    }
+
     /** A report of a running trial (a learning-curve point). */
     default void onReport(long trialId, Map<String, Double> metrics) {}
 

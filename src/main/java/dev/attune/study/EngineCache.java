@@ -6,6 +6,7 @@ import dev.attune.store.StudyRow;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.springframework.stereotype.Component;
@@ -60,6 +61,21 @@ public class EngineCache {
         }
         engines.put(row.getId(), engine);
         return engine;
+    }
+
+    /**
+     * Model fitting the study's next suggestion will need, taken from the cached engine under the
+     * in-process lock and returned to run without it; empty when no engine is cached here.
+     */
+    Optional<Runnable> pendingWork(String studyId) {
+        ReentrantLock lock = lockFor(studyId);
+        lock.lock();
+        try {
+            StudyEngine engine = engines.get(studyId);
+            return engine == null ? Optional.empty() : engine.scheduler().pendingWork();
+        } finally {
+            lock.unlock();
+        }
     }
 
     StudyDefinition definition(StudyRow row) {

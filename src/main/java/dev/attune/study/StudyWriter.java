@@ -37,6 +37,7 @@ public class StudyWriter {
     private final Clock clock;
     private final Map<String, Queue<Task<?>>> queues = new ConcurrentHashMap<>();
     private final DistributionSummary batchSizes;
+    private final io.micrometer.core.instrument.Timer fitTime;
 
     /** At most this many writes share a transaction, so that one commit never waits on too much work. */
     static final int MAX_BATCH = 64;
@@ -57,6 +58,9 @@ public class StudyWriter {
         this.clock = clock;
         this.batchSizes = DistributionSummary.builder("attune.write.batch.size")
                 .description("writes to one study committed in one transaction")
+                .register(meters);
+        this.fitTime = io.micrometer.core.instrument.Timer.builder("attune.model.prefit")
+                .description("model fitting run outside the study's lock before a suggestion")
                 .register(meters);
     }
 
@@ -149,6 +153,19 @@ public class StudyWriter {
         Task(Function<Context, T> operation) {
             this.operation = operation;
         }
+    }
+
+    /**
+     * Runs the model fitting the study's next suggestion needs, without holding the study's lock (a fit on
+     * a snapshot; the suggestion made under the lock finds it cached). Does nothing for methods without a
+     * model or when this replica has no engine for the study yet.
+     */
+    public void prefit(String studyId) {
+        engines.pendingWork(studyId).ifPresent(work -> {
+            long started = System.nanoTime();
+            work.run();
+            fitTime.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+        });
     }
 
     /**

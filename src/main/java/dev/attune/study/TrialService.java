@@ -51,6 +51,7 @@ public class TrialService {
 
     /** Hands out the next trial: a client-added pending one first, then whatever the scheduler suggests. */
     public Views.Ask ask(String studyId, String workerId) {
+        writer.prefit(studyId);
         Views.Ask answer = writer.write(studyId, ctx -> {
             StudyEngine engine = ctx.engine;
             ctx.settle();

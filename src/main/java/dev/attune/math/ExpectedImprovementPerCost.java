@@ -1,0 +1,33 @@
+package dev.attune.math;
+
+/**
+ * Cost-aware EI: EI(x) / cost(x)^ρ, where log cost(x) = shift + scale · (mean of a GP fitted to standardized
+ * log costs), so the cost stays positive. Minus that is minimized.
+ *
+ * <p>[1] Snoek, Larochelle and Adams, Practical Bayesian Optimization of Machine Learning Algorithms,
+ * NeurIPS 2012 (EI per second).
+ *
+ * @param exponent ρ in (0, 1]
+ */
+public record ExpectedImprovementPerCost(
+        GaussianProcess objective, double[] best, GaussianProcess logCost, double shift, double scale, double exponent)
+        implements Acquisition {
+
+    @Override
+    public double evaluate(double[] x, double[] gradient) {
+        int d = x.length;
+        double[] eiGrad = gradient == null ? null : new double[d];
+        double ei = -new ExpectedImprovement(objective, best).evaluate(x, eiGrad);
+        double[][] cGrad = gradient == null ? null : new double[logCost.targets()][d];
+        double[] cVarGrad = gradient == null ? null : new double[d];
+        double logC = shift + scale * logCost.predict(x, cGrad, cVarGrad).means()[0];
+        double factor = Math.exp(-exponent * logC); // 1 / cost^ρ
+        if (gradient != null) {
+            for (int j = 0; j < d; j++) {
+                // ∂(EI·e^{−ρ log c}) = ∂EI·scale − EI·scale·ρ·∂log c; eiGrad holds ∂(−EI)
+                gradient[j] = -(-eiGrad[j] * factor - ei * factor * exponent * scale * cGrad[0][j]);
+            }
+        }
+        return -ei * factor;
+    }
+}

@@ -1,0 +1,213 @@
+package dev.attune.math;
+
+import java.util.SplittableRandom;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.decomposition.TriangularSolver_DDRM;
+import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
+import org.ejml.interfaces.decomposition.CholeskyDecomposition_F64;
+
+/**
+ * A GP posterior: fixed hyperparameters conditioned on inputs and one or more target vectors that share
+ * those inputs (the observed targets, or one vector per fantasy sample of pending evaluations).
+ *
+ * <p>Predictions are of the latent function (without observation noise). With S target vectors the
+ * posterior has S means and one variance at every point, which is what averaging an acquisition over
+ * fantasies needs.
+ *
+ * <p>Implementation note: one Cholesky factorization K + σ²I = LLᵀ (EJML) serves every target vector; a
+ * prediction costs O(n·d) for the kernel vector and O(n²) for the variance. When the factorization fails
+ * (inputs closer than the noise can separate) jitter is added, ten times more at each try.
+ */
+public final class GaussianProcess {
+    private static final int JITTER_TRIES = 6;
+
+    private final double[][] inputs;
+    private final GpHyperparameters hyper;
+    private final int n;
+    private final double[] lower;
+    private final double[][] alphas;
+
+    private GaussianProcess(double[][] inputs, GpHyperparameters hyper, double[] lower, double[][] alphas) {
+        this.inputs = inputs;
+        this.hyper = hyper;
+        this.n = inputs.length;
+        this.lower = lower;
+        this.alphas = alphas;
+    }
+
+    /** The posterior given {@code targets[s][i]}, the s-th target vector's value at {@code inputs[i]}. */
+    public static GaussianProcess condition(double[][] inputs, double[][] targets, GpHyperparameters hyper) {
+        int n = inputs.length;
+        double[] lower = choleskyOfCovariance(inputs, hyper);
+        double[][] alphas = new double[targets.length][];
+        for (int s = 0; s < targets.length; s++) {
+            double[] a = new double[n];
+            for (int i = 0; i < n; i++) {
+                a[i] = targets[s][i] - hyper.mean();
+            }
+            TriangularSolver_DDRM.solveL(lower, a, n);
+            TriangularSolver_DDRM.solveTranL(lower, a, n);
+            alphas[s] = a;
+        }
+        return new GaussianProcess(inputs, hyper, lower, alphas);
+    }
+
+    /** L with LLᵀ = K(inputs) + σ²I, row-major, adding jitter if K is numerically singular. */
+    static double[] choleskyOfCovariance(double[][] inputs, GpHyperparameters hyper) {
+        int n = inputs.length;
+        Matern52Kernel k = hyper.kernel();
+        double jitter = 0;
+        for (int attempt = 0; attempt < JITTER_TRIES; attempt++) {
+            DMatrixRMaj cov = new DMatrixRMaj(n, n);
+            for (int i = 0; i < n; i++) {
+                cov.set(i, i, k.amplitude() + hyper.noise() + jitter);
+                for (int j = i + 1; j < n; j++) {
+                    double v = k.value(inputs[i], inputs[j]);
+                    cov.set(i, j, v);
+                    cov.set(j, i, v);
+                }
+            }
+            CholeskyDecomposition_F64<DMatrixRMaj> chol = DecompositionFactory_DDRM.chol(n, true);
+            if (n == 0 || chol.decompose(cov)) {
+                return n == 0 ? new double[0] : chol.getT(null).data;
+            }
+            jitter = jitter == 0 ? 1e-8 * k.amplitude() : jitter * 10;
+        }
+        throw new IllegalStateException("covariance matrix is not positive definite even with jitter " + jitter);
+    }
+
+    public int size() {
+        return n;
+    }
+
+    public int targets() {
+        return alphas.length;
+    }
+
+    public GpHyperparameters hyperparameters() {
+        return hyper;
+    }
+
+    /** Means (one per target vector) and the variance of the latent function at one point. */
+    public record Prediction(double[] means, double variance) {
+        public double sigma() {
+            return Math.sqrt(variance);
+        }
+    }
+
+    public Prediction predict(double[] x) {
+        return predict(x, null, null);
+    }
+
+    /**
+     * Predicts at {@code x}; when {@code meanGradients} (S × d) and {@code varianceGradient} (d) are given,
+     * writes the gradients of every mean and of the variance with respect to x into them.
+     */
+    public Prediction predict(double[] x, double[][] meanGradients, double[] varianceGradient) {
+        Matern52Kernel k = hyper.kernel();
+        int d = x.length;
+        double[] kx = new double[n];
+        double[][] dk = meanGradients == null ? null : new double[n][d];
+        for (int i = 0; i < n; i++) {
+            kx[i] = dk == null ? k.value(x, inputs[i]) : k.valueAndGradient(x, inputs[i], dk[i]);
+        }
+        double[] means = new double[alphas.length];
+        for (int s = 0; s < alphas.length; s++) {
+            double m = hyper.mean();
+            for (int i = 0; i < n; i++) {
+                m += kx[i] * alphas[s][i];
+            }
+            means[s] = m;
+        }
+        double[] v = kx.clone();
+        TriangularSolver_DDRM.solveL(lower, v, n);
+        double variance = k.amplitude();
+        for (int i = 0; i < n; i++) {
+            variance -= v[i] * v[i];
+        }
+        variance = Math.max(variance, 1e-12 * k.amplitude());
+        if (dk != null) {
+            for (int s = 0; s < alphas.length; s++) {
+                for (int j = 0; j < d; j++) {
+                    double g = 0;
+                    for (int i = 0; i < n; i++) {
+                        g += dk[i][j] * alphas[s][i];
+                    }
+                    meanGradients[s][j] = g;
+                }
+            }
+            TriangularSolver_DDRM.solveTranL(lower, v, n); // v = K⁻¹ k(x)
+            for (int j = 0; j < d; j++) {
+                double g = 0;
+                for (int i = 0; i < n; i++) {
+                    g += dk[i][j] * v[i];
+                }
+                varianceGradient[j] = -2 * g;
+            }
+        }
+        return new Prediction(means, variance);
+    }
+
+    /**
+     * Draws {@code samples} joint samples of noisy observations at {@code points} from the posterior of the
+     * first target vector: the fantasies that stand in for pending evaluations. Row s is sample s.
+     */
+    public double[][] sampleObservations(double[][] points, int samples, SplittableRandom random) {
+        int p = points.length;
+        Matern52Kernel k = hyper.kernel();
+        double[][] v = new double[p][];
+        double[] mean = new double[p];
+        for (int a = 0; a < p; a++) {
+            double[] kx = new double[n];
+            for (int i = 0; i < n; i++) {
+                kx[i] = k.value(points[a], inputs[i]);
+            }
+            double m = hyper.mean();
+            for (int i = 0; i < n; i++) {
+                m += kx[i] * alphas[0][i];
+            }
+            mean[a] = m;
+            TriangularSolver_DDRM.solveL(lower, kx, n);
+            v[a] = kx;
+        }
+        DMatrixRMaj cov = new DMatrixRMaj(p, p);
+        for (int a = 0; a < p; a++) {
+            for (int b = a; b < p; b++) {
+                double c = k.value(points[a], points[b]);
+                for (int i = 0; i < n; i++) {
+                    c -= v[a][i] * v[b][i];
+                }
+                if (a == b) {
+                    c = Math.max(c, 0) + hyper.noise() + 1e-9 * k.amplitude();
+                }
+                cov.set(a, b, c);
+                cov.set(b, a, c);
+            }
+        }
+        CholeskyDecomposition_F64<DMatrixRMaj> chol = DecompositionFactory_DDRM.chol(p, true);
+        double[] l;
+        if (chol.decompose(cov.copy())) {
+            l = chol.getT(null).data;
+        } else { // fall back to independent marginals
+            l = new double[p * p];
+            for (int a = 0; a < p; a++) {
+                l[a * p + a] = Math.sqrt(cov.get(a, a));
+            }
+        }
+        double[][] out = new double[samples][p];
+        for (int s = 0; s < samples; s++) {
+            double[] z = new double[p];
+            for (int a = 0; a < p; a++) {
+                z[a] = Normal.sample(random);
+            }
+            for (int a = 0; a < p; a++) {
+                double val = mean[a];
+                for (int b = 0; b <= a; b++) {
+                    val += l[a * p + b] * z[b];
+                }
+                out[s][a] = val;
+            }
+        }
+        return out;
+    }
+}

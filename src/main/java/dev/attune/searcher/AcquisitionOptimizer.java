@@ -1,0 +1,71 @@
+package dev.attune.searcher;
+
+import dev.attune.math.Acquisition;
+import dev.attune.math.BoundedLbfgs;
+import dev.attune.math.GaussianProcess;
+import dev.attune.math.Normal;
+import dev.attune.space.SearchSpace;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.function.Predicate;
+import java.util.stream.IntStream;
+
+/**
+ * Syne Tune's suggest workflow: score {@code numInitCandidates} random configs, optimize the acquisition
+ * locally from the best one, and return the first result that is not excluded.
+ *
+ * <p>Implementation note: candidates are drawn from the space and encoded, so integer and categorical
+ * values start at values that exist. "thompson_indep" scores a candidate by one independent draw from its
+ * marginal posterior (cheap, and it adds exploration); "acq_func" by the acquisition. The local step is
+ * L-BFGS over [0, 1]^d; its result is kept only if it improves the acquisition, and is rounded by decoding.
+ */
+record AcquisitionOptimizer(
+        SearchSpace space, int numInitCandidates, boolean thompsonScoring, boolean skipLocalOptimization) {
+    static final int LOCAL_ITERATIONS = 50;
+
+    Optional<Map<String, Object>> optimize(
+            Acquisition acquisition,
+            GaussianProcess gp,
+            SplittableRandom random,
+            Predicate<Map<String, Object>> excluded) {
+        int d = space.encodedSize();
+        double[][] candidates = new double[numInitCandidates][];
+        double[] scores = new double[numInitCandidates];
+        for (int i = 0; i < numInitCandidates; i++) {
+            candidates[i] = space.encode(space.sample(random));
+            if (thompsonScoring) {
+                GaussianProcess.Prediction p = gp.predict(candidates[i]);
+                double mean = Arrays.stream(p.means()).average().orElse(0);
+                scores[i] = mean + p.sigma() * Normal.sample(random);
+            } else {
+                scores[i] = acquisition.value(candidates[i]);
+            }
+        }
+        Integer[] order = IntStream.range(0, numInitCandidates).boxed().toArray(Integer[]::new);
+        Arrays.sort(order, Comparator.comparingDouble(i -> scores[i]));
+        if (!skipLocalOptimization && d > 0) {
+            double[] start = candidates[order[0]];
+            double[] zeros = new double[d];
+            double[] ones = new double[d];
+            Arrays.fill(ones, 1.0);
+            BoundedLbfgs.Result r =
+                    BoundedLbfgs.minimize(acquisition::evaluate, start, zeros, ones, LOCAL_ITERATIONS, 1e-7);
+            if (r.value() < acquisition.value(start)) {
+                Map<String, Object> config = space.decode(r.point());
+                if (!excluded.test(config)) {
+                    return Optional.of(config);
+                }
+            }
+        }
+        for (int i : order) {
+            Map<String, Object> config = space.decode(candidates[i]);
+            if (!excluded.test(config)) {
+                return Optional.of(config);
+            }
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,282 @@
+package dev.attune.searcher;
+
+import dev.attune.math.Acquisition;
+import dev.attune.math.ConstrainedExpectedImprovement;
+import dev.attune.math.ExpectedImprovement;
+import dev.attune.math.ExpectedImprovementPerCost;
+import dev.attune.math.LowerConfidenceBound;
+import dev.attune.math.SeededRandom;
+import dev.attune.space.InvalidInputException;
+import dev.attune.space.SearchSpace;
+import dev.attune.trial.Mode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * GP Bayesian optimization (Syne Tune's {@code GPFIFOSearcher}, and with a constraint or cost metric its
+ * {@code ConstrainedGPFIFOSearcher} and {@code CostAwareGPFIFOSearcher}): a Matern 5/2 GP with constant
+ * mean, fitted by marginal likelihood, chooses the config that minimizes the acquisition.
+ *
+ * <p>Initial configs and then random ones come first, until {@code numInitRandom} trials exist and one
+ * has a result. Running trials are pending evaluations: the GP averages the acquisition over
+ * {@code numFantasySamples} joint draws of their outcomes. Failed trials are left out of the model; their
+ * configs are not proposed again.
+ *
+ * <p>[1] Snoek, Larochelle and Adams, Practical Bayesian Optimization of Machine Learning Algorithms,
+ * NeurIPS 2012.
+ */
+public final class BayesianOptimizationSearcher implements Searcher {
+    /** What the searcher optimizes besides the objective. */
+    public enum Kind {
+        PLAIN,
+        CONSTRAINED,
+        COST_AWARE
+    }
+
+    public static final List<OptionSpec> OPTIONS = List.of(
+            OptionSpec.integer(
+                    "numInitRandom", 3L, 0, "trials (initial configs first, then random) before the model is used"),
+            OptionSpec.integer("numInitCandidates", 250L, 1, "random configs scored before local optimization"),
+            OptionSpec.integer("numFantasySamples", 20L, 1, "fantasy draws of the outcomes of running trials"),
+            OptionSpec.bool("noFantasizing", false, "ignore running trials instead of fantasizing their outcomes"),
+            OptionSpec.oneOf(
+                    "acqFunction", "ei", List.of("ei", "lcb"), "expected improvement or lower confidence bound"),
+            OptionSpec.number("kappa", 1.0, 0.0, null, "LCB's exploration weight κ in μ − κσ"),
+            OptionSpec.oneOf(
+                    "initialScoring",
+                    "thompson_indep",
+                    List.of("thompson_indep", "acq_func"),
+                    "how candidates are scored before local optimization"),
+            OptionSpec.bool("skipLocalOptimization", false, "take the best candidate as it is"),
+            OptionSpec.oneOf(
+                    "gpBaseKernel",
+                    "matern52-ard",
+                    List.of("matern52-ard", "matern52-noard"),
+                    "one length scale per input, or one for all"),
+            OptionSpec.integer(
+                    "optNstarts",
+                    2L,
+                    1,
+                    "starts of the marginal-likelihood optimization (the first is the previous fit)"),
+            OptionSpec.integer("optMaxiter", 50L, 1, "L-BFGS iterations per start"),
+            OptionSpec.integer(
+                    "maxSizeDataForModel",
+                    500L,
+                    0,
+                    "observations the model keeps (best fraction plus a sample); 0 keeps all"),
+            OptionSpec.number(
+                    "maxSizeTopFraction",
+                    0.25,
+                    0.0,
+                    1.0,
+                    "share of maxSizeDataForModel kept for the best observations"),
+            OptionSpec.integer("optSkipInitLength", 150L, 0, "refit at every new observation up to this many"),
+            OptionSpec.integer("optSkipPeriod", 1L, 1, "after that, refit every this many new observations"));
+
+    public static final List<OptionSpec> CONSTRAINED_OPTIONS = with(
+            OptionSpec.text("constraintMetric", null, "reported metric c; a config is feasible when c ≤ 0 (required)"));
+
+    public static final List<OptionSpec> COST_OPTIONS = with(
+            OptionSpec.text("costMetric", null, "reported positive cost of a trial, e.g. its training time (required)"),
+            OptionSpec.number("costExponent", 1.0, 1e-9, 1.0, "ρ in EI / cost^ρ"));
+
+    private static List<OptionSpec> with(OptionSpec... extra) {
+        List<OptionSpec> all = new ArrayList<>(OPTIONS);
+        all.addAll(List.of(extra));
+        return List.copyOf(all);
+    }
+
+    private final SearchSpace space;
+    private final long seed;
+    private final Kind kind;
+    private final String metric;
+    private final boolean maximize;
+    private final String auxiliaryMetric;
+    private final Options options;
+    private final RandomSearcher random;
+    private final AcquisitionOptimizer optimizer;
+    private final GpModel objective;
+    private final GpModel auxiliary;
+    private final Map<Long, Map<String, Object>> configs = new HashMap<>();
+    private final Map<Long, Map<String, Double>> lastReport = new HashMap<>();
+    private final Set<Long> pending = new LinkedHashSet<>();
+    private int added;
+
+    public BayesianOptimizationSearcher(SearcherContext context, Kind kind) {
+        this.space = context.space();
+        this.seed = context.seed();
+        this.kind = kind;
+        this.metric = context.metrics().getFirst().name();
+        this.maximize = context.metrics().getFirst().mode() == Mode.MAX;
+        this.options = context.options();
+        this.random = new RandomSearcher(context);
+        this.optimizer = new AcquisitionOptimizer(
+                space,
+                (int) options.integer("numInitCandidates"),
+                options.string("initialScoring").equalsIgnoreCase("thompson_indep"),
+                options.bool("skipLocalOptimization"));
+        GpModel.Settings settings = new GpModel.Settings(
+                options.string("gpBaseKernel").equalsIgnoreCase("matern52-ard"),
+                (int) options.integer("optNstarts"),
+                (int) options.integer("optMaxiter"),
+                (int) options.integer("maxSizeDataForModel"),
+                options.number("maxSizeTopFraction"),
+                (int) options.integer("optSkipInitLength"),
+                (int) options.integer("optSkipPeriod"),
+                seed);
+        this.objective = new GpModel("objective", settings);
+        String aux =
+                switch (kind) {
+                    case PLAIN -> null;
+                    case CONSTRAINED -> required("constraintMetric");
+                    case COST_AWARE -> required("costMetric");
+                };
+        this.auxiliaryMetric = aux;
+        this.auxiliary = aux == null ? null : new GpModel(aux, settings);
+    }
+
+    private String required(String option) {
+        if (!options.has(option) || options.string(option).isBlank()) {
+            throw InvalidInputException.of("options." + option, "is required for this method");
+        }
+        return options.string(option);
+    }
+
+    @Override
+    public Optional<Runnable> pendingWork() {
+        List<Runnable> work = new ArrayList<>();
+        objective.pendingFit().ifPresent(work::add);
+        if (auxiliary != null) {
+            auxiliary.pendingFit().ifPresent(work::add);
+        }
+        return work.isEmpty() ? Optional.empty() : Optional.of(() -> work.forEach(Runnable::run));
+    }
+
+    @Override
+    public Optional<Proposal> propose(long trialId) {
+        Optional<Proposal> fallback = random.propose(trialId);
+        boolean initial = fallback.isPresent() && fallback.get().memo().get(InitialConfigs.KEY) instanceof Number;
+        if (fallback.isEmpty()
+                || initial
+                || added < options.integer("numInitRandom")
+                || objective.size() == 0
+                || (auxiliary != null && auxiliary.size() == 0)
+                || space.encodedSize() == 0) {
+            return fallback;
+        }
+        List<double[]> running = new ArrayList<>();
+        if (!options.bool("noFantasizing")) {
+            pending.forEach(id -> running.add(space.encode(configs.get(id))));
+        }
+        int fantasies = (int) options.integer("numFantasySamples");
+        GpModel.Posterior post = objective.posterior(running, fantasies, SeededRandom.of(seed, "bo-fantasy", trialId));
+        Acquisition acquisition = acquisition(post, running, trialId);
+        Optional<Map<String, Object>> config = optimizer.optimize(
+                acquisition, post.gp(), SeededRandom.of(seed, "bo-candidates", trialId), random::excludes);
+        if (config.isEmpty()) {
+            return fallback;
+        }
+        Map<String, Object> memo = new LinkedHashMap<>();
+        memo.put("gp", objective.memo());
+        if (auxiliary != null) {
+            memo.put("gpAux", auxiliary.memo());
+        }
+        return Optional.of(new Proposal(config.get(), memo));
+    }
+
+    private Acquisition acquisition(GpModel.Posterior post, List<double[]> running, long trialId) {
+        if (kind == Kind.PLAIN && options.string("acqFunction").equalsIgnoreCase("lcb")) {
+            return new LowerConfidenceBound(post.gp(), options.number("kappa"));
+        }
+        return switch (kind) {
+            case PLAIN -> new ExpectedImprovement(post.gp(), post.incumbents());
+            case CONSTRAINED -> {
+                GpModel.Posterior c = auxiliary.posterior(List.of(), 0, SeededRandom.of(seed, "bo-aux", trialId));
+                yield new ConstrainedExpectedImprovement(
+                        post.gp(), feasibleIncumbents(post), c.gp(), c.standardized(0));
+            }
+            case COST_AWARE -> {
+                GpModel.Posterior c = auxiliary.posterior(List.of(), 0, SeededRandom.of(seed, "bo-aux", trialId));
+                yield new ExpectedImprovementPerCost(
+                        post.gp(), post.incumbents(), c.gp(), c.mean(), c.scale(), options.number("costExponent"));
+            }
+        };
+    }
+
+    /** The lowest posterior mean over observed configs whose constraint value was ≤ 0, or null if none. */
+    private double[] feasibleIncumbents(GpModel.Posterior post) {
+        double[] best = null;
+        List<double[]> xs = auxiliary.inputs();
+        List<Double> cs = auxiliary.targets();
+        for (int i = 0; i < xs.size(); i++) {
+            if (cs.get(i) > 0) {
+                continue;
+            }
+            double[] means = post.gp().predict(xs.get(i)).means();
+            if (best == null) {
+                best = means.clone();
+            } else {
+                for (int s = 0; s < best.length; s++) {
+                    best[s] = Math.min(best[s], means[s]);
+                }
+            }
+        }
+        return best;
+    }
+
+    @Override
+    public void onTrialAdded(long trialId, Map<String, Object> config, Map<String, Object> memo) {
+        random.onTrialAdded(trialId, config, memo);
+        configs.put(trialId, config);
+        pending.add(trialId);
+        added++;
+        objective.restore(memo.get("gp"));
+        if (auxiliary != null) {
+            auxiliary.restore(memo.get("gpAux"));
+        }
+    }
+
+    @Override
+    public void onReport(long trialId, Map<String, Double> metrics) {
+        lastReport.computeIfAbsent(trialId, k -> new HashMap<>()).putAll(metrics);
+    }
+
+    @Override
+    public void onComplete(long trialId, Map<String, Double> metrics) {
+        pending.remove(trialId);
+        Map<String, Double> all = new HashMap<>(lastReport.getOrDefault(trialId, Map.of()));
+        all.putAll(metrics);
+        lastReport.remove(trialId);
+        Double v = all.get(metric);
+        Map<String, Object> config = configs.get(trialId);
+        if (v == null || config == null) {
+            return;
+        }
+        double[] x = space.encode(config);
+        if (auxiliary != null) {
+            Double a = all.get(auxiliaryMetric);
+            if (a == null || (kind == Kind.COST_AWARE && !(a > 0))) {
+                return; // without its constraint or cost value the observation cannot be used
+            }
+            auxiliary.add(x, kind == Kind.COST_AWARE ? Math.log(a) : a);
+        }
+        objective.add(x, maximize ? -v : v);
+    }
+
+    @Override
+    public void onFailure(long trialId) {
+        pending.remove(trialId);
+        lastReport.remove(trialId);
+    }
+
+    @Override
+    public void onRemove(long trialId) {
+        onFailure(trialId);
+    }
+}

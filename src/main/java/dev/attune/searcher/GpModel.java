@@ -1,0 +1,262 @@
+package dev.attune.searcher;
+
+import dev.attune.math.GaussianProcess;
+import dev.attune.math.GpHyperparameters;
+import dev.attune.math.MarginalLikelihood;
+import dev.attune.math.SeededRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
+
+/**
+ * One GP-modelled output of a searcher (the objective, a constraint, a cost): its observations in the
+ * order the study's log delivered them, when its hyperparameters are refitted, and the fits themselves.
+ *
+ * <p>Fits are a pure function of (observations 1..k, warm start, seed), where k is the refit point
+ * Syne Tune's {@code opt_skip_init_length}/{@code opt_skip_period} give for the current count. The
+ * hyperparameters a proposal used travel in its memo, so a searcher rebuilt from the log warm-starts from
+ * exactly what the original did. A fit can therefore be computed by anyone from a snapshot: the study
+ * service runs {@link #pendingFit} outside the study's lock and the proposal made under the lock finds it
+ * in the cache; if it is not there (another replica, a race), the proposal fits itself, with the same
+ * result.
+ */
+final class GpModel {
+    /** How a model is fitted; see {@link BayesianOptimizationSearcher#OPTIONS}. */
+    record Settings(
+            boolean ard,
+            int optNstarts,
+            int optMaxiter,
+            int maxSizeDataForModel,
+            double maxSizeTopFraction,
+            int optSkipInitLength,
+            int optSkipPeriod,
+            long seed) {}
+
+    private record Key(int prefix, List<Double> warm) {}
+
+    private static final int CACHE_LIMIT = 8;
+    private static final double TOLERANCE = 1e-6;
+
+    private final String name;
+    private final Settings settings;
+    private final List<double[]> inputs = new ArrayList<>();
+    private final List<Double> targets = new ArrayList<>();
+    private final Map<Key, GpHyperparameters> fits = new ConcurrentHashMap<>();
+    private int warmPrefix = -1;
+    private GpHyperparameters warm;
+
+    GpModel(String name, Settings settings) {
+        this.name = name;
+        this.settings = settings;
+    }
+
+    void add(double[] x, double y) {
+        inputs.add(x);
+        targets.add(y);
+    }
+
+    int size() {
+        return inputs.size();
+    }
+
+    List<double[]> inputs() {
+        return inputs;
+    }
+
+    List<Double> targets() {
+        return targets;
+    }
+
+    /** The number of leading observations the current hyperparameters are fitted on. */
+    int refitPoint() {
+        int n = size();
+        if (n <= settings.optSkipInitLength() || settings.optSkipPeriod() <= 1) {
+            return n;
+        }
+        return n - (n - settings.optSkipInitLength()) % settings.optSkipPeriod();
+    }
+
+    /** A fit that the next proposal needs and that is not cached yet, on a snapshot of the data. */
+    Optional<Runnable> pendingFit() {
+        int k = refitPoint();
+        if (k == 0 || k == warmPrefix || fits.containsKey(key(k))) {
+            return Optional.empty();
+        }
+        Key key = key(k);
+        double[][] x = inputs.subList(0, k).toArray(new double[0][]);
+        double[] y =
+                targets.subList(0, k).stream().mapToDouble(Double::doubleValue).toArray();
+        GpHyperparameters start = warm;
+        return Optional.of(() -> remember(key, fit(x, y, start, k)));
+    }
+
+    /** The hyperparameters for the current data: carried over, cached, or fitted now. */
+    GpHyperparameters hyperparameters() {
+        int k = refitPoint();
+        if (k == warmPrefix && warm != null) {
+            return warm;
+        }
+        Key key = key(k);
+        GpHyperparameters h = fits.get(key);
+        if (h == null) {
+            double[][] x = inputs.subList(0, k).toArray(new double[0][]);
+            double[] y = targets.subList(0, k).stream()
+                    .mapToDouble(Double::doubleValue)
+                    .toArray();
+            h = fit(x, y, warm, k);
+            remember(key, h);
+        }
+        return h;
+    }
+
+    private void remember(Key key, GpHyperparameters h) {
+        if (fits.size() >= CACHE_LIMIT) {
+            fits.clear();
+        }
+        fits.put(key, h);
+    }
+
+    private Key key(int k) {
+        return new Key(
+                k,
+                warm == null
+                        ? List.of()
+                        : Arrays.stream(warm.toVector()).boxed().toList());
+    }
+
+    private GpHyperparameters fit(double[][] x, double[] y, GpHyperparameters start, int k) {
+        int[] rows = subsample(y, k);
+        double[][] xs = IntStream.of(rows).mapToObj(i -> x[i]).toArray(double[][]::new);
+        double[] ys = standardize(IntStream.of(rows).mapToDouble(i -> y[i]).toArray());
+        int lengthscales = settings.ard() ? x[0].length : 1;
+        List<GpHyperparameters> starts = List.of(start == null ? GpHyperparameters.initial(lengthscales) : start);
+        MarginalLikelihood.FitOptions options = new MarginalLikelihood.FitOptions(
+                settings.optMaxiter(), Math.max(0, settings.optNstarts() - 1), TOLERANCE);
+        return new MarginalLikelihood(xs, ys, lengthscales)
+                .fit(starts, options, SeededRandom.of(settings.seed(), "gp-fit-" + name, k))
+                .hyperparameters();
+    }
+
+    /**
+     * Rows of the first {@code k} observations a model uses: all of them, or above
+     * {@code maxSizeDataForModel} the best {@code maxSizeTopFraction} of that many plus a uniform sample
+     * (without replacement) of the rest, as Syne Tune's {@code SubsampleSingleFidelityStateConverter}.
+     */
+    int[] subsample(double[] y, int k) {
+        int max = settings.maxSizeDataForModel();
+        if (max <= 0 || k <= max) {
+            return IntStream.range(0, k).toArray();
+        }
+        Integer[] order = IntStream.range(0, k).boxed().toArray(Integer[]::new);
+        Arrays.sort(order, Comparator.comparingDouble(i -> y[i]));
+        int top = (int) Math.round(max * settings.maxSizeTopFraction());
+        List<Integer> rest = new ArrayList<>(Arrays.asList(order).subList(top, k));
+        SplittableRandom r = SeededRandom.of(settings.seed(), "gp-subsample-" + name, k);
+        for (int i = 0; i < max - top; i++) { // partial Fisher–Yates
+            int j = i + r.nextInt(rest.size() - i);
+            Integer t = rest.get(i);
+            rest.set(i, rest.get(j));
+            rest.set(j, t);
+        }
+        int[] rows = new int[max];
+        for (int i = 0; i < top; i++) {
+            rows[i] = order[i];
+        }
+        for (int i = top; i < max; i++) {
+            rows[i] = rest.get(i - top);
+        }
+        Arrays.sort(rows);
+        return rows;
+    }
+
+    /** Targets shifted and scaled to mean 0 and variance 1 (variance 1 kept when all are equal). */
+    static double[] standardize(double[] y) {
+        double mean = Arrays.stream(y).average().orElse(0);
+        double var = Arrays.stream(y).map(v -> (v - mean) * (v - mean)).sum() / Math.max(1, y.length);
+        double sd = var > 1e-24 ? Math.sqrt(var) : 1;
+        return Arrays.stream(y).map(v -> (v - mean) / sd).toArray();
+    }
+
+    /** The posterior for all current observations, standardized, with fantasies at {@code pending}. */
+    Posterior posterior(List<double[]> pending, int fantasies, SplittableRandom random) {
+        GpHyperparameters h = hyperparameters();
+        double[] all = targets.stream().mapToDouble(Double::doubleValue).toArray();
+        int[] rows = subsample(all, all.length);
+        double[][] x = IntStream.of(rows).mapToObj(inputs::get).toArray(double[][]::new);
+        double[] raw = IntStream.of(rows).mapToDouble(i -> all[i]).toArray();
+        double mean = Arrays.stream(raw).average().orElse(0);
+        double[] y = standardize(raw);
+        GaussianProcess gp = GaussianProcess.condition(x, new double[][] {y}, h);
+        double[][] observed = x;
+        if (!pending.isEmpty() && fantasies > 0) {
+            double[][] p = pending.toArray(new double[0][]);
+            double[][] draws = gp.sampleObservations(p, fantasies, random);
+            double[][] xs = Arrays.copyOf(x, x.length + p.length);
+            System.arraycopy(p, 0, xs, x.length, p.length);
+            double[][] ys = new double[fantasies][];
+            for (int s = 0; s < fantasies; s++) {
+                ys[s] = Arrays.copyOf(y, xs.length);
+                System.arraycopy(draws[s], 0, ys[s], x.length, p.length);
+            }
+            gp = GaussianProcess.condition(xs, ys, h);
+        }
+        return new Posterior(gp, observed, mean, scale(raw));
+    }
+
+    private static double scale(double[] raw) {
+        double mean = Arrays.stream(raw).average().orElse(0);
+        double var = Arrays.stream(raw).map(v -> (v - mean) * (v - mean)).sum() / Math.max(1, raw.length);
+        return var > 1e-24 ? Math.sqrt(var) : 1;
+    }
+
+    /**
+     * A posterior over standardized targets, the inputs it observed, and the shift and scale that map a
+     * standardized value back ({@code raw = mean + scale · standardized}).
+     */
+    record Posterior(GaussianProcess gp, double[][] observed, double mean, double scale) {
+        /** Per target vector, the lowest posterior mean over the observed inputs (Syne Tune's incumbent). */
+        double[] incumbents() {
+            double[] best = new double[gp.targets()];
+            Arrays.fill(best, Double.POSITIVE_INFINITY);
+            for (double[] x : observed) {
+                double[] means = gp.predict(x).means();
+                for (int s = 0; s < best.length; s++) {
+                    best[s] = Math.min(best[s], means[s]);
+                }
+            }
+            return best;
+        }
+
+        /** The standardized value of a raw one. */
+        double standardized(double raw) {
+            return (raw - mean) / scale;
+        }
+    }
+
+    /** The memo entry that records the hyperparameters in use: [refit point, θ…]. */
+    List<Double> memo() {
+        GpHyperparameters h = hyperparameters();
+        List<Double> entry = new ArrayList<>();
+        entry.add((double) refitPoint());
+        Arrays.stream(h.toVector()).forEach(entry::add);
+        return entry;
+    }
+
+    /** Takes over the hyperparameters a stored proposal used, to warm-start the next fit from them. */
+    void restore(Object memoEntry) {
+        if (memoEntry instanceof List<?> list && list.size() >= 4) {
+            double[] theta = new double[list.size() - 1];
+            for (int i = 0; i < theta.length; i++) {
+                theta[i] = ((Number) list.get(i + 1)).doubleValue();
+            }
+            warmPrefix = ((Number) list.getFirst()).intValue();
+            warm = GpHyperparameters.fromVector(theta);
+        }
+    }
+}
