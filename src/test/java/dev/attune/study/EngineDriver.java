@@ -91,6 +91,9 @@ final class EngineDriver {
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("epoch", (double) e);
         metrics.put("loss", loss(config, e));
+        double[] encoded = engine.definition().space().encode(config);
+        metrics.put("constraint", encoded[0] - 0.6); // for constrained methods: feasible on part of the space
+        metrics.put("cost", e * (1 + encoded[0])); // for cost-aware methods: cumulative and positive
         long seq = engine.seq() + 1;
         Verdict v = engine.report(seq, id, metrics, (long) e, x -> x);
         log.add(new StudyEvent(

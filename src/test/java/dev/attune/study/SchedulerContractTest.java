@@ -47,6 +47,17 @@ class SchedulerContractTest {
         json.put("metrics", List.of(Map.of("name", "loss")));
         json.put("method", method);
         json.put("seed", seed);
+        Map<String, Object> options = new LinkedHashMap<>();
+        for (var option : METHODS.find(method).orElseThrow().options()) {
+            switch (option.name()) {
+                case "constraintMetric" -> options.put("constraintMetric", "constraint");
+                case "costMetric" -> options.put("costMetric", "cost");
+                default -> {}
+            }
+        }
+        if (!options.isEmpty()) {
+            json.put("options", options);
+        }
         if (METHODS.find(method).orElseThrow().multiFidelity()) {
             json.put("resource", Map.of("attr", "epoch", "maxAttr", "epochs"));
         }

@@ -1,0 +1,104 @@
+package dev.attune.math;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The objective against scikit-learn 1.2.1's {@code log_marginal_likelihood(theta, eval_gradient=True)}
+ * for the data of {@link GaussianProcessTest} (−5.8924329971797045; gradient with respect to log c,
+ * log ℓ₁, log ℓ₂, log σ²: −0.7054111, 1.31285692, −0.96244424, −0.02015939), plus Syne Tune's
+ * LogNormal(0, 1) prior on c, whose minus log density is log c + (log c)²/2 up to a constant.
+ */
+class MarginalLikelihoodTest {
+    static final double HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+
+    @Test
+    void valueAndGradientMatchScikitLearnPlusThePrior() {
+        MarginalLikelihood ml = new MarginalLikelihood(GaussianProcessTest.X, GaussianProcessTest.Y, 2);
+        double[] theta = GaussianProcessTest.H.toVector();
+        double[] gradient = new double[theta.length];
+        double value = ml.evaluate(theta, gradient);
+        double logC = Math.log(1.3);
+        double prior = logC + 0.5 * logC * logC;
+        assertThat(value).isCloseTo(5.8924329971797045 + prior, within(1e-9));
+        assertThat(gradient[0]).isCloseTo(0.7054111 + 1 + logC, within(1e-6));
+        assertThat(gradient[1]).isCloseTo(-1.31285692, within(1e-6));
+        assertThat(gradient[2]).isCloseTo(0.96244424, within(1e-6));
+        assertThat(gradient[3]).isCloseTo(0.02015939, within(1e-6));
+    }
+
+    @Test
+    void gradientMatchesFiniteDifferencesAtRandomPoints() {
+        SplittableRandom r = new SplittableRandom(11);
+        double[][] x = new double[30][3];
+        double[] y = new double[30];
+        for (int i = 0; i < x.length; i++) {
+            for (int j = 0; j < 3; j++) {
+                x[i][j] = r.nextDouble();
+            }
+            y[i] = Math.sin(6 * x[i][0]) + x[i][1] * x[i][1] + 0.1 * r.nextDouble();
+        }
+        for (int lengthscales : new int[] {1, 3}) {
+            MarginalLikelihood ml = new MarginalLikelihood(x, y, lengthscales);
+            for (int trial = 0; trial < 5; trial++) {
+                double[] theta = new double[lengthscales + 3];
+                for (int i = 0; i < theta.length; i++) {
+                    theta[i] = r.nextDouble(-1.5, 0.5);
+                }
+                theta[lengthscales + 1] = r.nextDouble(-6, -1);
+                double[] g = new double[theta.length];
+                ml.evaluate(theta, g);
+                for (int i = 0; i < theta.length; i++) {
+                    double h = 1e-6;
+                    double[] up = theta.clone();
+                    double[] down = theta.clone();
+                    up[i] += h;
+                    down[i] -= h;
+                    double fd =
+                            (ml.evaluate(up, new double[theta.length]) - ml.evaluate(down, new double[theta.length]))
+                                    / (2 * h);
+                    assertThat(g[i])
+                            .as("component %d of %s", i, java.util.Arrays.toString(theta))
+                            .isCloseTo(fd, within(1e-4 * Math.max(1, Math.abs(fd))));
+                }
+            }
+        }
+    }
+
+    @Test
+    void fitImprovesOnItsStartAndFindsTheRelevantInput() {
+        SplittableRandom r = new SplittableRandom(5);
+        double[][] x = new double[40][2];
+        double[] y = new double[40];
+        for (int i = 0; i < x.length; i++) {
+            x[i][0] = r.nextDouble();
+            x[i][1] = r.nextDouble();
+            y[i] = Math.sin(8 * x[i][0]); // depends on the first input only
+        }
+        double[] standardized = standardize(y);
+        MarginalLikelihood ml = new MarginalLikelihood(x, standardized, 2);
+        double start = ml.evaluate(GpHyperparameters.initial(2).toVector(), new double[5]);
+        MarginalLikelihood.Fit fit = ml.fit(
+                List.of(GpHyperparameters.initial(2)),
+                new MarginalLikelihood.FitOptions(100, 2, 1e-9),
+                new SplittableRandom(1));
+        assertThat(fit.value()).isLessThan(start - 1);
+        double[] ls = fit.hyperparameters().kernel().lengthscales();
+        assertThat(ls[1])
+                .as("the irrelevant input gets a much longer length scale")
+                .isGreaterThan(5 * ls[0]);
+    }
+
+    static double[] standardize(double[] y) {
+        double mean = java.util.Arrays.stream(y).average().orElseThrow();
+        double sd = Math.sqrt(java.util.Arrays.stream(y)
+                .map(v -> (v - mean) * (v - mean))
+                .average()
+                .orElseThrow());
+        return java.util.Arrays.stream(y).map(v -> (v - mean) / sd).toArray();
+    }
+}
