@@ -16,6 +16,24 @@ public interface Acquisition {
     }
 
     /**
+     * This acquisition over inputs one shorter, with the last input held at {@code last} (e.g. a GP over
+     * config and resource, read at one resource level).
+     */
+    default Acquisition withLastInput(double last) {
+        Acquisition inner = this;
+        return (x, gradient) -> {
+            double[] full = java.util.Arrays.copyOf(x, x.length + 1);
+            full[x.length] = last;
+            double[] g = gradient == null ? null : new double[full.length];
+            double v = inner.evaluate(full, g);
+            if (gradient != null) {
+                System.arraycopy(g, 0, gradient, 0, x.length);
+            }
+            return v;
+        };
+    }
+
+    /**
      * Expected improvement over {@code best} of a value with this mean and standard deviation, for
      * minimization, with its partial derivatives: {EI, ∂EI/∂μ, ∂EI/∂σ}.
      *

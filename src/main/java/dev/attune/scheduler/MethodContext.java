@@ -26,6 +26,30 @@ public record MethodContext(
         return new SearcherContext(space, metrics, seed, initialConfigs, allowDuplicates, options);
     }
 
+    /**
+     * The searcher context with the resource axis: its attribute and the levels decisions are made at (the
+     * rung levels the method's options give, then the maximum), which is the data a multi-fidelity searcher
+     * models (Syne Tune's {@code searcher_data="rungs"}).
+     */
+    public SearcherContext multiFidelitySearcherContext() {
+        long maxT = HyperbandScheduler.maxResource(this);
+        List<Long> explicit = options.has("rungLevels") ? options.integers("rungLevels") : null;
+        long grace = options.has("gracePeriod") ? options.integer("gracePeriod") : 1;
+        boolean linear = options.given("rungIncrement") && !options.given("reductionFactor");
+        Double eta = linear ? null : options.has("reductionFactor") ? options.number("reductionFactor") : 3.0;
+        Long increment = linear ? options.integer("rungIncrement") : null;
+        List<Long> levels = new java.util.ArrayList<>(RungLevels.of(explicit, grace, eta, increment, maxT));
+        levels.add(maxT);
+        return new SearcherContext(
+                space,
+                metrics,
+                seed,
+                initialConfigs,
+                allowDuplicates,
+                options,
+                new SearcherContext.Fidelity(resource.attr(), levels));
+    }
+
     public Metric metric() {
         return metrics.getFirst();
     }

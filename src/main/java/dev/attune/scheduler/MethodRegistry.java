@@ -2,7 +2,10 @@ package dev.attune.scheduler;
 
 import dev.attune.searcher.BayesianOptimizationSearcher;
 import dev.attune.searcher.BayesianOptimizationSearcher.Kind;
+import dev.attune.searcher.GpMultiFidelitySearcher;
 import dev.attune.searcher.GridSearcher;
+import dev.attune.searcher.KernelDensitySearcher;
+import dev.attune.searcher.OptionSpec;
 import dev.attune.searcher.RandomSearcher;
 import dev.attune.searcher.RegularizedEvolutionSearcher;
 import java.util.Collection;
@@ -71,6 +74,13 @@ public final class MethodRegistry {
                         BayesianOptimizationSearcher.COST_OPTIONS,
                         c -> new FifoScheduler(new BayesianOptimizationSearcher(c.searcherContext(), Kind.COST_AWARE))),
                 new MethodSpec(
+                        "KDE",
+                        "Tree-Parzen search as in BOHB: configs drawn around the best results, scored by the density ratio of good to bad.",
+                        false,
+                        false,
+                        KernelDensitySearcher.OPTIONS,
+                        c -> new FifoScheduler(new KernelDensitySearcher(c.searcherContext()))),
+                new MethodSpec(
                         "ASHA",
                         "Asynchronous successive halving over random configs: stops (or pauses) trials below a rung's quantile.",
                         true,
@@ -92,6 +102,20 @@ public final class MethodRegistry {
                         HyperbandScheduler.options("pasha", 1),
                         c -> new HyperbandScheduler(c, new RandomSearcher(c.searcherContext()))),
                 new MethodSpec(
+                        "BOHB",
+                        "Asynchronous BOHB: ASHA whose new configs come from KDE fitted at the highest rung with enough results.",
+                        true,
+                        false,
+                        concat(HyperbandScheduler.options("stopping", 1), KernelDensitySearcher.OPTIONS),
+                        c -> new HyperbandScheduler(c, new KernelDensitySearcher(c.multiFidelitySearcherContext()))),
+                new MethodSpec(
+                        "MOBSTER",
+                        "ASHA whose new configs come from a GP over config and resource (expected improvement at the highest well-filled rung).",
+                        true,
+                        false,
+                        concat(HyperbandScheduler.options("stopping", 1), BayesianOptimizationSearcher.OPTIONS),
+                        c -> new HyperbandScheduler(c, new GpMultiFidelitySearcher(c.multiFidelitySearcherContext()))),
+                new MethodSpec(
                         "MedianStoppingRule",
                         "Stops a trial whose value ranks below the median of its resource level; a base method does the rest.",
                         true,
@@ -107,12 +131,34 @@ public final class MethodRegistry {
                         SyncHyperbandScheduler.options(),
                         c -> new SyncHyperbandScheduler(c, new RandomSearcher(c.searcherContext()))),
                 new MethodSpec(
+                        "SyncBOHB",
+                        "Synchronous Hyperband whose new configs come from KDE fitted at the highest rung with enough results.",
+                        true,
+                        false,
+                        concat(SyncHyperbandScheduler.options(), KernelDensitySearcher.OPTIONS),
+                        c -> new SyncHyperbandScheduler(
+                                c, new KernelDensitySearcher(c.multiFidelitySearcherContext()))),
+                new MethodSpec(
+                        "SyncMOBSTER",
+                        "Synchronous Hyperband whose new configs come from a GP over config and resource.",
+                        true,
+                        false,
+                        concat(SyncHyperbandScheduler.options(), BayesianOptimizationSearcher.OPTIONS),
+                        c -> new SyncHyperbandScheduler(
+                                c, new GpMultiFidelitySearcher(c.multiFidelitySearcherContext()))),
+                new MethodSpec(
                         "PBT",
                         "Population-based training: bottom trials are replaced by perturbed copies of top trials, from their checkpoints.",
                         true,
                         false,
                         PbtScheduler.options(),
                         c -> new PbtScheduler(c, new RandomSearcher(c.searcherContext())))));
+    }
+
+    private static List<OptionSpec> concat(List<OptionSpec> scheduler, List<OptionSpec> searcher) {
+        List<OptionSpec> all = new java.util.ArrayList<>(scheduler);
+        all.addAll(searcher);
+        return List.copyOf(all);
     }
 
     public Optional<MethodSpec> find(String name) {

@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
 
@@ -28,7 +29,7 @@ record AcquisitionOptimizer(
 
     Optional<Map<String, Object>> optimize(
             Acquisition acquisition,
-            GaussianProcess gp,
+            Function<double[], GaussianProcess.Prediction> predictor,
             SplittableRandom random,
             Predicate<Map<String, Object>> excluded) {
         int d = space.encodedSize();
@@ -37,7 +38,7 @@ record AcquisitionOptimizer(
         for (int i = 0; i < numInitCandidates; i++) {
             candidates[i] = space.encode(space.sample(random));
             if (thompsonScoring) {
-                GaussianProcess.Prediction p = gp.predict(candidates[i]);
+                GaussianProcess.Prediction p = predictor.apply(candidates[i]);
                 double mean = Arrays.stream(p.means()).average().orElse(0);
                 scores[i] = mean + p.sigma() * Normal.sample(random);
             } else {

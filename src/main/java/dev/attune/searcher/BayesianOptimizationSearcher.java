@@ -178,7 +178,7 @@ public final class BayesianOptimizationSearcher implements Searcher {
         GpModel.Posterior post = objective.posterior(running, fantasies, SeededRandom.of(seed, "bo-fantasy", trialId));
         Acquisition acquisition = acquisition(post, running, trialId);
         Optional<Map<String, Object>> config = optimizer.optimize(
-                acquisition, post.gp(), SeededRandom.of(seed, "bo-candidates", trialId), random::excludes);
+                acquisition, post.gp()::predict, SeededRandom.of(seed, "bo-candidates", trialId), random::excludes);
         if (config.isEmpty()) {
             return fallback;
         }

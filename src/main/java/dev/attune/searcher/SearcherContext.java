@@ -4,12 +4,14 @@ import dev.attune.space.SearchSpace;
 import dev.attune.trial.Metric;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What every searcher is built from.
  *
  * @param initialConfigs the study's {@code pointsToEvaluate}, already completed by the mid-point rule
  * @param allowDuplicates whether a config may be proposed again (Syne Tune's {@code allow_duplicates})
+ * @param fidelity the resource axis for searchers under a multi-fidelity scheduler, else null
  */
 public record SearcherContext(
         SearchSpace space,
@@ -17,4 +19,32 @@ public record SearcherContext(
         long seed,
         List<Map<String, Object>> initialConfigs,
         boolean allowDuplicates,
-        Options options) {}
+        Options options,
+        @Nullable Fidelity fidelity) {
+
+    public SearcherContext(
+            SearchSpace space,
+            List<Metric> metrics,
+            long seed,
+            List<Map<String, Object>> initialConfigs,
+            boolean allowDuplicates,
+            Options options) {
+        this(space, metrics, seed, initialConfigs, allowDuplicates, options, null);
+    }
+
+    /**
+     * The resource a multi-fidelity scheduler allocates.
+     *
+     * @param attr the reported metric holding the level (e.g. epoch)
+     * @param levels the levels the scheduler decides at, ascending, ending with the maximum
+     */
+    public record Fidelity(String attr, List<Long> levels) {
+        public Fidelity {
+            levels = List.copyOf(levels);
+        }
+
+        public long max() {
+            return levels.getLast();
+        }
+    }
+}

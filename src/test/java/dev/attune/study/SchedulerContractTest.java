@@ -52,6 +52,15 @@ class SchedulerContractTest {
             switch (option.name()) {
                 case "constraintMetric" -> options.put("constraintMetric", "constraint");
                 case "costMetric" -> options.put("costMetric", "cost");
+                // smaller budgets for the model-based methods keep the suite fast; the code paths are the same
+                case "numInitCandidates" -> options.put("numInitCandidates", 40);
+                case "optMaxiter" -> options.put("optMaxiter", 10);
+                case "numFantasySamples" -> options.put("numFantasySamples", 4);
+                case "numCandidates" -> options.put("numCandidates", 24);
+                // and exercise subsampling and refit skipping, which replay must reproduce too
+                case "maxSizeDataForModel" -> options.put("maxSizeDataForModel", 60);
+                case "optSkipInitLength" -> options.put("optSkipInitLength", 30);
+                case "optSkipPeriod" -> options.put("optSkipPeriod", 4);
                 default -> {}
             }
         }
