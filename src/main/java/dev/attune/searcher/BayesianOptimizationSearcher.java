@@ -77,7 +77,12 @@ public final class BayesianOptimizationSearcher implements Searcher {
                     1.0,
                     "share of maxSizeDataForModel kept for the best observations"),
             OptionSpec.integer("optSkipInitLength", 150L, 0, "refit at every new observation up to this many"),
-            OptionSpec.integer("optSkipPeriod", 1L, 1, "after that, refit every this many new observations"));
+            OptionSpec.integer("optSkipPeriod", 1L, 1, "after that, refit every this many new observations"),
+            OptionSpec.integer(
+                    "maxSizeDataForFit",
+                    300L,
+                    1,
+                    "observations the hyperparameter fit uses at most (Attune's; the posterior uses maxSizeDataForModel)"));
 
     public static final List<OptionSpec> CONSTRAINED_OPTIONS = with(
             OptionSpec.text("constraintMetric", null, "reported metric c; a config is feasible when c ≤ 0 (required)"));
@@ -129,6 +134,7 @@ public final class BayesianOptimizationSearcher implements Searcher {
                 options.number("maxSizeTopFraction"),
                 (int) options.integer("optSkipInitLength"),
                 (int) options.integer("optSkipPeriod"),
+                (int) options.integer("maxSizeDataForFit"),
                 seed);
         this.objective = new GpModel("objective", settings);
         String aux =

@@ -36,6 +36,7 @@ final class GpModel {
             double maxSizeTopFraction,
             int optSkipInitLength,
             int optSkipPeriod,
+            int maxSizeDataForFit,
             long seed) {}
 
     private record Key(int prefix, List<Double> warm) {}
@@ -131,13 +132,18 @@ final class GpModel {
     }
 
     private GpHyperparameters fit(double[][] x, double[] y, GpHyperparameters start, int k) {
-        int[] rows = subsample(y, k);
+        int[] rows =
+                subsample(y, k, Math.min(positiveOr(settings.maxSizeDataForModel(), k), settings.maxSizeDataForFit()));
         double[][] xs = IntStream.of(rows).mapToObj(i -> x[i]).toArray(double[][]::new);
         double[] ys = standardize(IntStream.of(rows).mapToDouble(i -> y[i]).toArray());
         int lengthscales = settings.ard() ? x[0].length : 1;
         List<GpHyperparameters> starts = List.of(start == null ? GpHyperparameters.initial(lengthscales) : start);
-        MarginalLikelihood.FitOptions options = new MarginalLikelihood.FitOptions(
-                settings.optMaxiter(), Math.max(0, settings.optNstarts() - 1), TOLERANCE);
+        // Past optSkipInitLength a warm start is trusted alone: random restarts there cost seconds at
+        // hundreds of observations, and the hyperparameters change little from one result to the next.
+        int randomStarts =
+                start != null && k > settings.optSkipInitLength() ? 0 : Math.max(0, settings.optNstarts() - 1);
+        MarginalLikelihood.FitOptions options =
+                new MarginalLikelihood.FitOptions(settings.optMaxiter(), randomStarts, TOLERANCE);
         return new MarginalLikelihood(xs, ys, lengthscales)
                 .fit(starts, options, SeededRandom.of(settings.seed(), "gp-fit-" + name, k))
                 .hyperparameters();
@@ -149,7 +155,15 @@ final class GpModel {
      * (without replacement) of the rest, as Syne Tune's {@code SubsampleSingleFidelityStateConverter}.
      */
     int[] subsample(double[] y, int k) {
-        int max = settings.maxSizeDataForModel();
+        return subsample(y, k, settings.maxSizeDataForModel());
+    }
+
+    private static int positiveOr(int value, int otherwise) {
+        return value > 0 ? value : otherwise;
+    }
+
+    /** As {@link #subsample(double[], int)} with at most {@code max} rows (0: all). */
+    int[] subsample(double[] y, int k, int max) {
         if (max <= 0 || k <= max) {
             return IntStream.range(0, k).toArray();
         }

@@ -68,6 +68,7 @@ public final class GpMultiFidelitySearcher implements Searcher {
                         options.number("maxSizeTopFraction"),
                         (int) options.integer("optSkipInitLength"),
                         (int) options.integer("optSkipPeriod"),
+                        (int) options.integer("maxSizeDataForFit"),
                         seed));
     }
 

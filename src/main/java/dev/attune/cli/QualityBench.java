@@ -1,0 +1,333 @@
+package dev.attune.cli;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Optimization quality over HTTP: final simple regret and seconds per suggestion of Attune's methods on
+ * standard test functions, next to Optuna's TPE run on the same functions by Debian's python3-optuna.
+ *
+ * <p>Single-fidelity: each run asks, evaluates and completes {@code --evals} trials one after another, so
+ * the ask latency includes the model fit. With {@code --multi-fidelity}: the Branin function plus
+ * 50·exp(−speed·epoch), speed in [0.05, 1] (log), 27 epochs, a budget of {@code --budget}×27 epochs; a
+ * trial reports every epoch and obeys the decision. Regret is the best value seen minus the function's
+ * minimum.
+ */
+@Command(
+        name = "quality",
+        mixinStandardHelpOptions = true,
+        description = "Final regret and seconds per suggestion on test functions, side by side with Optuna's TPE")
+public class QualityBench implements Callable<Integer> {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @Option(names = "--url", defaultValue = "http://127.0.0.1:8080", description = "server (default ${DEFAULT-VALUE})")
+    String url;
+
+    @Option(names = "--functions", split = ",", defaultValue = "branin,hartmann3,hartmann6,rosenbrock4,ackley5")
+    List<String> functions;
+
+    @Option(
+            names = "--methods",
+            split = ",",
+            description = "default: BayesianOptimization,KDE,RandomSearch; with --multi-fidelity ASHA,BOHB,MOBSTER")
+    List<String> methods;
+
+    @Option(names = "--seeds", defaultValue = "5")
+    int seeds;
+
+    @Option(names = "--evals", defaultValue = "100", description = "evaluations per run (default ${DEFAULT-VALUE})")
+    int evals;
+
+    @Option(names = "--multi-fidelity", description = "run the multi-fidelity Branin comparison instead")
+    boolean multiFidelity;
+
+    @Option(
+            names = "--budget",
+            defaultValue = "50",
+            description = "multi-fidelity budget in full trials (default ${DEFAULT-VALUE})")
+    int budget;
+
+    @Option(names = "--epochs", defaultValue = "27")
+    int epochs;
+
+    @Option(
+            names = "--python",
+            defaultValue = "/usr/bin/python3",
+            description = "python with optuna, or 'none' to skip Optuna")
+    String python;
+
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    record Run(String function, String method, long seed, double regret, List<Double> askSeconds) {}
+
+    @Override
+    public Integer call() throws Exception {
+        List<Run> runs = new ArrayList<>();
+        List<String> chosen = methods != null
+                ? methods
+                : multiFidelity
+                        ? List.of("ASHA", "BOHB", "MOBSTER")
+                        : List.of("BayesianOptimization", "KDE", "RandomSearch");
+        if (multiFidelity) {
+            for (String method : chosen) {
+                for (long seed = 1; seed <= seeds; seed++) {
+                    runs.add(multiFidelityRun(method, seed));
+                }
+            }
+            runs.addAll(optuna(
+                    List.of("mf", String.valueOf(seeds), String.valueOf(budget * epochs), String.valueOf(epochs))));
+        } else {
+            for (String name : functions) {
+                TestFunctions.TestFunction f = TestFunctions.ALL.get(name);
+                if (f == null) {
+                    throw new IllegalArgumentException("unknown function " + name + "; known: " + TestFunctions.ORDER);
+                }
+                for (String method : chosen) {
+                    for (long seed = 1; seed <= seeds; seed++) {
+                        runs.add(singleRun(f, method, seed));
+                    }
+                }
+            }
+            runs.addAll(optuna(
+                    List.of("single", String.valueOf(seeds), String.valueOf(evals), String.join(",", functions))));
+        }
+        print(runs);
+        return 0;
+    }
+
+    private Run singleRun(TestFunctions.TestFunction f, String method, long seed) throws Exception {
+        Map<String, Object> space = new LinkedHashMap<>();
+        for (int j = 0; j < f.bounds().length; j++) {
+            space.put("x" + j, Map.of("type", "uniform", "lower", f.bounds()[j][0], "upper", f.bounds()[j][1]));
+        }
+        Map<String, Object> study = new LinkedHashMap<>();
+        study.put("name", "quality " + f.name() + " " + method + " " + seed);
+        study.put("space", space);
+        study.put("metrics", List.of(Map.of("name", "y", "mode", "min")));
+        study.put("method", method);
+        study.put("seed", seed);
+        if (f.midpointIsOptimum()) {
+            study.put("pointsToEvaluate", List.of());
+        }
+        String base = "/api/v1/studies/" + create(study);
+        double best = Double.POSITIVE_INFINITY;
+        List<Double> asks = new ArrayList<>();
+        for (int i = 0; i < evals; i++) {
+            long t0 = System.nanoTime();
+            Map<String, Object> answer = post(base + "/ask", Map.of("workerId", "bench"));
+            asks.add((System.nanoTime() - t0) / 1e9);
+            Map<?, ?> trial = (Map<?, ?>) answer.get("trial");
+            if (trial == null) {
+                break;
+            }
+            Map<?, ?> config = (Map<?, ?>) trial.get("config");
+            double[] x = new double[f.bounds().length];
+            for (int j = 0; j < x.length; j++) {
+                x[j] = ((Number) config.get("x" + j)).doubleValue();
+            }
+            double y = f.f().applyAsDouble(x);
+            best = Math.min(best, y);
+            post(base + "/trials/" + trial.get("id") + "/complete", Map.of("metrics", Map.of("y", y)));
+        }
+        return new Run(f.name(), method, seed, best - f.minimum(), asks);
+    }
+
+    private Run multiFidelityRun(String method, long seed) throws Exception {
+        Map<String, Object> space = new LinkedHashMap<>();
+        space.put("x1", Map.of("type", "uniform", "lower", -5, "upper", 10));
+        space.put("x2", Map.of("type", "uniform", "lower", 0, "upper", 15));
+        space.put("speed", Map.of("type", "loguniform", "lower", 0.05, "upper", 1));
+        space.put("epochs", epochs);
+        Map<String, Object> study = new LinkedHashMap<>();
+        study.put("name", "quality branin-mf " + method + " " + seed);
+        study.put("space", space);
+        study.put("metrics", List.of(Map.of("name", "y", "mode", "min")));
+        study.put("method", method);
+        study.put("seed", seed);
+        study.put("resource", Map.of("attr", "epoch", "maxAttr", "epochs"));
+        String base = "/api/v1/studies/" + create(study);
+        int used = 0;
+        double best = Double.POSITIVE_INFINITY;
+        List<Double> asks = new ArrayList<>();
+        while (used < budget * epochs) {
+            long t0 = System.nanoTime();
+            Map<String, Object> answer = post(base + "/ask", Map.of("workerId", "bench"));
+            asks.add((System.nanoTime() - t0) / 1e9);
+            Map<?, ?> trial = (Map<?, ?>) answer.get("trial");
+            if (trial == null) {
+                break;
+            }
+            Map<?, ?> config = (Map<?, ?>) trial.get("config");
+            double x1 = ((Number) config.get("x1")).doubleValue();
+            double x2 = ((Number) config.get("x2")).doubleValue();
+            double speed = ((Number) config.get("speed")).doubleValue();
+            int target = ((Number) config.get("epochs")).intValue();
+            String path = base + "/trials/" + trial.get("id");
+            boolean stopped = false;
+            for (int epoch = 1; epoch <= target && used < budget * epochs; epoch++) {
+                used++;
+                double y = TestFunctions.branin(x1, x2) + 50 * Math.exp(-speed * epoch);
+                best = Math.min(best, y);
+                Map<String, Object> decision =
+                        post(path + "/reports", Map.of("metrics", Map.of("y", y, "epoch", epoch)));
+                if (!"CONTINUE".equals(decision.get("decision"))) {
+                    stopped = true;
+                    break;
+                }
+            }
+            if (!stopped && used < budget * epochs) {
+                post(path + "/complete", Map.of());
+            }
+        }
+        return new Run("branin-mf", method, seed, best - 0.397887, asks);
+    }
+
+    private String create(Map<String, Object> study) throws Exception {
+        Map<String, Object> created = post("/api/v1/studies", study);
+        Object id = created.get("id");
+        if (id == null) {
+            throw new IllegalStateException("could not create the study: " + created);
+        }
+        return id.toString();
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> post(String path, Object body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                .build();
+        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() >= 400) {
+            throw new IllegalStateException("POST " + path + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return JSON.readValue(r.body(), Map.class);
+    }
+
+    /** Runs the bundled Optuna script; an empty list (with a note) when python or optuna is missing. */
+    private List<Run> optuna(List<String> args) throws Exception {
+        if (python.equals("none")) {
+            return List.of();
+        }
+        Path script = Files.createTempFile("attune-optuna", ".py");
+        try (InputStream in = QualityBench.class.getResourceAsStream("/bench/optuna_bench.py")) {
+            Files.write(script, in.readAllBytes());
+        }
+        List<String> command = new ArrayList<>(List.of(python, script.toString()));
+        command.addAll(args);
+        Process p = new ProcessBuilder(command)
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        List<Run> runs = new ArrayList<>();
+        try (BufferedReader reader =
+                new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                Map<?, ?> m = JSON.readValue(line, Map.class);
+                List<Double> asks = ((List<?>) m.get("askSeconds"))
+                        .stream().map(v -> ((Number) v).doubleValue()).toList();
+                runs.add(new Run(
+                        (String) m.get("function"),
+                        (String) m.get("method"),
+                        ((Number) m.get("seed")).longValue(),
+                        ((Number) m.get("regret")).doubleValue(),
+                        asks));
+            }
+        }
+        if (p.waitFor() != 0) {
+            System.out.println("(Optuna was not run: " + python + " failed; install python3-optuna)");
+        }
+        Files.deleteIfExists(script);
+        return runs;
+    }
+
+    private void print(List<Run> runs) {
+        System.out.printf(
+                Locale.ROOT,
+                "%-12s %-34s %5s %18s %12s %14s%n",
+                "function",
+                "method",
+                "seeds",
+                "regret mean ± sd",
+                "s/ask mean",
+                "s/ask last 10");
+        Map<String, List<Run>> groups = new LinkedHashMap<>();
+        runs.forEach(r -> groups.computeIfAbsent(r.function() + "\t" + r.method(), k -> new ArrayList<>())
+                .add(r));
+        List<Map<String, Object>> summary = new ArrayList<>();
+        groups.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey((a, b) -> Integer.compare(order(a), order(b))))
+                .forEach(e -> {
+                    List<Run> g = e.getValue();
+                    double mean = g.stream().mapToDouble(Run::regret).average().orElse(Double.NaN);
+                    double sd = Math.sqrt(g.stream()
+                                    .mapToDouble(r -> (r.regret() - mean) * (r.regret() - mean))
+                                    .sum()
+                            / Math.max(1, g.size() - 1));
+                    double ask = g.stream()
+                            .flatMap(r -> r.askSeconds().stream())
+                            .mapToDouble(Double::doubleValue)
+                            .average()
+                            .orElse(Double.NaN);
+                    double last = g.stream()
+                            .flatMap(r -> r
+                                    .askSeconds()
+                                    .subList(
+                                            Math.max(0, r.askSeconds().size() - 10),
+                                            r.askSeconds().size())
+                                    .stream())
+                            .mapToDouble(Double::doubleValue)
+                            .average()
+                            .orElse(Double.NaN);
+                    System.out.printf(
+                            Locale.ROOT,
+                            "%-12s %-34s %5d %10.4f ± %-6.4f %12.4f %14.4f%n",
+                            g.getFirst().function(),
+                            g.getFirst().method(),
+                            g.size(),
+                            mean,
+                            sd,
+                            ask,
+                            last);
+                    summary.add(Map.of(
+                            "function",
+                            g.getFirst().function(),
+                            "method",
+                            g.getFirst().method(),
+                            "seeds",
+                            g.size(),
+                            "regretMean",
+                            mean,
+                            "regretSd",
+                            sd,
+                            "askSecondsMean",
+                            ask,
+                            "askSecondsLast10",
+                            last));
+                });
+        System.out.println(JSON.writeValueAsString(Map.of("bench", "quality", "results", summary)));
+    }
+
+    private static int order(String key) {
+        int i = TestFunctions.ORDER.indexOf(key.substring(0, key.indexOf('\t')));
+        return i < 0 ? TestFunctions.ORDER.size() : i;
+    }
+}

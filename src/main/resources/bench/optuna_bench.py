@@ -1,0 +1,104 @@
+"""Optuna's side of `attune bench quality`: TPE (and TPE + successive-halving pruning) on the same
+functions, budgets and seeds. Prints one JSON object per run on stdout. Run by the Java bench; needs
+Debian's python3-optuna."""
+import json
+import math
+import sys
+import time
+
+import optuna
+
+optuna.logging.set_verbosity(optuna.logging.WARNING)
+
+
+def branin(x1, x2):
+    return ((x2 - 5.1 / (4 * math.pi ** 2) * x1 ** 2 + 5 / math.pi * x1 - 6) ** 2
+            + 10 * (1 - 1 / (8 * math.pi)) * math.cos(x1) + 10)
+
+
+A3 = [[3, 10, 30], [0.1, 10, 35], [3, 10, 30], [0.1, 10, 35]]
+P3 = [[3689, 1170, 2673], [4699, 4387, 7470], [1091, 8732, 5547], [381, 5743, 8828]]
+A6 = [[10, 3, 17, 3.5, 1.7, 8], [0.05, 10, 17, 0.1, 8, 14], [3, 3.5, 1.7, 10, 17, 8], [17, 8, 0.05, 10, 0.1, 14]]
+P6 = [[1312, 1696, 5569, 124, 8283, 5886], [2329, 4135, 8307, 3736, 1004, 9991],
+      [2348, 1451, 3522, 2883, 3047, 6650], [4047, 8828, 8732, 5743, 1091, 381]]
+ALPHA = [1, 1.2, 3, 3.2]
+
+
+def hartmann(x, a, p):
+    return -sum(ALPHA[i] * math.exp(-sum(a[i][j] * (x[j] - p[i][j] * 1e-4) ** 2 for j in range(len(x))))
+                for i in range(4))
+
+
+FUNCTIONS = {
+    "branin": ([(-5, 10), (0, 15)], lambda x: branin(*x), 0.397887),
+    "hartmann3": ([(0, 1)] * 3, lambda x: hartmann(x, A3, P3), -3.86278),
+    "hartmann6": ([(0, 1)] * 6, lambda x: hartmann(x, A6, P6), -3.32237),
+    "rosenbrock4": ([(-5, 10)] * 4,
+                    lambda x: sum(100 * (x[i + 1] - x[i] ** 2) ** 2 + (1 - x[i]) ** 2 for i in range(3)), 0.0),
+    "ackley5": ([(-32.768, 32.768)] * 5,
+                lambda x: (-20 * math.exp(-0.2 * math.sqrt(sum(v * v for v in x) / 5))
+                           - math.exp(sum(math.cos(2 * math.pi * v) for v in x) / 5) + 20 + math.e), 0.0),
+}
+
+
+def single(name, seed, evals):
+    bounds, f, optimum = FUNCTIONS[name]
+    study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=seed))
+    best = math.inf
+    ask_seconds = []
+    for _ in range(evals):
+        t0 = time.perf_counter()
+        trial = study.ask()
+        x = [trial.suggest_float("x%d" % j, lo, hi) for j, (lo, hi) in enumerate(bounds)]
+        ask_seconds.append(time.perf_counter() - t0)
+        y = f(x)
+        best = min(best, y)
+        study.tell(trial, y)
+    return {"function": name, "seed": seed, "method": "Optuna TPE", "regret": best - optimum,
+            "askSeconds": ask_seconds}
+
+
+def multi_fidelity(seed, budget_epochs, max_epochs):
+    study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=seed),
+                                pruner=optuna.pruners.SuccessiveHalvingPruner(min_resource=1, reduction_factor=3))
+    used = 0
+    best = math.inf
+    ask_seconds = []
+    while used < budget_epochs:
+        t0 = time.perf_counter()
+        trial = study.ask()
+        x1 = trial.suggest_float("x1", -5, 10)
+        x2 = trial.suggest_float("x2", 0, 15)
+        speed = trial.suggest_float("speed", 0.05, 1, log=True)
+        ask_seconds.append(time.perf_counter() - t0)
+        value = None
+        pruned = False
+        for epoch in range(1, max_epochs + 1):
+            if used >= budget_epochs:
+                break
+            used += 1
+            value = branin(x1, x2) + 50 * math.exp(-speed * epoch)
+            best = min(best, value)
+            trial.report(value, epoch)
+            if trial.should_prune():
+                pruned = True
+                break
+        if pruned:
+            study.tell(trial, state=optuna.trial.TrialState.PRUNED)
+        elif value is not None:
+            study.tell(trial, value)
+    return {"function": "branin-mf", "seed": seed, "method": "Optuna TPE+SH pruning",
+            "regret": best - 0.397887, "askSeconds": ask_seconds}
+
+
+if __name__ == "__main__":
+    mode = sys.argv[1]
+    seeds = int(sys.argv[2])
+    if mode == "single":
+        evals = int(sys.argv[3])
+        for name in sys.argv[4].split(","):
+            for seed in range(1, seeds + 1):
+                print(json.dumps(single(name, seed, evals)), flush=True)
+    else:
+        for seed in range(1, seeds + 1):
+            print(json.dumps(multi_fidelity(seed, int(sys.argv[3]), int(sys.argv[4]))), flush=True)
