@@ -26,8 +26,11 @@ public final class GaussianProcess {
     private final int n;
     private final double[] lower;
     private final double[][] alphas;
+    private final double[] firstTarget;
 
-    private GaussianProcess(double[][] inputs, GpHyperparameters hyper, double[] lower, double[][] alphas) {
+    private GaussianProcess(
+            double[][] inputs, GpHyperparameters hyper, double[] lower, double[][] alphas, double[] firstTarget) {
+        this.firstTarget = firstTarget;
         this.inputs = inputs;
         this.hyper = hyper;
         this.n = inputs.length;
@@ -49,7 +52,8 @@ public final class GaussianProcess {
             TriangularSolver_DDRM.solveTranL(lower, a, n);
             alphas[s] = a;
         }
-        return new GaussianProcess(inputs, hyper, lower, alphas);
+        return new GaussianProcess(
+                inputs, hyper, lower, alphas, targets.length == 0 ? new double[0] : targets[0].clone());
     }
 
     /** L with LLᵀ = K(inputs) + σ²I, row-major, adding jitter if K is numerically singular. */
@@ -93,6 +97,20 @@ public final class GaussianProcess {
         public double sigma() {
             return Math.sqrt(variance);
         }
+    }
+
+    /** The posterior means (one per target vector) at x, without the O(n²) variance. */
+    public double[] means(double[] x) {
+        Matern52Kernel k = hyper.kernel();
+        double[] means = new double[alphas.length];
+        java.util.Arrays.fill(means, hyper.mean());
+        for (int i = 0; i < n; i++) {
+            double kx = k.value(x, inputs[i]);
+            for (int s = 0; s < alphas.length; s++) {
+                means[s] += kx * alphas[s][i];
+            }
+        }
+        return means;
     }
 
     public Prediction predict(double[] x) {
@@ -146,6 +164,28 @@ public final class GaussianProcess {
             }
         }
         return new Prediction(means, variance);
+    }
+
+    /**
+     * Leave-one-out predictive means and variances of the observations in {@code rows} (first target
+     * vector): μ₋ᵢ = yᵢ − αᵢ/[K⁻¹]ᵢᵢ and σ²₋ᵢ = 1/[K⁻¹]ᵢᵢ, without refitting ([1] §5.4.2). Costs O(n²) per row.
+     */
+    public double[][] leaveOneOut(int[] rows) {
+        double[] means = new double[rows.length];
+        double[] variances = new double[rows.length];
+        for (int a = 0; a < rows.length; a++) {
+            int i = rows[a];
+            double[] e = new double[n];
+            e[i] = 1;
+            TriangularSolver_DDRM.solveL(lower, e, n);
+            double inverseDiagonal = 0;
+            for (double v : e) {
+                inverseDiagonal += v * v;
+            }
+            variances[a] = 1 / inverseDiagonal;
+            means[a] = firstTarget[i] - alphas[0][i] / inverseDiagonal;
+        }
+        return new double[][] {means, variances};
     }
 
     /**

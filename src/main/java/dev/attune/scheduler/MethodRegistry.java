@@ -116,6 +116,14 @@ public final class MethodRegistry {
                         concat(HyperbandScheduler.options("stopping", 1), BayesianOptimizationSearcher.OPTIONS),
                         c -> new HyperbandScheduler(c, new GpMultiFidelitySearcher(c.multiFidelitySearcherContext()))),
                 new MethodSpec(
+                        "HyperTune",
+                        "ASHA whose new configs maximize EI under an ensemble of the GP's levels, weighted by how well each level ranks the results at the highest well-filled one.",
+                        true,
+                        false,
+                        concat(HyperbandScheduler.options("stopping", 1), GpMultiFidelitySearcher.HYPERTUNE_OPTIONS),
+                        c -> new HyperbandScheduler(
+                                c, new GpMultiFidelitySearcher(c.multiFidelitySearcherContext(), true))),
+                new MethodSpec(
                         "MedianStoppingRule",
                         "Stops a trial whose value ranks below the median of its resource level; a base method does the rest.",
                         true,

@@ -124,7 +124,10 @@ public final class BayesianOptimizationSearcher implements Searcher {
         this.optimizer = new AcquisitionOptimizer(
                 space,
                 (int) options.integer("numInitCandidates"),
-                options.string("initialScoring").equalsIgnoreCase("thompson_indep"),
+                // A Thompson draw of the objective alone would ignore the constraint or the cost, and the
+                // local step cannot climb out of a region where P(feasible) or 1/cost is flat: score those
+                // candidates by the acquisition itself.
+                kind == Kind.PLAIN && options.string("initialScoring").equalsIgnoreCase("thompson_indep"),
                 options.bool("skipLocalOptimization"));
         GpModel.Settings settings = new GpModel.Settings(
                 options.string("gpBaseKernel").equalsIgnoreCase("matern52-ard"),
@@ -224,7 +227,7 @@ public final class BayesianOptimizationSearcher implements Searcher {
             if (cs.get(i) > 0) {
                 continue;
             }
-            double[] means = post.gp().predict(xs.get(i)).means();
+            double[] means = post.gp().means(xs.get(i));
             if (best == null) {
                 best = means.clone();
             } else {

@@ -220,7 +220,7 @@ final class GpModel {
             }
             gp = GaussianProcess.condition(xs, ys, h);
         }
-        return new Posterior(gp, observed, mean, scale(raw));
+        return new Posterior(gp, observed, rows, y, mean, scale(raw));
     }
 
     private static double scale(double[] raw) {
@@ -230,16 +230,17 @@ final class GpModel {
     }
 
     /**
-     * A posterior over standardized targets, the inputs it observed, and the shift and scale that map a
+     * A posterior over standardized targets, the inputs it observed (with their indices among the
+     * model's observations and their standardized targets), and the shift and scale that map a
      * standardized value back ({@code raw = mean + scale · standardized}).
      */
-    record Posterior(GaussianProcess gp, double[][] observed, double mean, double scale) {
+    record Posterior(GaussianProcess gp, double[][] observed, int[] rows, double[] targets, double mean, double scale) {
         /** Per target vector, the lowest posterior mean over the observed inputs (Syne Tune's incumbent). */
         double[] incumbents() {
             double[] best = new double[gp.targets()];
             Arrays.fill(best, Double.POSITIVE_INFINITY);
             for (double[] x : observed) {
-                double[] means = gp.predict(x).means();
+                double[] means = gp.means(x);
                 for (int s = 0; s < best.length; s++) {
                     best[s] = Math.min(best[s], means[s]);
                 }

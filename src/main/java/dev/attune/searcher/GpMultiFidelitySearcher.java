@@ -1,8 +1,8 @@
 package dev.attune.searcher;
 
 import dev.attune.math.Acquisition;
-import dev.attune.math.ExpectedImprovement;
 import dev.attune.math.GaussianProcess;
+import dev.attune.math.MixtureExpectedImprovement;
 import dev.attune.math.SeededRandom;
 import dev.attune.space.SearchSpace;
 import dev.attune.trial.Mode;
@@ -29,6 +29,16 @@ import java.util.Optional;
  * rather than by how far the trial got.
  */
 public final class GpMultiFidelitySearcher implements Searcher {
+    /** Hyper-Tune's options: the GP's, plus the samples that estimate the distribution over levels. */
+    public static final List<OptionSpec> HYPERTUNE_OPTIONS = withSamples();
+
+    private static List<OptionSpec> withSamples() {
+        List<OptionSpec> all = new ArrayList<>(BayesianOptimizationSearcher.OPTIONS);
+        all.add(OptionSpec.integer(
+                "hypertuneDistributionNumSamples", 50L, 1, "samples that estimate the distribution over rung levels"));
+        return List.copyOf(all);
+    }
+
     private final SearchSpace space;
     private final long seed;
     private final String metric;
@@ -43,9 +53,21 @@ public final class GpMultiFidelitySearcher implements Searcher {
     private final Map<Long, Long> running = new LinkedHashMap<>();
 
     private final Map<Long, Integer> countAtLevel = new HashMap<>();
+    /** The level of each of the model's observations, in order. */
+    private final List<Long> observationLevels = new ArrayList<>();
+
+    private final boolean hyperTune;
     private int added;
 
     public GpMultiFidelitySearcher(SearcherContext context) {
+        this(context, false);
+    }
+
+    /**
+     * @param hyperTune choose configs by EI under Hyper-Tune's ensemble over levels instead of at r_acq
+     */
+    public GpMultiFidelitySearcher(SearcherContext context, boolean hyperTune) {
+        this.hyperTune = hyperTune;
         this.space = context.space();
         this.seed = context.seed();
         this.metric = context.metrics().getFirst().name();
@@ -115,33 +137,84 @@ public final class GpMultiFidelitySearcher implements Searcher {
         }
         GpModel.Posterior post = model.posterior(
                 pending, (int) options.integer("numFantasySamples"), SeededRandom.of(seed, "mf-fantasy", trialId));
-        long level = acquisitionLevel();
-        double r = scaled(level);
-        double[] best = incumbents(post.gp(), r);
-        Acquisition acquisition = new ExpectedImprovement(post.gp(), best).withLastInput(r);
+        double[] scaledLevels =
+                fidelity.levels().stream().mapToDouble(this::scaled).toArray();
+        double[] theta = new double[scaledLevels.length];
+        Map<String, Object> memo = new LinkedHashMap<>();
+        if (hyperTune) {
+            GpModel.Posterior plain = model.posterior(List.of(), 0, SeededRandom.of(seed, "hypertune-plain", trialId));
+            long[] levelOfRow = Arrays.stream(plain.rows())
+                    .mapToLong(observationLevels::get)
+                    .toArray();
+            theta = HyperTuneWeights.estimate(
+                    plain.gp(),
+                    levelOfRow,
+                    plain.targets(),
+                    plain.observed(),
+                    fidelity.levels(),
+                    (int) options.integer("hypertuneDistributionNumSamples"),
+                    SeededRandom.of(seed, "hypertune", trialId),
+                    fidelity.max());
+            memo.put("theta", Arrays.stream(theta).boxed().toList());
+        } else {
+            long level = acquisitionLevel();
+            theta[fidelity.levels().indexOf(level)] = 1;
+            memo.put("acquisitionLevel", level);
+        }
+        double[] weights = theta;
+        double[] best = incumbents(post.gp(), scaledLevels, weights);
+        Acquisition acquisition = new MixtureExpectedImprovement(post.gp(), scaledLevels, weights, best);
         Optional<Map<String, Object>> config = optimizer.optimize(
                 acquisition,
-                x -> {
-                    double[] full = Arrays.copyOf(x, x.length + 1);
-                    full[x.length] = r;
-                    return post.gp().predict(full);
-                },
+                x -> mixturePrediction(post.gp(), x, scaledLevels, weights),
                 SeededRandom.of(seed, "mf-candidates", trialId),
                 random::excludes);
-        return config.map(c -> new Proposal(c, Map.of("gp", model.memo(), "acquisitionLevel", level)))
-                .or(() -> fallback);
+        memo.put("gp", model.memo());
+        return config.map(c -> new Proposal(c, memo)).or(() -> fallback);
     }
 
-    /** Per target vector, the lowest posterior mean at level r over every config with a result. */
-    private double[] incumbents(GaussianProcess gp, double r) {
+    /** Mean (per target vector) and variance of the mixture over levels at config x. */
+    private static GaussianProcess.Prediction mixturePrediction(
+            GaussianProcess gp, double[] x, double[] levels, double[] weights) {
+        double[] mean = new double[gp.targets()];
+        double second = 0;
+        double[] full = Arrays.copyOf(x, x.length + 1);
+        for (int k = 0; k < levels.length; k++) {
+            if (weights[k] <= 0) {
+                continue;
+            }
+            full[x.length] = levels[k];
+            GaussianProcess.Prediction p = gp.predict(full);
+            for (int s = 0; s < mean.length; s++) {
+                mean[s] += weights[k] * p.means()[s];
+            }
+            second += weights[k] * (p.variance() + p.means()[0] * p.means()[0]);
+        }
+        return new GaussianProcess.Prediction(mean, Math.max(1e-12, second - mean[0] * mean[0]));
+    }
+
+    /** Per target vector, the lowest mixture mean over every config with a result. */
+    private double[] incumbents(GaussianProcess gp, double[] levels, double[] weights) {
         double[] best = new double[gp.targets()];
         Arrays.fill(best, Double.POSITIVE_INFINITY);
+        java.util.Set<List<Double>> seen = new java.util.HashSet<>();
         for (double[] observed : model.inputs()) {
-            double[] x = observed.clone();
-            x[x.length - 1] = r;
-            double[] means = gp.predict(x).means();
+            double[] x = Arrays.copyOf(observed, observed.length);
+            if (!seen.add(Arrays.stream(x, 0, x.length - 1).boxed().toList())) {
+                continue; // the same config at another level
+            }
+            double[] mixture = new double[best.length];
+            for (int k = 0; k < levels.length; k++) {
+                if (weights[k] > 0) {
+                    x[x.length - 1] = levels[k];
+                    double[] means = gp.means(x);
+                    for (int s = 0; s < best.length; s++) {
+                        mixture[s] += weights[k] * means[s];
+                    }
+                }
+            }
             for (int s = 0; s < best.length; s++) {
-                best[s] = Math.min(best[s], means[s]);
+                best[s] = Math.min(best[s], mixture[s]);
             }
         }
         return best;
@@ -176,6 +249,7 @@ public final class GpMultiFidelitySearcher implements Searcher {
             running.put(trialId, r);
         }
         model.add(input(config, r), maximize ? -v : v);
+        observationLevels.add(r);
         countAtLevel.merge(r, 1, Integer::sum);
     }
 
