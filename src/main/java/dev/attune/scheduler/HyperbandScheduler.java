@@ -305,6 +305,7 @@ public final class HyperbandScheduler implements Scheduler, CheckpointAdvisor {
         checkpointsRemoved.remove(trialId);
         configs.put(trialId, config);
         active.add(trialId);
+        searcher.onResumed(trialId);
         if (system(bracketOf.getOrDefault(trialId, 0)) instanceof PromotionRungSystem ps) {
             ps.onResumed(trialId);
         }
@@ -330,6 +331,7 @@ public final class HyperbandScheduler implements Scheduler, CheckpointAdvisor {
                     : Verdict.proceed(outcome.rung() == null ? "" : describe("passed", outcome, value, trialId));
         }
         active.remove(trialId);
+        searcher.onRemove(trialId); // it no longer runs: no pending evaluation for the searcher to fantasize
         if (resource >= maxT) {
             return Verdict.stop("reached the maximum resource " + maxT);
         }

@@ -155,6 +155,13 @@ public final class MethodRegistry {
                         c -> new SyncHyperbandScheduler(
                                 c, new GpMultiFidelitySearcher(c.multiFidelitySearcherContext()))),
                 new MethodSpec(
+                        "DEHB",
+                        "Differential-evolution Hyperband: synchronous brackets whose later configs are evolved from the best of the rung below.",
+                        true,
+                        false,
+                        SyncHyperbandScheduler.dehbOptions(),
+                        c -> new SyncHyperbandScheduler(c, new RandomSearcher(c.searcherContext()), true)),
+                new MethodSpec(
                         "PBT",
                         "Population-based training: bottom trials are replaced by perturbed copies of top trials, from their checkpoints.",
                         true,

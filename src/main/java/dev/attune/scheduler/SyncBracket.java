@@ -39,6 +39,11 @@ final class SyncBracket {
         return sizesAndLevels.get(rung)[1];
     }
 
+    /** The trials of the current rung (for a rung above the first, those promoted into it). */
+    List<Long> currentTrials() {
+        return trials.stream().filter(java.util.Objects::nonNull).toList();
+    }
+
     /** The next free slot, without taking it; null when the bracket is complete or only pending slots are left. */
     Slot peekFreeSlot() {
         if (complete() || firstFree >= trials.size()) {

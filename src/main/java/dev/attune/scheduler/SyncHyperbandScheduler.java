@@ -47,7 +47,17 @@ public final class SyncHyperbandScheduler implements Scheduler {
                         "answer WAIT while the primary bracket's rung is incomplete, instead of opening another bracket"));
     }
 
+    /** DEHB's options: synchronous Hyperband's plus the evolution's. */
+    public static List<OptionSpec> dehbOptions() {
+        List<OptionSpec> all = new ArrayList<>(options());
+        all.add(OptionSpec.number("mutationFactor", 0.5, 1e-9, 1.0, "F in the mutant x₁ + F(x₂ − x₃)"));
+        all.add(OptionSpec.number(
+                "crossoverProbability", 0.5, 0.0, 1.0, "chance that a coordinate comes from the mutant"));
+        return List.copyOf(all);
+    }
+
     private final Searcher searcher;
+    private final DifferentialEvolution evolution;
     private final String attr;
     private final String metric;
     private final String maxAttr;
@@ -61,7 +71,24 @@ public final class SyncHyperbandScheduler implements Scheduler {
     private final Map<Long, Double> lastValue = new HashMap<>();
 
     public SyncHyperbandScheduler(MethodContext context, Searcher searcher) {
+        this(context, searcher, false);
+    }
+
+    /**
+     * @param dehb run DEHB: after the first bracket, every slot gets a new trial whose config is evolved
+     *     ({@link DifferentialEvolution}) and which stops at the slot's level; only the first bracket
+     *     pauses and resumes
+     */
+    public SyncHyperbandScheduler(MethodContext context, Searcher searcher, boolean dehb) {
         this.searcher = searcher;
+        this.evolution = dehb
+                ? new DifferentialEvolution(
+                        context.space(),
+                        context.seed(),
+                        context.options().number("mutationFactor"),
+                        context.options().number("crossoverProbability"),
+                        context.metric().mode() == Mode.MIN)
+                : null;
         Options o = context.options();
         this.attr = context.resource().attr();
         this.metric = context.metric().name();
@@ -148,6 +175,15 @@ public final class SyncHyperbandScheduler implements Scheduler {
         if (waitForRungs && job.bracketId() != primary) {
             return new Suggestion.Wait("the current rung of bracket " + primary + " is not complete yet");
         }
+        if (evolution != null && job.bracketId() > 0) {
+            List<Map<String, Object>> promoted = new ArrayList<>();
+            if (job.trialId() != null && job.bracketId() < brackets.size()) {
+                brackets.get(job.bracketId()).currentTrials().forEach(id -> promoted.add(configs.get(id)));
+            }
+            Map<String, Object> config = evolution.propose(job, promoted, nextTrialId);
+            return new Suggestion.Start(
+                    ResourceTarget.with(config, maxAttr, job.level()), null, Map.of("bracket", job.bracketId()));
+        }
         if (job.trialId() != null) {
             return new Suggestion.Resume(
                     job.trialId(), ResourceTarget.with(configs.get(job.trialId()), maxAttr, job.level()));
@@ -175,6 +211,7 @@ public final class SyncHyperbandScheduler implements Scheduler {
     @Override
     public void onTrialResumed(long trialId, Map<String, Object> config) {
         configs.put(trialId, config);
+        searcher.onResumed(trialId);
         SyncBracket.Slot s = takeJob();
         if (s.trialId() == null || s.trialId() != trialId) {
             throw new IllegalStateException("trial " + trialId + " resumed, but the next slot is " + s);
@@ -200,6 +237,10 @@ public final class SyncHyperbandScheduler implements Scheduler {
             return Verdict.proceed();
         }
         boolean full = fill(trialId, slot, value);
+        searcher.onRemove(trialId); // paused or stopped: no longer a pending evaluation
+        if (evolution != null && slot.bracketId() > 0) {
+            return Verdict.stop("DEHB: bracket " + slot.bracketId() + ", rung " + slot.level() + " reached");
+        }
         return Verdict.pause("bracket " + slot.bracketId() + ", rung " + slot.level()
                 + (full ? " is complete" : ": waiting for the rest of the rung"));
     }
@@ -207,6 +248,9 @@ public final class SyncHyperbandScheduler implements Scheduler {
     private boolean fill(long trialId, SyncBracket.Slot slot, double value) {
         pending.remove(trialId);
         SyncBracket bracket = brackets.get(slot.bracketId());
+        if (evolution != null && configs.containsKey(trialId)) {
+            evolution.onResult(slot, trialId, configs.get(trialId), value);
+        }
         boolean full = bracket.onResult(slot, trialId, value);
         if (slot.bracketId() == primary) {
             while (bracket.complete() && primary < brackets.size() - 1) {

@@ -53,6 +53,8 @@ public final class GpMultiFidelitySearcher implements Searcher {
     private final Map<Long, Long> running = new LinkedHashMap<>();
 
     private final Map<Long, Integer> countAtLevel = new HashMap<>();
+    /** The last level recorded per trial, running or not. */
+    private final Map<Long, Long> lastLevel = new HashMap<>();
     /** The level of each of the model's observations, in order. */
     private final List<Long> observationLevels = new ArrayList<>();
 
@@ -245,6 +247,7 @@ public final class GpMultiFidelitySearcher implements Searcher {
         if (!fidelity.levels().contains(r)) {
             return;
         }
+        lastLevel.put(trialId, r);
         if (running.containsKey(trialId)) {
             running.put(trialId, r);
         }
@@ -266,5 +269,12 @@ public final class GpMultiFidelitySearcher implements Searcher {
     @Override
     public void onRemove(long trialId) {
         running.remove(trialId);
+    }
+
+    @Override
+    public void onResumed(long trialId) {
+        if (configs.containsKey(trialId)) {
+            running.put(trialId, lastLevel.getOrDefault(trialId, 0L));
+        }
     }
 }

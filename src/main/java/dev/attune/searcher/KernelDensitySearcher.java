@@ -28,7 +28,9 @@ import java.util.TreeMap;
  * floored at {@code minBandwidth}; continuous dimensions use a Gaussian kernel and candidates come from a
  * normal truncated to [0, 1] (by rejection) with sd {@code bandwidthFactor}·bandwidth; categorical ones use
  * the Aitchison–Aitken kernel (keep the category with probability 1 − bandwidth). Under a multi-fidelity
- * scheduler the densities are fitted at the highest level with at least {@code numMinDataPoints} results.
+ * scheduler the densities are fitted at the highest level with at least {@code numMinDataPoints} results
+ * where, as in HpBandSter, the good and the bad set each hold more points than there are hyperparameters
+ * (a density on fewer points than dimensions is degenerate).
  * Running trials are ignored, as in Syne Tune.
  */
 public final class KernelDensitySearcher implements Searcher {
@@ -132,8 +134,8 @@ public final class KernelDensitySearcher implements Searcher {
             for (int i = 0; i < Math.min(n, nGood + nBad); i++) {
                 (i < nGood ? good : bad).add(encoded.get(sorted.get(i).getKey()));
             }
-            if (good.isEmpty() || bad.isEmpty()) {
-                return Optional.empty();
+            if (good.size() <= encoding.size() || bad.size() <= encoding.size()) {
+                continue; // HpBandSter's rule: each density needs more points than dimensions
             }
             return Optional.of(new Densities(
                     new ParzenDensity(good, encoding, minBandwidth), new ParzenDensity(bad, encoding, minBandwidth)));

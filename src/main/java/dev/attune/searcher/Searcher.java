@@ -40,4 +40,7 @@ public interface Searcher {
 
     /** A trial was stopped, paused or skipped; pending evaluations may be dropped. */
     default void onRemove(long trialId) {}
+
+    /** A paused trial runs again (its config may carry a new resource target). */
+    default void onResumed(long trialId) {}
 }
