@@ -47,7 +47,8 @@ public class QualityBench implements Callable<Integer> {
     @Option(
             names = "--methods",
             split = ",",
-            description = "default: BayesianOptimization,KDE,RandomSearch; with --multi-fidelity ASHA,BOHB,MOBSTER")
+            description =
+                    "default: BayesianOptimization,KDE,RandomSearch; with --multi-fidelity ASHA, BOHB, MOBSTER, HyperTune, SyncHyperband, SyncBOHB, SyncMOBSTER, DEHB")
     List<String> methods;
 
     @Option(names = "--seeds", defaultValue = "5")
@@ -85,7 +86,15 @@ public class QualityBench implements Callable<Integer> {
         List<String> chosen = methods != null
                 ? methods
                 : multiFidelity
-                        ? List.of("ASHA", "BOHB", "MOBSTER")
+                        ? List.of(
+                                "ASHA",
+                                "BOHB",
+                                "MOBSTER",
+                                "HyperTune",
+                                "SyncHyperband",
+                                "SyncBOHB",
+                                "SyncMOBSTER",
+                                "DEHB")
                         : List.of("BayesianOptimization", "KDE", "RandomSearch");
         if (multiFidelity) {
             for (String method : chosen) {
@@ -168,12 +177,18 @@ public class QualityBench implements Callable<Integer> {
         int used = 0;
         double best = Double.POSITIVE_INFINITY;
         List<Double> asks = new ArrayList<>();
+        Map<Object, Integer> lastEpoch = new java.util.HashMap<>(); // a resumed trial goes on from its checkpoint
+        int waits = 0;
         while (used < budget * epochs) {
             long t0 = System.nanoTime();
             Map<String, Object> answer = post(base + "/ask", Map.of("workerId", "bench"));
             asks.add((System.nanoTime() - t0) / 1e9);
             Map<?, ?> trial = (Map<?, ?>) answer.get("trial");
             if (trial == null) {
+                if ("WAIT".equals(answer.get("status")) && waits++ < 1000) {
+                    Thread.sleep(10);
+                    continue;
+                }
                 break;
             }
             Map<?, ?> config = (Map<?, ?>) trial.get("config");
@@ -183,8 +198,11 @@ public class QualityBench implements Callable<Integer> {
             int target = ((Number) config.get("epochs")).intValue();
             String path = base + "/trials/" + trial.get("id");
             boolean stopped = false;
-            for (int epoch = 1; epoch <= target && used < budget * epochs; epoch++) {
+            for (int epoch = lastEpoch.getOrDefault(trial.get("id"), 0) + 1;
+                    epoch <= target && used < budget * epochs;
+                    epoch++) {
                 used++;
+                lastEpoch.put(trial.get("id"), epoch);
                 double y = TestFunctions.branin(x1, x2) + 50 * Math.exp(-speed * epoch);
                 best = Math.min(best, y);
                 Map<String, Object> decision =
