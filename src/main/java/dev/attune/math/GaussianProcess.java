@@ -39,7 +39,8 @@ public final class GaussianProcess {
     }
 
     /** The posterior given {@code targets[s][i]}, the s-th target vector's value at {@code inputs[i]}. */
-    public static GaussianProcess condition(double[][] inputs, double[][] targets, GpHyperparameters hyper) {
+    public static GaussianProcess condition(double[][] raw, double[][] targets, GpHyperparameters hyper) {
+        double[][] inputs = java.util.Arrays.stream(raw).map(hyper::warp).toArray(double[][]::new);
         int n = inputs.length;
         double[] lower = choleskyOfCovariance(inputs, hyper);
         double[][] alphas = new double[targets.length][];
@@ -100,7 +101,8 @@ public final class GaussianProcess {
     }
 
     /** The posterior means (one per target vector) at x, without the O(n²) variance. */
-    public double[] means(double[] x) {
+    public double[] means(double[] raw) {
+        double[] x = hyper.warp(raw);
         Matern52Kernel k = hyper.kernel();
         double[] means = new double[alphas.length];
         java.util.Arrays.fill(means, hyper.mean());
@@ -121,7 +123,8 @@ public final class GaussianProcess {
      * Predicts at {@code x}; when {@code meanGradients} (S × d) and {@code varianceGradient} (d) are given,
      * writes the gradients of every mean and of the variance with respect to x into them.
      */
-    public Prediction predict(double[] x, double[][] meanGradients, double[] varianceGradient) {
+    public Prediction predict(double[] raw, double[][] meanGradients, double[] varianceGradient) {
+        double[] x = hyper.warp(raw);
         Matern52Kernel k = hyper.kernel();
         int d = x.length;
         double[] kx = new double[n];
@@ -162,6 +165,16 @@ public final class GaussianProcess {
                 }
                 varianceGradient[j] = -2 * g;
             }
+            InputWarping w = hyper.warping();
+            if (w != null) { // chain rule through the warping
+                for (int j = 0; j < d; j++) {
+                    double dw = w.derivative(raw[j], j);
+                    varianceGradient[j] *= dw;
+                    for (double[] mg : meanGradients) {
+                        mg[j] *= dw;
+                    }
+                }
+            }
         }
         return new Prediction(means, variance);
     }
@@ -192,7 +205,8 @@ public final class GaussianProcess {
      * Draws {@code samples} joint samples of noisy observations at {@code points} from the posterior of the
      * first target vector: the fantasies that stand in for pending evaluations. Row s is sample s.
      */
-    public double[][] sampleObservations(double[][] points, int samples, SplittableRandom random) {
+    public double[][] sampleObservations(double[][] raw, int samples, SplittableRandom random) {
+        double[][] points = java.util.Arrays.stream(raw).map(hyper::warp).toArray(double[][]::new);
         int p = points.length;
         Matern52Kernel k = hyper.kernel();
         double[][] v = new double[p][];

@@ -26,18 +26,28 @@ public final class MarginalLikelihood {
     private final double[] y;
     private final int n;
     private final int m;
+    private final int warped;
 
     /** @param lengthscales d for ARD (one per input), or 1 for a shared length scale */
     public MarginalLikelihood(double[][] x, double[] y, int lengthscales) {
+        this(x, y, lengthscales, false);
+    }
+
+    /** @param warping whether every input gets a learned Kumaraswamy warping ({@link InputWarping}) */
+    public MarginalLikelihood(double[][] x, double[] y, int lengthscales, boolean warping) {
         this.x = x;
         this.y = y;
         this.n = x.length;
         this.m = lengthscales;
+        this.warped = warping && n > 0 ? x[0].length : 0;
     }
 
     /** Minus the log marginal likelihood and prior at θ; the gradient goes into {@code gradient}. */
     public double evaluate(double[] theta, double[] gradient) {
-        GpHyperparameters h = GpHyperparameters.fromVector(theta);
+        GpHyperparameters h = GpHyperparameters.fromVector(theta, m);
+        double[][] x = warped == 0
+                ? this.x
+                : java.util.Arrays.stream(this.x).map(h::warp).toArray(double[][]::new);
         Matern52Kernel k = h.kernel();
         double amp = k.amplitude();
         double noise = h.noise();
@@ -87,6 +97,14 @@ public final class MarginalLikelihood {
         double[] a = alpha.data;
         double dAmp = 0;
         double trace = 0;
+        double[][] dA = new double[warped == 0 ? 0 : n][warped];
+        double[][] dB = new double[warped == 0 ? 0 : n][warped];
+        for (int i = 0; i < dA.length; i++) {
+            for (int c = 0; c < warped; c++) {
+                dA[i][c] = h.warping().derivativeLogA(this.x[i][c], c);
+                dB[i][c] = h.warping().derivativeLogB(this.x[i][c], c);
+            }
+        }
         for (int i = 0; i < n; i++) {
             double wii = inv[i * n + i] - a[i] * a[i];
             dAmp += wii * amp;
@@ -99,6 +117,11 @@ public final class MarginalLikelihood {
                     double l = k.lengthscale(c);
                     double t = (x[i][c] - x[j][c]) / l;
                     gradient[1 + (m == 1 ? 0 : c)] += 0.5 * ws * t * t;
+                    if (warped > 0) { // ∂k/∂w_i = −slope·(w_i − w_j)/ℓ², and −that for w_j
+                        double dk = -0.5 * ws * t / l;
+                        gradient[m + 3 + c] += dk * (dA[i][c] - dA[j][c]);
+                        gradient[m + 3 + warped + c] += dk * (dB[i][c] - dB[j][c]);
+                    }
                 }
             }
         }
@@ -124,15 +147,18 @@ public final class MarginalLikelihood {
      * given).
      */
     public Fit fit(List<GpHyperparameters> starts, FitOptions options, SplittableRandom random) {
-        double[] lo = GpHyperparameters.lowerBounds(m);
-        double[] hi = GpHyperparameters.upperBounds(m);
+        double[] lo = GpHyperparameters.lowerBounds(m, warped);
+        double[] hi = GpHyperparameters.upperBounds(m, warped);
         List<double[]> points = new ArrayList<>();
         starts.forEach(s -> points.add(s.toVector()));
         if (points.isEmpty()) {
-            points.add(GpHyperparameters.initial(m).toVector());
+            points.add(GpHyperparameters.initial(m, warped).toVector());
         }
         for (int r = 0; r < options.randomStarts(); r++) {
-            double[] theta = new double[GpHyperparameters.size(m)];
+            double[] theta = new double[GpHyperparameters.size(m, warped)];
+            for (int j = m + 3; j < theta.length; j++) {
+                theta[j] = (random.nextDouble() - 0.5) * Math.log(4); // a, b in [1/2, 2]
+            }
             theta[0] = Math.log(0.1) + random.nextDouble() * Math.log(100);
             for (int j = 0; j < m; j++) {
                 theta[1 + j] = Math.log(0.05) + random.nextDouble() * Math.log(100);
@@ -153,6 +179,6 @@ public final class MarginalLikelihood {
                 bestValue = r.value();
             }
         }
-        return new Fit(GpHyperparameters.fromVector(best), bestValue, evaluations);
+        return new Fit(GpHyperparameters.fromVector(best, m), bestValue, evaluations);
     }
 }

@@ -82,7 +82,11 @@ public final class BayesianOptimizationSearcher implements Searcher {
                     "maxSizeDataForFit",
                     300L,
                     1,
-                    "observations the hyperparameter fit uses at most (Attune's; the posterior uses maxSizeDataForModel)"));
+                    "observations the hyperparameter fit uses at most (Attune's; the posterior uses maxSizeDataForModel)"),
+            OptionSpec.bool(
+                    "inputWarping",
+                    false,
+                    "learn a Kumaraswamy warping of every input (two parameters each) with the kernel"));
 
     public static final List<OptionSpec> CONSTRAINED_OPTIONS = with(
             OptionSpec.text("constraintMetric", null, "reported metric c; a config is feasible when c ≤ 0 (required)"));
@@ -138,6 +142,7 @@ public final class BayesianOptimizationSearcher implements Searcher {
                 (int) options.integer("optSkipInitLength"),
                 (int) options.integer("optSkipPeriod"),
                 (int) options.integer("maxSizeDataForFit"),
+                options.bool("inputWarping"),
                 seed);
         this.objective = new GpModel("objective", settings);
         String aux =

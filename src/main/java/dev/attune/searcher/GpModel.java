@@ -37,6 +37,7 @@ final class GpModel {
             int optSkipInitLength,
             int optSkipPeriod,
             int maxSizeDataForFit,
+            boolean inputWarping,
             long seed) {}
 
     private record Key(int prefix, List<Double> warm) {}
@@ -137,14 +138,16 @@ final class GpModel {
         double[][] xs = IntStream.of(rows).mapToObj(i -> x[i]).toArray(double[][]::new);
         double[] ys = standardize(IntStream.of(rows).mapToDouble(i -> y[i]).toArray());
         int lengthscales = settings.ard() ? x[0].length : 1;
-        List<GpHyperparameters> starts = List.of(start == null ? GpHyperparameters.initial(lengthscales) : start);
+        int warped = settings.inputWarping() ? x[0].length : 0;
+        List<GpHyperparameters> starts =
+                List.of(start == null ? GpHyperparameters.initial(lengthscales, warped) : start);
         // Past optSkipInitLength a warm start is trusted alone: random restarts there cost seconds at
         // hundreds of observations, and the hyperparameters change little from one result to the next.
         int randomStarts =
                 start != null && k > settings.optSkipInitLength() ? 0 : Math.max(0, settings.optNstarts() - 1);
         MarginalLikelihood.FitOptions options =
                 new MarginalLikelihood.FitOptions(settings.optMaxiter(), randomStarts, TOLERANCE);
-        return new MarginalLikelihood(xs, ys, lengthscales)
+        return new MarginalLikelihood(xs, ys, lengthscales, settings.inputWarping())
                 .fit(starts, options, SeededRandom.of(settings.seed(), "gp-fit-" + name, k))
                 .hyperparameters();
     }
@@ -271,7 +274,8 @@ final class GpModel {
                 theta[i] = ((Number) list.get(i + 1)).doubleValue();
             }
             warmPrefix = ((Number) list.getFirst()).intValue();
-            warm = GpHyperparameters.fromVector(theta);
+            int m = !settings.ard() ? 1 : settings.inputWarping() ? (theta.length - 3) / 3 : theta.length - 3;
+            warm = GpHyperparameters.fromVector(theta, m);
         }
     }
 }

@@ -93,6 +93,7 @@ public final class GpMultiFidelitySearcher implements Searcher {
                         (int) options.integer("optSkipInitLength"),
                         (int) options.integer("optSkipPeriod"),
                         (int) options.integer("maxSizeDataForFit"),
+                        options.bool("inputWarping"),
                         seed));
     }
 

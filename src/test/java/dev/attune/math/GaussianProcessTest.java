@@ -66,6 +66,37 @@ class GaussianProcessTest {
     }
 
     @Test
+    void gradientsThroughAnInputWarpingMatchFiniteDifferences() {
+        GpHyperparameters warped = new GpHyperparameters(
+                H.kernel(), H.noise(), 0.1, new InputWarping(new double[] {0.6, 1.8}, new double[] {2.5, 0.7}));
+        GaussianProcess gp = GaussianProcess.condition(X, new double[][] {Y}, warped);
+        double[] x = {0.27, 0.83};
+        double[][] meanGrad = new double[1][2];
+        double[] varGrad = new double[2];
+        gp.predict(x, meanGrad, varGrad);
+        double h = 1e-6;
+        for (int j = 0; j < 2; j++) {
+            double[] up = x.clone();
+            double[] down = x.clone();
+            up[j] += h;
+            down[j] -= h;
+            GaussianProcess.Prediction pu = gp.predict(up);
+            GaussianProcess.Prediction pd = gp.predict(down);
+            assertThat(meanGrad[0][j]).isCloseTo((pu.means()[0] - pd.means()[0]) / (2 * h), within(1e-5));
+            assertThat(varGrad[j]).isCloseTo((pu.variance() - pd.variance()) / (2 * h), within(1e-5));
+        }
+    }
+
+    @Test
+    void identityWarpingLeavesThePosteriorAsItIs() {
+        GpHyperparameters identity = new GpHyperparameters(H.kernel(), H.noise(), 0.0, InputWarping.identity(2));
+        GaussianProcess.Prediction a =
+                GaussianProcess.condition(X, new double[][] {Y}, identity).predict(new double[] {0.3, 0.6});
+        assertThat(a.means()[0]).isCloseTo(-0.45996853, within(1e-5));
+        assertThat(a.variance()).isCloseTo(0.16230047, within(1e-5));
+    }
+
+    @Test
     void posteriorInterpolatesNoiselessData() {
         GpHyperparameters exact = new GpHyperparameters(H.kernel(), 1e-9, 0.0);
         GaussianProcess gp = GaussianProcess.condition(X, new double[][] {Y}, exact);

@@ -70,6 +70,58 @@ class MarginalLikelihoodTest {
     }
 
     @Test
+    void gradientWithInputWarpingMatchesFiniteDifferences() {
+        SplittableRandom r = new SplittableRandom(12);
+        double[][] x = new double[25][2];
+        double[] y = new double[25];
+        for (int i = 0; i < x.length; i++) {
+            x[i][0] = r.nextDouble();
+            x[i][1] = r.nextDouble();
+            y[i] = Math.log(x[i][0] + 0.01) + x[i][1];
+        }
+        for (int lengthscales : new int[] {1, 2}) {
+            MarginalLikelihood ml = new MarginalLikelihood(x, standardize(y), lengthscales, true);
+            double[] theta = new double[GpHyperparameters.size(lengthscales, 2)];
+            for (int i = 0; i < theta.length; i++) {
+                theta[i] = r.nextDouble(-1, 0.5);
+            }
+            theta[lengthscales + 1] = -4;
+            double[] g = new double[theta.length];
+            ml.evaluate(theta, g);
+            for (int i = 0; i < theta.length; i++) {
+                double h = 1e-6;
+                double[] up = theta.clone();
+                double[] down = theta.clone();
+                up[i] += h;
+                down[i] -= h;
+                double fd = (ml.evaluate(up, new double[theta.length]) - ml.evaluate(down, new double[theta.length]))
+                        / (2 * h);
+                assertThat(g[i]).as("component %d", i).isCloseTo(fd, within(1e-4 * Math.max(1, Math.abs(fd))));
+            }
+        }
+    }
+
+    @Test
+    void warpingImprovesTheFitOfAFunctionThatChangesFastNearOneBorder() {
+        SplittableRandom r = new SplittableRandom(4);
+        double[][] x = new double[30][1];
+        double[] y = new double[30];
+        for (int i = 0; i < x.length; i++) {
+            x[i][0] = r.nextDouble();
+            y[i] = Math.log(x[i][0] + 1e-3); // steep near 0, flat near 1
+        }
+        double[] s = standardize(y);
+        MarginalLikelihood.FitOptions options = new MarginalLikelihood.FitOptions(100, 2, 1e-9);
+        double plain = new MarginalLikelihood(x, s, 1)
+                .fit(List.of(), options, new SplittableRandom(1))
+                .value();
+        double warped = new MarginalLikelihood(x, s, 1, true)
+                .fit(List.of(), options, new SplittableRandom(1))
+                .value();
+        assertThat(warped).isLessThan(plain - 5);
+    }
+
+    @Test
     void fitImprovesOnItsStartAndFindsTheRelevantInput() {
         SplittableRandom r = new SplittableRandom(5);
         double[][] x = new double[40][2];

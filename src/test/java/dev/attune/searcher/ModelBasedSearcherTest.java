@@ -76,6 +76,17 @@ class ModelBasedSearcherTest {
     }
 
     @Test
+    void bayesianOptimizationWithInputWarpingStillFindsTheMinimum() {
+        for (long seed = 1; seed <= 2; seed++) {
+            BayesianOptimizationSearcher bo = new BayesianOptimizationSearcher(
+                    context(seed, Map.of("inputWarping", true), BayesianOptimizationSearcher.OPTIONS),
+                    BayesianOptimizationSearcher.Kind.PLAIN);
+            List<Map<String, Object>> configs = run(bo, 25, c -> Map.of("y", quadratic(c)));
+            assertThat(best(configs)).as("seed %d", seed).isLessThan(1e-3);
+        }
+    }
+
+    @Test
     void kdeConcentratesItsProposalsAroundTheBestResults() {
         for (long seed = 1; seed <= 3; seed++) {
             long s = seed;
