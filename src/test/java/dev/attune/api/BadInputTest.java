@@ -164,6 +164,25 @@ class BadInputTest {
                 study(", \"method\": \"GridSearch\", \"options\": {\"shuffle\": \"yes\"}"),
                 400,
                 "options.shuffle"));
+        c.add(post(
+                "constrained BO without its constraint metric",
+                studies,
+                study(", \"method\": \"ConstrainedBayesianOptimization\""),
+                400,
+                "options.constraintMetric"));
+        c.add(post(
+                "cost exponent out of range",
+                studies,
+                study(
+                        ", \"method\": \"CostAwareBayesianOptimization\", \"options\": {\"costMetric\": \"t\", \"costExponent\": 2}"),
+                400,
+                "options.costExponent"));
+        c.add(post(
+                "unknown acquisition function",
+                studies,
+                study(", \"method\": \"BayesianOptimization\", \"options\": {\"acqFunction\": \"pi\"}"),
+                400,
+                "options.acqFunction"));
         c.add(post("misspelt field", studies, study(", \"maxConcurentTrials\": 4"), 400, "maxConcurentTrials"));
         c.add(post("zero lease", studies, study(", \"leaseSeconds\": 0"), 400, "leaseSeconds"));
         c.add(post("zero concurrency", studies, study(", \"maxConcurrentTrials\": 0"), 400, "maxConcurrentTrials"));

@@ -160,6 +160,41 @@ abstract class StudyApiSuite {
         assertThat(new HashSet<>(a)).hasSize(11);
     }
 
+    /**
+     * A GP study moved to another server mid-way proposes exactly what an uninterrupted twin does: the
+     * hyperparameters travel in the event log, and fits made outside the lock are the ones made inside.
+     */
+    @Test
+    void bayesianOptimizationContinuesOnAnotherServerAsAnUninterruptedStudyWould() {
+        Map<String, Object> bo = Map.of("method", "BayesianOptimization");
+        String interrupted = api.createStudy(definition(78, bo));
+        String twin = api.createStudy(definition(78, bo));
+        List<Map<String, Object>> a = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            a.add(runOne(api, interrupted));
+        }
+        try (ConfigurableApplicationContext second = startSecondServer()) {
+            Api other = new Api(Integer.parseInt(second.getEnvironment().getProperty("local.server.port")));
+            for (int i = 0; i < 4; i++) {
+                a.add(runOne(other, interrupted));
+            }
+        }
+        for (int i = 0; i < 3; i++) {
+            a.add(runOne(api, interrupted));
+        }
+        List<Map<String, Object>> b = new ArrayList<>();
+        for (int i = 0; i < 13; i++) {
+            b.add(runOne(api, twin));
+        }
+        assertThat(a).isEqualTo(b);
+        double bestX = a.stream()
+                .mapToDouble(c -> ((Number) c.get("x")).doubleValue())
+                .map(x -> Math.abs(x - 1))
+                .min()
+                .orElseThrow();
+        assertThat(bestX).as("the GP homes in on x = 1").isLessThan(0.5);
+    }
+
     ConfigurableApplicationContext startSecondServer() {
         return new SpringApplicationBuilder(AttuneApplication.class)
                 .run(
