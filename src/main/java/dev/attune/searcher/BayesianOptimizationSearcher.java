@@ -86,7 +86,11 @@ public final class BayesianOptimizationSearcher implements Searcher {
             OptionSpec.bool(
                     "inputWarping",
                     false,
-                    "learn a Kumaraswamy warping of every input (two parameters each) with the kernel"));
+                    "learn a Kumaraswamy warping of every input (two parameters each) with the kernel"),
+            OptionSpec.bool(
+                    "boxcoxTransform",
+                    false,
+                    "model Box-Cox-transformed targets, λ fitted with the kernel; for metrics to minimize with positive values"));
 
     public static final List<OptionSpec> CONSTRAINED_OPTIONS = with(
             OptionSpec.text("constraintMetric", null, "reported metric c; a config is feasible when c ≤ 0 (required)"));
@@ -144,7 +148,7 @@ public final class BayesianOptimizationSearcher implements Searcher {
                 (int) options.integer("maxSizeDataForFit"),
                 options.bool("inputWarping"),
                 seed);
-        this.objective = new GpModel("objective", settings);
+        this.objective = new GpModel("objective", settings, boxCox(options, maximize));
         String aux =
                 switch (kind) {
                     case PLAIN -> null;
@@ -153,6 +157,15 @@ public final class BayesianOptimizationSearcher implements Searcher {
                 };
         this.auxiliaryMetric = aux;
         this.auxiliary = aux == null ? null : new GpModel(aux, settings);
+    }
+
+    /** Whether to Box–Cox-transform the objective; refused for a metric to maximize, whose negation is not positive. */
+    static boolean boxCox(Options options, boolean maximize) {
+        if (options.bool("boxcoxTransform") && maximize) {
+            throw InvalidInputException.of(
+                    "options.boxcoxTransform", "needs a metric to minimize with positive values (e.g. a loss)");
+        }
+        return options.bool("boxcoxTransform");
     }
 
     private String required(String option) {

@@ -1,5 +1,6 @@
 package dev.attune.searcher;
 
+import dev.attune.math.BoxCox;
 import dev.attune.math.GaussianProcess;
 import dev.attune.math.GpHyperparameters;
 import dev.attune.math.MarginalLikelihood;
@@ -49,13 +50,23 @@ final class GpModel {
     private final Settings settings;
     private final List<double[]> inputs = new ArrayList<>();
     private final List<Double> targets = new ArrayList<>();
-    private final Map<Key, GpHyperparameters> fits = new ConcurrentHashMap<>();
+    private final Map<Key, Fitted> fits = new ConcurrentHashMap<>();
+    private final boolean boxCox;
     private int warmPrefix = -1;
-    private GpHyperparameters warm;
+    private Fitted warm;
+
+    /** Hyperparameters and the Box–Cox λ (1, an affine map that standardization undoes, when off). */
+    record Fitted(GpHyperparameters hyperparameters, double lambda) {}
 
     GpModel(String name, Settings settings) {
+        this(name, settings, false);
+    }
+
+    /** @param boxCox Box–Cox-transform the (positive) targets with a λ fitted along with the kernel */
+    GpModel(String name, Settings settings, boolean boxCox) {
         this.name = name;
         this.settings = settings;
+        this.boxCox = boxCox;
     }
 
     void add(double[] x, double y) {
@@ -94,18 +105,18 @@ final class GpModel {
         double[][] x = inputs.subList(0, k).toArray(new double[0][]);
         double[] y =
                 targets.subList(0, k).stream().mapToDouble(Double::doubleValue).toArray();
-        GpHyperparameters start = warm;
+        Fitted start = warm;
         return Optional.of(() -> remember(key, fit(x, y, start, k)));
     }
 
     /** The hyperparameters for the current data: carried over, cached, or fitted now. */
-    GpHyperparameters hyperparameters() {
+    Fitted hyperparameters() {
         int k = refitPoint();
         if (k == warmPrefix && warm != null) {
             return warm;
         }
         Key key = key(k);
-        GpHyperparameters h = fits.get(key);
+        Fitted h = fits.get(key);
         if (h == null) {
             double[][] x = inputs.subList(0, k).toArray(new double[0][]);
             double[] y = targets.subList(0, k).stream()
@@ -117,7 +128,7 @@ final class GpModel {
         return h;
     }
 
-    private void remember(Key key, GpHyperparameters h) {
+    private void remember(Key key, Fitted h) {
         if (fits.size() >= CACHE_LIMIT) {
             fits.clear();
         }
@@ -125,31 +136,47 @@ final class GpModel {
     }
 
     private Key key(int k) {
-        return new Key(
-                k,
-                warm == null
-                        ? List.of()
-                        : Arrays.stream(warm.toVector()).boxed().toList());
+        return new Key(k, warm == null ? List.of() : vector(warm));
     }
 
-    private GpHyperparameters fit(double[][] x, double[] y, GpHyperparameters start, int k) {
+    /** θ, then λ when the targets are Box–Cox-transformed. */
+    private List<Double> vector(Fitted f) {
+        List<Double> v = new ArrayList<>(
+                Arrays.stream(f.hyperparameters().toVector()).boxed().toList());
+        if (boxCox) {
+            v.add(f.lambda());
+        }
+        return v;
+    }
+
+    private Fitted fit(double[][] x, double[] y, Fitted start, int k) {
         int[] rows =
                 subsample(y, k, Math.min(positiveOr(settings.maxSizeDataForModel(), k), settings.maxSizeDataForFit()));
         double[][] xs = IntStream.of(rows).mapToObj(i -> x[i]).toArray(double[][]::new);
         double[] ys = standardize(IntStream.of(rows).mapToDouble(i -> y[i]).toArray());
         int lengthscales = settings.ard() ? x[0].length : 1;
         int warped = settings.inputWarping() ? x[0].length : 0;
-        List<GpHyperparameters> starts =
-                List.of(start == null ? GpHyperparameters.initial(lengthscales, warped) : start);
+        GpHyperparameters first =
+                start == null ? GpHyperparameters.initial(lengthscales, warped) : start.hyperparameters();
         // Past optSkipInitLength a warm start is trusted alone: random restarts there cost seconds at
         // hundreds of observations, and the hyperparameters change little from one result to the next.
         int randomStarts =
                 start != null && k > settings.optSkipInitLength() ? 0 : Math.max(0, settings.optNstarts() - 1);
         MarginalLikelihood.FitOptions options =
                 new MarginalLikelihood.FitOptions(settings.optMaxiter(), randomStarts, TOLERANCE);
-        return new MarginalLikelihood(xs, ys, lengthscales, settings.inputWarping())
-                .fit(starts, options, SeededRandom.of(settings.seed(), "gp-fit-" + name, k))
-                .hyperparameters();
+        SplittableRandom random = SeededRandom.of(settings.seed(), "gp-fit-" + name, k);
+        if (boxCox) {
+            double[] raw = IntStream.of(rows).mapToDouble(i -> y[i]).toArray();
+            double[] theta = Arrays.copyOf(first.toVector(), first.toVector().length + 1);
+            theta[theta.length - 1] = start == null ? 1 : start.lambda();
+            BoxCox.Fit f = BoxCox.fit(xs, raw, lengthscales, settings.inputWarping(), List.of(theta), options, random);
+            return new Fitted(f.hyperparameters(), f.lambda());
+        }
+        return new Fitted(
+                new MarginalLikelihood(xs, ys, lengthscales, settings.inputWarping())
+                        .fit(List.of(first), options, random)
+                        .hyperparameters(),
+                1);
     }
 
     /**
@@ -202,11 +229,15 @@ final class GpModel {
 
     /** The posterior for all current observations, standardized, with fantasies at {@code pending}. */
     Posterior posterior(List<double[]> pending, int fantasies, SplittableRandom random) {
-        GpHyperparameters h = hyperparameters();
+        Fitted fitted = hyperparameters();
+        GpHyperparameters h = fitted.hyperparameters();
         double[] all = targets.stream().mapToDouble(Double::doubleValue).toArray();
         int[] rows = subsample(all, all.length);
         double[][] x = IntStream.of(rows).mapToObj(inputs::get).toArray(double[][]::new);
         double[] raw = IntStream.of(rows).mapToDouble(i -> all[i]).toArray();
+        if (boxCox) {
+            raw = BoxCox.transform(raw, fitted.lambda());
+        }
         double mean = Arrays.stream(raw).average().orElse(0);
         double[] y = standardize(raw);
         GaussianProcess gp = GaussianProcess.condition(x, new double[][] {y}, h);
@@ -259,23 +290,23 @@ final class GpModel {
 
     /** The memo entry that records the hyperparameters in use: [refit point, θ…]. */
     List<Double> memo() {
-        GpHyperparameters h = hyperparameters();
         List<Double> entry = new ArrayList<>();
         entry.add((double) refitPoint());
-        Arrays.stream(h.toVector()).forEach(entry::add);
+        entry.addAll(vector(hyperparameters()));
         return entry;
     }
 
     /** Takes over the hyperparameters a stored proposal used, to warm-start the next fit from them. */
     void restore(Object memoEntry) {
         if (memoEntry instanceof List<?> list && list.size() >= 4) {
-            double[] theta = new double[list.size() - 1];
+            double lambda = boxCox ? ((Number) list.getLast()).doubleValue() : 1;
+            double[] theta = new double[list.size() - 1 - (boxCox ? 1 : 0)];
             for (int i = 0; i < theta.length; i++) {
                 theta[i] = ((Number) list.get(i + 1)).doubleValue();
             }
             warmPrefix = ((Number) list.getFirst()).intValue();
             int m = !settings.ard() ? 1 : settings.inputWarping() ? (theta.length - 3) / 3 : theta.length - 3;
-            warm = GpHyperparameters.fromVector(theta, m);
+            warm = new Fitted(GpHyperparameters.fromVector(theta, m), lambda);
         }
     }
 }

@@ -94,7 +94,8 @@ public final class GpMultiFidelitySearcher implements Searcher {
                         (int) options.integer("optSkipPeriod"),
                         (int) options.integer("maxSizeDataForFit"),
                         options.bool("inputWarping"),
-                        seed));
+                        seed),
+                BayesianOptimizationSearcher.boxCox(options, maximize));
     }
 
     private double scaled(long level) {

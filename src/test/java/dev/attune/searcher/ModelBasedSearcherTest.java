@@ -87,6 +87,29 @@ class ModelBasedSearcherTest {
     }
 
     @Test
+    void bayesianOptimizationOnBoxCoxTransformedTargetsFindsTheMinimum() {
+        BayesianOptimizationSearcher bo = new BayesianOptimizationSearcher(
+                context(1, Map.of("boxcoxTransform", true), BayesianOptimizationSearcher.OPTIONS),
+                BayesianOptimizationSearcher.Kind.PLAIN);
+        List<Map<String, Object>> configs = run(bo, 25, c -> Map.of("y", 0.01 + quadratic(c)));
+        assertThat(best(configs)).isLessThan(1e-3);
+    }
+
+    @Test
+    void boxCoxIsRefusedForAMetricToMaximize() {
+        SearcherContext max = new SearcherContext(
+                PLANE,
+                List.of(new Metric("acc", Mode.MAX)),
+                1,
+                List.of(),
+                false,
+                Options.parse(Map.of("boxcoxTransform", true), BayesianOptimizationSearcher.OPTIONS));
+        assertThatThrownBy(() -> new BayesianOptimizationSearcher(max, BayesianOptimizationSearcher.Kind.PLAIN))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("options.boxcoxTransform");
+    }
+
+    @Test
     void kdeConcentratesItsProposalsAroundTheBestResults() {
         for (long seed = 1; seed <= 3; seed++) {
             long s = seed;
