@@ -98,8 +98,16 @@ public final class GpMultiFidelitySearcher implements Searcher {
                 BayesianOptimizationSearcher.boxCox(options, maximize));
     }
 
+    /**
+     * The level as the GP sees it: log r / log r_max, so that geometric rungs (1, 3, 9, 27) are equally
+     * far apart. Syne Tune scales linearly, which suits its exp-decay kernel; with a Matern kernel a linear
+     * scale crowds the low rungs near 0 and leaves the top rung nearly uncorrelated with them, so EI there
+     * keeps exploring configs that low rungs already ruled out.
+     */
     private double scaled(long level) {
-        return (double) level / fidelity.max();
+        long min = fidelity.levels().getFirst();
+        long max = fidelity.max();
+        return max <= min ? 1 : Math.log((double) level / min) / Math.log((double) max / min);
     }
 
     private double[] input(Map<String, Object> config, long level) {

@@ -127,8 +127,10 @@ public final class KernelDensitySearcher implements Searcher {
             }
             List<Map.Entry<Long, Double>> sorted = new ArrayList<>(atLevel.entrySet());
             sorted.sort(Map.Entry.comparingByValue()); // stable: ties stay in arrival order
-            int nGood = (int) Math.max(minPoints, Math.floor(topNPercent * n / 100));
-            int nBad = (int) Math.max(minPoints, Math.floor((100 - topNPercent) * n / 100));
+            // HpBandSter's split: each set gets at least d + 1 points, so that both densities are proper
+            int floor = Math.max(minPoints, encoding.size() + 1);
+            int nGood = (int) Math.max(floor, Math.floor(topNPercent * n / 100));
+            int nBad = (int) Math.max(floor, Math.floor((100 - topNPercent) * n / 100));
             List<double[]> good = new ArrayList<>();
             List<double[]> bad = new ArrayList<>();
             for (int i = 0; i < Math.min(n, nGood + nBad); i++) {
