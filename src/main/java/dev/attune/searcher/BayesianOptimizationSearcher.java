@@ -137,17 +137,7 @@ public final class BayesianOptimizationSearcher implements Searcher {
                 // candidates by the acquisition itself.
                 kind == Kind.PLAIN && options.string("initialScoring").equalsIgnoreCase("thompson_indep"),
                 options.bool("skipLocalOptimization"));
-        GpModel.Settings settings = new GpModel.Settings(
-                options.string("gpBaseKernel").equalsIgnoreCase("matern52-ard"),
-                (int) options.integer("optNstarts"),
-                (int) options.integer("optMaxiter"),
-                (int) options.integer("maxSizeDataForModel"),
-                options.number("maxSizeTopFraction"),
-                (int) options.integer("optSkipInitLength"),
-                (int) options.integer("optSkipPeriod"),
-                (int) options.integer("maxSizeDataForFit"),
-                options.bool("inputWarping"),
-                seed);
+        GpModel.Settings settings = GpModel.Settings.of(options, seed);
         this.objective = new GpModel("objective", settings, boxCox(options, maximize));
         String aux =
                 switch (kind) {

@@ -39,7 +39,23 @@ final class GpModel {
             int optSkipPeriod,
             int maxSizeDataForFit,
             boolean inputWarping,
-            long seed) {}
+            long seed) {
+
+        /** The settings a GP searcher's options give (see {@link BayesianOptimizationSearcher#OPTIONS}). */
+        static Settings of(Options options, long seed) {
+            return new Settings(
+                    options.string("gpBaseKernel").equalsIgnoreCase("matern52-ard"),
+                    (int) options.integer("optNstarts"),
+                    (int) options.integer("optMaxiter"),
+                    (int) options.integer("maxSizeDataForModel"),
+                    options.number("maxSizeTopFraction"),
+                    (int) options.integer("optSkipInitLength"),
+                    (int) options.integer("optSkipPeriod"),
+                    (int) options.integer("maxSizeDataForFit"),
+                    options.bool("inputWarping"),
+                    seed);
+        }
+    }
 
     private record Key(int prefix, List<Double> warm) {}
 

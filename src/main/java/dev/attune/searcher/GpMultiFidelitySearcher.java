@@ -83,19 +83,7 @@ public final class GpMultiFidelitySearcher implements Searcher {
                 options.string("initialScoring").equalsIgnoreCase("thompson_indep"),
                 options.bool("skipLocalOptimization"));
         this.model = new GpModel(
-                "mf",
-                new GpModel.Settings(
-                        options.string("gpBaseKernel").equalsIgnoreCase("matern52-ard"),
-                        (int) options.integer("optNstarts"),
-                        (int) options.integer("optMaxiter"),
-                        (int) options.integer("maxSizeDataForModel"),
-                        options.number("maxSizeTopFraction"),
-                        (int) options.integer("optSkipInitLength"),
-                        (int) options.integer("optSkipPeriod"),
-                        (int) options.integer("maxSizeDataForFit"),
-                        options.bool("inputWarping"),
-                        seed),
-                BayesianOptimizationSearcher.boxCox(options, maximize));
+                "mf", GpModel.Settings.of(options, seed), BayesianOptimizationSearcher.boxCox(options, maximize));
     }
 
     /**

@@ -48,17 +48,8 @@ class AcquisitionTest {
             double[] g = new double[2];
             double value = a.evaluate(x, g);
             assertThat(value).isEqualTo(a.value(x));
-            for (int j = 0; j < 2; j++) {
-                double h = 1e-6;
-                double[] up = x.clone();
-                double[] down = x.clone();
-                up[j] += h;
-                down[j] -= h;
-                double fd = (a.value(up) - a.value(down)) / (2 * h);
-                assertThat(g[j])
-                        .as("%s ∂/∂x%d", a.getClass().getSimpleName(), j)
-                        .isCloseTo(fd, within(1e-6));
-            }
+            FiniteDifferences.assertGradient(
+                    g, a::value, x, 1e-6, 1e-6, a.getClass().getSimpleName());
         }
     }
 

@@ -52,19 +52,8 @@ class MarginalLikelihoodTest {
                 theta[lengthscales + 1] = r.nextDouble(-6, -1);
                 double[] g = new double[theta.length];
                 ml.evaluate(theta, g);
-                for (int i = 0; i < theta.length; i++) {
-                    double h = 1e-6;
-                    double[] up = theta.clone();
-                    double[] down = theta.clone();
-                    up[i] += h;
-                    down[i] -= h;
-                    double fd =
-                            (ml.evaluate(up, new double[theta.length]) - ml.evaluate(down, new double[theta.length]))
-                                    / (2 * h);
-                    assertThat(g[i])
-                            .as("component %d of %s", i, java.util.Arrays.toString(theta))
-                            .isCloseTo(fd, within(1e-4 * Math.max(1, Math.abs(fd))));
-                }
+                FiniteDifferences.assertGradient(
+                        g, t -> ml.evaluate(t, new double[t.length]), theta, 1e-6, 1e-4, "ARD " + lengthscales);
             }
         }
     }
@@ -88,16 +77,8 @@ class MarginalLikelihoodTest {
             theta[lengthscales + 1] = -4;
             double[] g = new double[theta.length];
             ml.evaluate(theta, g);
-            for (int i = 0; i < theta.length; i++) {
-                double h = 1e-6;
-                double[] up = theta.clone();
-                double[] down = theta.clone();
-                up[i] += h;
-                down[i] -= h;
-                double fd = (ml.evaluate(up, new double[theta.length]) - ml.evaluate(down, new double[theta.length]))
-                        / (2 * h);
-                assertThat(g[i]).as("component %d", i).isCloseTo(fd, within(1e-4 * Math.max(1, Math.abs(fd))));
-            }
+            FiniteDifferences.assertGradient(
+                    g, t -> ml.evaluate(t, new double[t.length]), theta, 1e-6, 1e-4, "warped, " + lengthscales);
         }
     }
 
