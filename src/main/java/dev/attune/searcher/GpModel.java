@@ -7,7 +7,6 @@ import dev.attune.math.MarginalLikelihood;
 import dev.attune.math.SeededRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -210,36 +209,14 @@ final class GpModel {
 
     /** As {@link #subsample(double[], int)} with at most {@code max} rows (0: all). */
     int[] subsample(double[] y, int k, int max) {
-        if (max <= 0 || k <= max) {
-            return IntStream.range(0, k).toArray();
-        }
-        Integer[] order = IntStream.range(0, k).boxed().toArray(Integer[]::new);
-        Arrays.sort(order, Comparator.comparingDouble(i -> y[i]));
-        int top = (int) Math.round(max * settings.maxSizeTopFraction());
-        List<Integer> rest = new ArrayList<>(Arrays.asList(order).subList(top, k));
-        SplittableRandom r = SeededRandom.of(settings.seed(), "gp-subsample-" + name, k);
-        for (int i = 0; i < max - top; i++) { // partial Fisher–Yates
-            int j = i + r.nextInt(rest.size() - i);
-            Integer t = rest.get(i);
-            rest.set(i, rest.get(j));
-            rest.set(j, t);
-        }
-        int[] rows = new int[max];
-        for (int i = 0; i < top; i++) {
-            rows[i] = order[i];
-        }
-        for (int i = top; i < max; i++) {
-            rows[i] = rest.get(i - top);
-        }
-        Arrays.sort(rows);
-        return rows;
+        return Subsample.rows(
+                y, k, max, settings.maxSizeTopFraction(), SeededRandom.of(settings.seed(), "gp-subsample-" + name, k));
     }
 
     /** Targets shifted and scaled to mean 0 and variance 1 (variance 1 kept when all are equal). */
     static double[] standardize(double[] y) {
         double mean = Arrays.stream(y).average().orElse(0);
-        double var = Arrays.stream(y).map(v -> (v - mean) * (v - mean)).sum() / Math.max(1, y.length);
-        double sd = var > 1e-24 ? Math.sqrt(var) : 1;
+        double sd = scale(y);
         return Arrays.stream(y).map(v -> (v - mean) / sd).toArray();
     }
 
