@@ -28,9 +28,9 @@ import java.util.TreeMap;
  * floored at {@code minBandwidth}; continuous dimensions use a Gaussian kernel and candidates come from a
  * normal truncated to [0, 1] (by rejection) with sd {@code bandwidthFactor}·bandwidth; categorical ones use
  * the Aitchison–Aitken kernel (keep the category with probability 1 − bandwidth). Under a multi-fidelity
- * scheduler the densities are fitted at the highest level with at least {@code numMinDataPoints} results
- * where, as in HpBandSter, the good and the bad set each hold more points than there are hyperparameters
- * (a density on fewer points than dimensions is degenerate).
+ * scheduler the densities are fitted at the highest level with at least {@code numMinDataPoints} results;
+ * as in HpBandSter, the good and the bad set each get at least d + 1 points (a density on fewer points
+ * than dimensions is degenerate), and until that level has enough for both, configs are random.
  * Running trials are ignored, as in Syne Tune.
  */
 public final class KernelDensitySearcher implements Searcher {
@@ -137,7 +137,10 @@ public final class KernelDensitySearcher implements Searcher {
                 (i < nGood ? good : bad).add(encoded.get(sorted.get(i).getKey()));
             }
             if (good.size() <= encoding.size() || bad.size() <= encoding.size()) {
-                continue; // HpBandSter's rule: each density needs more points than dimensions
+                // HpBandSter's rule: each density needs more points than dimensions. As in Syne Tune, the
+                // model lives at the highest level with enough results or nowhere: falling back to lower
+                // levels (tried) fits rung-1 rankings and did worse than random on multi-fidelity Branin.
+                return Optional.empty();
             }
             return Optional.of(new Densities(
                     new ParzenDensity(good, encoding, minBandwidth), new ParzenDensity(bad, encoding, minBandwidth)));
