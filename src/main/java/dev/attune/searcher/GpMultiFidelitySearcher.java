@@ -116,6 +116,11 @@ public final class GpMultiFidelitySearcher implements Searcher {
         return chosen;
     }
 
+    /** Trials whose next level is a pending evaluation. */
+    int pendingTrials() {
+        return running.size();
+    }
+
     @Override
     public Optional<Runnable> pendingWork() {
         return model.pendingFit();

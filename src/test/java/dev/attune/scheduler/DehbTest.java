@@ -1,0 +1,87 @@
+package dev.attune.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.attune.searcher.RandomSearcher;
+import dev.attune.trial.Decision;
+import dev.attune.trial.Mode;
+import dev.attune.trial.Verdict;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** DEHB driven by one sequential worker on loss (x − 0.3)² + 1/epoch, x in [0, 1], 27 epochs. */
+class DehbTest {
+    record Run(long id, int bracket, double x) {}
+
+    final List<Run> started = new ArrayList<>();
+    final List<Long> resumedBrackets = new ArrayList<>();
+    final Map<Long, Integer> bracketOf = new HashMap<>();
+    final Map<Long, Integer> epochOf = new HashMap<>();
+    final List<Verdict> endOfSlotInLaterBrackets = new ArrayList<>();
+
+    SyncHyperbandScheduler drive(int trials) {
+        MethodContext c = MultiFidelityTest.context(Mode.MIN, Map.of(), SyncHyperbandScheduler.dehbOptions());
+        SyncHyperbandScheduler s = new SyncHyperbandScheduler(c, new RandomSearcher(c.searcherContext()), true);
+        long next = 0;
+        for (int step = 0; step < trials; step++) {
+            Suggestion sug = s.suggest(next);
+            long id;
+            Map<String, Object> config;
+            if (sug instanceof Suggestion.Start start) {
+                id = next++;
+                s.onTrialAdded(id, start.config(), start.memo());
+                bracketOf.put(id, ((Number) start.memo().get("bracket")).intValue());
+                config = start.config();
+                started.add(new Run(id, bracketOf.get(id), ((Number) config.get("x")).doubleValue()));
+            } else {
+                Suggestion.Resume resume = (Suggestion.Resume) sug;
+                id = resume.trialId();
+                s.onTrialResumed(id, resume.config());
+                resumedBrackets.add((long) bracketOf.get(id));
+                config = resume.config();
+            }
+            double x = ((Number) config.get("x")).doubleValue();
+            int target = ((Number) config.get("epochs")).intValue();
+            for (int e = epochOf.getOrDefault(id, 0) + 1; e <= target; e++) {
+                epochOf.put(id, e);
+                Verdict v = s.onReport(id, Map.of("epoch", (double) e, "loss", (x - 0.3) * (x - 0.3) + 1.0 / e));
+                if (v.decision() != Decision.CONTINUE) {
+                    if (bracketOf.get(id) > 0) {
+                        endOfSlotInLaterBrackets.add(v);
+                    }
+                    break;
+                }
+            }
+        }
+        return s;
+    }
+
+    @Test
+    void onlyTheFirstBracketResumesTrialsAndLaterOnesStopAtTheirLevel() {
+        drive(300);
+        assertThat(resumedBrackets).isNotEmpty().containsOnly(0L);
+        assertThat(started.stream().filter(r -> r.bracket() > 0)).hasSizeGreaterThan(20);
+        assertThat(endOfSlotInLaterBrackets).isNotEmpty().allSatisfy(v -> assertThat(v.decision())
+                .isEqualTo(Decision.STOP));
+    }
+
+    @Test
+    void laterBracketsEvolveConfigsTowardsTheOptimum() {
+        drive(300);
+        double first = started.stream()
+                .filter(r -> r.bracket() == 0)
+                .mapToDouble(r -> Math.abs(r.x() - 0.3))
+                .average()
+                .orElseThrow();
+        double later = started.stream()
+                .filter(r -> r.bracket() > 0)
+                .mapToDouble(r -> Math.abs(r.x() - 0.3))
+                .average()
+                .orElseThrow();
+        assertThat(first).as("bracket 0 is random: mean distance near 0.29").isBetween(0.2, 0.4);
+        assertThat(later).as("evolved configs").isLessThan(first / 2);
+    }
+}

@@ -1,0 +1,90 @@
+package dev.attune.searcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.attune.space.FloatDomain;
+import dev.attune.space.SearchSpace;
+import dev.attune.trial.Metric;
+import dev.attune.trial.Mode;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class GpMultiFidelitySearcherTest {
+    static final SearchSpace LINE = new SearchSpace(new LinkedHashMap<>(Map.of("x", new FloatDomain(0, 1, false))));
+
+    static GpMultiFidelitySearcher searcher(boolean hyperTune) {
+        return new GpMultiFidelitySearcher(
+                new SearcherContext(
+                        LINE,
+                        List.of(new Metric("loss", Mode.MIN)),
+                        5,
+                        List.of(),
+                        false,
+                        Options.parse(Map.of(), GpMultiFidelitySearcher.HYPERTUNE_OPTIONS),
+                        new SearcherContext.Fidelity("epoch", List.of(1L, 3L, 9L, 27L))),
+                hyperTune);
+    }
+
+    static void report(GpMultiFidelitySearcher s, long id, long epoch, double x) {
+        s.onReport(id, Map.of("epoch", (double) epoch, "loss", (x - 0.3) * (x - 0.3) + 1.0 / epoch));
+    }
+
+    @Test
+    void acquiresAtTheHighestLevelWithAsManyResultsAsInputs() {
+        GpMultiFidelitySearcher s = searcher(false);
+        assertThat(s.acquisitionLevel()).as("no data: the lowest level").isEqualTo(1);
+        s.onTrialAdded(0, Map.of("x", 0.5), Map.of());
+        report(s, 0, 1, 0.5);
+        report(s, 0, 2, 0.5); // not a rung level: not modelled
+        report(s, 0, 3, 0.5);
+        assertThat(s.acquisitionLevel()).isEqualTo(3);
+        report(s, 0, 9, 0.5);
+        assertThat(s.acquisitionLevel()).isEqualTo(9);
+    }
+
+    @Test
+    void stoppedAndPausedTrialsAreNoLongerPendingAndResumedOnesAreAgain() {
+        GpMultiFidelitySearcher s = searcher(false);
+        for (long id = 0; id < 3; id++) {
+            s.onTrialAdded(id, Map.of("x", 0.2 * id), Map.of());
+            report(s, id, 1, 0.2 * id);
+        }
+        assertThat(s.pendingTrials()).isEqualTo(3);
+        s.onRemove(0); // stopped at a rung
+        s.onRemove(1); // paused
+        assertThat(s.pendingTrials()).isEqualTo(1);
+        s.onResumed(1);
+        assertThat(s.pendingTrials()).isEqualTo(2);
+        s.onComplete(2, Map.of());
+        assertThat(s.pendingTrials()).isEqualTo(1);
+    }
+
+    @Test
+    void hyperTuneRecordsItsLevelWeightsInTheMemoAndStaysInTheSpace() {
+        GpMultiFidelitySearcher s = searcher(true);
+        long id = 0;
+        for (; id < 12; id++) {
+            Proposal p = s.propose(id).orElseThrow();
+            s.onTrialAdded(id, p.config(), p.memo());
+            double x = ((Number) p.config().get("x")).doubleValue();
+            for (long level : List.of(1L, 3L, 9L)) {
+                if (level == 1 || id % (level == 3 ? 2 : 3) == 0) {
+                    report(s, id, level, x);
+                }
+            }
+            s.onRemove(id);
+        }
+        s.pendingWork().ifPresent(Runnable::run);
+        Proposal p = s.propose(id).orElseThrow();
+        assertThat(((Number) p.config().get("x")).doubleValue()).isBetween(0.0, 1.0);
+        List<?> theta = (List<?>) p.memo().get("theta");
+        assertThat(theta).hasSize(4);
+        double sum = theta.stream().mapToDouble(v -> ((Number) v).doubleValue()).sum();
+        assertThat(sum).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(((Number) theta.get(3)).doubleValue())
+                .as("no weight above r*")
+                .isZero();
+    }
+}
