@@ -79,6 +79,9 @@ public final class HyperbandScheduler implements Scheduler, CheckpointAdvisor {
     private final long seed;
     private final List<RungSystem> systems = new ArrayList<>();
     private final double[] bracketWeights;
+    /** Each bracket's lowest level. */
+    private final List<Long> bracketLevels;
+
     private final Map<Long, Integer> bracketOf = new HashMap<>();
     private final Map<Long, Map<String, Object>> configs = new HashMap<>();
     private final Set<Long> active = new HashSet<>();
@@ -129,6 +132,9 @@ public final class HyperbandScheduler implements Scheduler, CheckpointAdvisor {
                     });
         }
         this.bracketWeights = bracketWeights(levels.size(), brackets, linear ? 2 : o.number("reductionFactor"));
+        List<Long> starts = new ArrayList<>(levels);
+        starts.add(maxT); // a last bracket may start at the maximum
+        this.bracketLevels = List.copyOf(starts.subList(0, Math.min(brackets, starts.size())));
     }
 
     static long maxResource(MethodContext context) {
@@ -161,18 +167,49 @@ public final class HyperbandScheduler implements Scheduler, CheckpointAdvisor {
         return w;
     }
 
-    private int drawBracket(long trialId) {
+    private int drawBracket(long trialId, Map<String, Object> memo) {
         if (bracketWeights.length == 1) {
             return 0;
         }
+        double[] weights = memo.get("theta") instanceof List<?> theta && memo.get("thetaTop") instanceof Number top
+                ? hyperTuneWeights(bracketWeights, theta, top.intValue(), bracketLevels)
+                : bracketWeights;
         double u = SeededRandom.of(seed, "bracket", trialId).nextDouble();
-        for (int s = 0; s < bracketWeights.length; s++) {
-            u -= bracketWeights[s];
+        for (int s = 0; s < weights.length; s++) {
+            u -= weights[s];
             if (u < 0) {
                 return s;
             }
         }
-        return bracketWeights.length - 1;
+        return weights.length - 1;
+    }
+
+    /**
+     * Hyper-Tune's bracket distribution: for the brackets whose lowest level r is at most r₀ = min(r*,
+     * the highest bracket level), P(r) ∝ θ_r / r, scaled to the mass M that ASHA's distribution P₀ gives
+     * them; P₀ above r₀. Falls back to P₀ while θ puts no mass on those levels.
+     *
+     * @param theta the searcher's θ over its levels (the lowest first), as stored in its proposal's memo
+     * @param top the index of r*, the highest level with enough results
+     */
+    static double[] hyperTuneWeights(double[] p0, List<?> theta, int top, List<Long> bracketLevels) {
+        int r0 = Math.min(top, p0.length - 1);
+        double mass = 0;
+        double total = 0;
+        double[] raw = new double[p0.length];
+        for (int s = 0; s <= r0 && s < theta.size(); s++) {
+            mass += p0[s];
+            raw[s] = ((Number) theta.get(s)).doubleValue() / bracketLevels.get(s);
+            total += raw[s];
+        }
+        if (!(total > 0)) {
+            return p0;
+        }
+        double[] w = p0.clone();
+        for (int s = 0; s <= r0; s++) {
+            w[s] = mass * raw[s] / total;
+        }
+        return w;
     }
 
     private RungSystem system(int bracket) {
@@ -201,7 +238,7 @@ public final class HyperbandScheduler implements Scheduler, CheckpointAdvisor {
                     ? new Suggestion.Exhausted("the search space is exhausted")
                     : new Suggestion.Wait("the search space is exhausted; running trials may still be promoted");
         }
-        int bracket = drawBracket(nextTrialId);
+        int bracket = drawBracket(nextTrialId, proposal.get().memo());
         Map<String, Object> memo = new LinkedHashMap<>(proposal.get().memo());
         memo.put("bracket", bracket);
         Map<String, Object> config = proposal.get().config();

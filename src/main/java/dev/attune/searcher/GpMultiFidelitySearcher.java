@@ -161,6 +161,7 @@ public final class GpMultiFidelitySearcher implements Searcher {
                     SeededRandom.of(seed, "hypertune", trialId),
                     fidelity.max());
             memo.put("theta", Arrays.stream(theta).boxed().toList());
+            memo.put("thetaTop", Math.max(0, HyperTuneWeights.top(levelOfRow, fidelity.levels())));
         } else {
             long level = acquisitionLevel();
             theta[fidelity.levels().indexOf(level)] = 1;

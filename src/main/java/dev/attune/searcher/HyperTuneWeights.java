@@ -41,13 +41,7 @@ final class HyperTuneWeights {
             SplittableRandom random,
             double maxLevel) {
         double[] theta = new double[levels.size()];
-        int star = -1;
-        for (int k = 0; k < levels.size(); k++) {
-            long level = levels.get(k);
-            if (Arrays.stream(levelOfRow).filter(l -> l == level).count() >= MIN_POINTS) {
-                star = k;
-            }
-        }
+        int star = top(levelOfRow, levels);
         if (star <= 0) {
             theta[0] = 1;
             return theta;
@@ -97,6 +91,18 @@ final class HyperTuneWeights {
             theta[k] /= total;
         }
         return theta;
+    }
+
+    /** The index of r*, the highest level with at least {@link #MIN_POINTS} results, or −1 if none. */
+    static int top(long[] levelOfRow, List<Long> levels) {
+        int star = -1;
+        for (int k = 0; k < levels.size(); k++) {
+            long level = levels.get(k);
+            if (Arrays.stream(levelOfRow).filter(l -> l == level).count() >= MIN_POINTS) {
+                star = k;
+            }
+        }
+        return star;
     }
 
     /** Pairs ordered differently by the predictions and the observations. */

@@ -52,6 +52,20 @@ class MultiFidelityTest {
     }
 
     @Test
+    void hyperTuneReweightsBracketsUpToTheTopLevelByThetaOverLevel() {
+        double[] p0 = {0.6, 0.25, 0.1, 0.05};
+        List<Long> levels = List.of(1L, 3L, 9L, 27L);
+        double[] w = HyperbandScheduler.hyperTuneWeights(p0, List.of(0.5, 0.5, 0.0, 0.0), 1, levels);
+        // r0 = 3; mass 0.85 split as θ/r = 0.5 : 0.1667, i.e. 3 : 1
+        assertThat(w)
+                .containsExactly(
+                        new double[] {0.6375, 0.2125, 0.1, 0.05}, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(HyperbandScheduler.hyperTuneWeights(p0, List.of(0.0, 0.0, 0.0, 0.0), 2, levels))
+                .as("no mass on the supported levels: ASHA's distribution")
+                .containsExactly(p0);
+    }
+
+    @Test
     void rungLevelsFollowGracePeriodReductionFactorIncrementOrAList() {
         assertThat(RungLevels.of(null, 1, 3.0, null, 27)).containsExactly(1L, 3L, 9L);
         assertThat(RungLevels.of(null, 1, 3.0, null, 81)).containsExactly(1L, 3L, 9L, 27L);

@@ -64,6 +64,9 @@ class SchedulerContractTest {
                 default -> {}
             }
         }
+        if (method.equals("HyperTune")) {
+            options.put("brackets", 3); // exercises Hyper-Tune's adaptive bracket distribution
+        }
         if (!options.isEmpty()) {
             json.put("options", options);
         }
