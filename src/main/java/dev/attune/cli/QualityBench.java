@@ -51,6 +51,11 @@ public class QualityBench implements Callable<Integer> {
                     "default: BayesianOptimization,KDE,RandomSearch; with --multi-fidelity ASHA, BOHB, MOBSTER, HyperTune, SyncHyperband, SyncBOHB, SyncMOBSTER, DEHB")
     List<String> methods;
 
+    @Option(
+            names = "--options",
+            description = "method options as a JSON object, given to every study, e.g. '{\"brackets\": 4}'")
+    String options;
+
     @Option(names = "--seeds", defaultValue = "5")
     int seeds;
 
@@ -134,6 +139,9 @@ public class QualityBench implements Callable<Integer> {
         study.put("metrics", List.of(Map.of("name", "y", "mode", "min")));
         study.put("method", method);
         study.put("seed", seed);
+        if (options != null) {
+            study.put("options", JSON.readValue(options, Map.class));
+        }
         if (f.midpointIsOptimum()) {
             study.put("pointsToEvaluate", List.of());
         }
@@ -172,6 +180,9 @@ public class QualityBench implements Callable<Integer> {
         study.put("metrics", List.of(Map.of("name", "y", "mode", "min")));
         study.put("method", method);
         study.put("seed", seed);
+        if (options != null) {
+            study.put("options", JSON.readValue(options, Map.class));
+        }
         study.put("resource", Map.of("attr", "epoch", "maxAttr", "epochs"));
         String base = "/api/v1/studies/" + create(study);
         int used = 0;
