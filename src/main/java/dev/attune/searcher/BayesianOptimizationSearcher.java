@@ -193,7 +193,7 @@ public final class BayesianOptimizationSearcher implements Searcher {
         }
         int fantasies = (int) options.integer("numFantasySamples");
         GpModel.Posterior post = objective.posterior(running, fantasies, SeededRandom.of(seed, "bo-fantasy", trialId));
-        Acquisition acquisition = acquisition(post, running, trialId);
+        Acquisition acquisition = acquisition(post, trialId);
         Optional<Map<String, Object>> config = optimizer.optimize(
                 acquisition, post.gp()::predict, SeededRandom.of(seed, "bo-candidates", trialId), random::excludes);
         if (config.isEmpty()) {
@@ -207,7 +207,7 @@ public final class BayesianOptimizationSearcher implements Searcher {
         return Optional.of(new Proposal(config.get(), memo));
     }
 
-    private Acquisition acquisition(GpModel.Posterior post, List<double[]> running, long trialId) {
+    private Acquisition acquisition(GpModel.Posterior post, long trialId) {
         if (kind == Kind.PLAIN && options.string("acqFunction").equalsIgnoreCase("lcb")) {
             return new LowerConfidenceBound(post.gp(), options.number("kappa"));
         }
