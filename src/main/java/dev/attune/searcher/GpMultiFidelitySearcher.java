@@ -147,7 +147,10 @@ public final class GpMultiFidelitySearcher implements Searcher {
         double[] theta = new double[scaledLevels.length];
         Map<String, Object> memo = new LinkedHashMap<>();
         if (hyperTune) {
-            GpModel.Posterior plain = model.posterior(List.of(), 0, SeededRandom.of(seed, "hypertune-plain", trialId));
+            // θ needs the posterior of the observations alone; without pending trials that is `post` itself
+            GpModel.Posterior plain = pending.isEmpty()
+                    ? post
+                    : model.posterior(List.of(), 0, SeededRandom.of(seed, "hypertune-plain", trialId));
             long[] levelOfRow = Arrays.stream(plain.rows())
                     .mapToLong(observationLevels::get)
                     .toArray();
