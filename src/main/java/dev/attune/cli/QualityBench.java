@@ -133,15 +133,7 @@ public class QualityBench implements Callable<Integer> {
         for (int j = 0; j < f.bounds().length; j++) {
             space.put("x" + j, Map.of("type", "uniform", "lower", f.bounds()[j][0], "upper", f.bounds()[j][1]));
         }
-        Map<String, Object> study = new LinkedHashMap<>();
-        study.put("name", "quality " + f.name() + " " + method + " " + seed);
-        study.put("space", space);
-        study.put("metrics", List.of(Map.of("name", "y", "mode", "min")));
-        study.put("method", method);
-        study.put("seed", seed);
-        if (options != null) {
-            study.put("options", JSON.readValue(options, Map.class));
-        }
+        Map<String, Object> study = study(f.name(), space, method, seed);
         if (f.midpointIsOptimum()) {
             study.put("pointsToEvaluate", List.of());
         }
@@ -174,15 +166,7 @@ public class QualityBench implements Callable<Integer> {
         space.put("x2", Map.of("type", "uniform", "lower", 0, "upper", 15));
         space.put("speed", Map.of("type", "loguniform", "lower", 0.05, "upper", 1));
         space.put("epochs", epochs);
-        Map<String, Object> study = new LinkedHashMap<>();
-        study.put("name", "quality branin-mf " + method + " " + seed);
-        study.put("space", space);
-        study.put("metrics", List.of(Map.of("name", "y", "mode", "min")));
-        study.put("method", method);
-        study.put("seed", seed);
-        if (options != null) {
-            study.put("options", JSON.readValue(options, Map.class));
-        }
+        Map<String, Object> study = study("branin-mf", space, method, seed);
         study.put("resource", Map.of("attr", "epoch", "maxAttr", "epochs"));
         String base = "/api/v1/studies/" + create(study);
         int used = 0;
@@ -228,6 +212,20 @@ public class QualityBench implements Callable<Integer> {
             }
         }
         return new Run("branin-mf", method, seed, best - 0.397887, asks);
+    }
+
+    /** A study definition minimizing the metric y of {@code function} over {@code space}, with --options. */
+    private Map<String, Object> study(String function, Map<String, Object> space, String method, long seed) {
+        Map<String, Object> study = new LinkedHashMap<>();
+        study.put("name", "quality " + function + " " + method + " " + seed);
+        study.put("space", space);
+        study.put("metrics", List.of(Map.of("name", "y", "mode", "min")));
+        study.put("method", method);
+        study.put("seed", seed);
+        if (options != null) {
+            study.put("options", JSON.readValue(options, Map.class));
+        }
+        return study;
     }
 
     private String create(Map<String, Object> study) throws Exception {

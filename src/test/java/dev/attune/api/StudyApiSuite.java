@@ -137,27 +137,37 @@ abstract class StudyApiSuite {
      */
     @Test
     void restartMidStudyContinuesAsAnUninterruptedStudyWould() {
-        String interrupted = api.createStudy(definition(77, Map.of()));
-        String twin = api.createStudy(definition(77, Map.of()));
+        List<Map<String, Object>> a = runInterruptedAndCompareWithTwin(definition(77, Map.of()), 4, 4, 3);
+        assertThat(new HashSet<>(a)).hasSize(11);
+    }
+
+    /**
+     * Runs {@code before} trials on this server, {@code during} on a second one, {@code after} back here,
+     * asserts the configs equal those of a twin study run here without interruption, and returns them.
+     */
+    List<Map<String, Object>> runInterruptedAndCompareWithTwin(
+            Map<String, Object> definition, int before, int during, int after) {
+        String interrupted = api.createStudy(definition);
+        String twin = api.createStudy(definition);
         List<Map<String, Object>> a = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < before; i++) {
             a.add(runOne(api, interrupted));
         }
         try (ConfigurableApplicationContext second = startSecondServer()) {
             Api other = new Api(Integer.parseInt(second.getEnvironment().getProperty("local.server.port")));
-            for (int i = 0; i < 4; i++) {
+            for (int i = 0; i < during; i++) {
                 a.add(runOne(other, interrupted));
             }
         }
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < after; i++) {
             a.add(runOne(api, interrupted));
         }
         List<Map<String, Object>> b = new ArrayList<>();
-        for (int i = 0; i < 11; i++) {
+        for (int i = 0; i < before + during + after; i++) {
             b.add(runOne(api, twin));
         }
         assertThat(a).isEqualTo(b);
-        assertThat(new HashSet<>(a)).hasSize(11);
+        return a;
     }
 
     /**
@@ -166,27 +176,8 @@ abstract class StudyApiSuite {
      */
     @Test
     void bayesianOptimizationContinuesOnAnotherServerAsAnUninterruptedStudyWould() {
-        Map<String, Object> bo = Map.of("method", "BayesianOptimization");
-        String interrupted = api.createStudy(definition(78, bo));
-        String twin = api.createStudy(definition(78, bo));
-        List<Map<String, Object>> a = new ArrayList<>();
-        for (int i = 0; i < 6; i++) {
-            a.add(runOne(api, interrupted));
-        }
-        try (ConfigurableApplicationContext second = startSecondServer()) {
-            Api other = new Api(Integer.parseInt(second.getEnvironment().getProperty("local.server.port")));
-            for (int i = 0; i < 4; i++) {
-                a.add(runOne(other, interrupted));
-            }
-        }
-        for (int i = 0; i < 3; i++) {
-            a.add(runOne(api, interrupted));
-        }
-        List<Map<String, Object>> b = new ArrayList<>();
-        for (int i = 0; i < 13; i++) {
-            b.add(runOne(api, twin));
-        }
-        assertThat(a).isEqualTo(b);
+        List<Map<String, Object>> a =
+                runInterruptedAndCompareWithTwin(definition(78, Map.of("method", "BayesianOptimization")), 6, 4, 3);
         double bestX = a.stream()
                 .mapToDouble(c -> ((Number) c.get("x")).doubleValue())
                 .map(x -> Math.abs(x - 1))

@@ -48,20 +48,24 @@ class GaussianProcessTest {
     @Test
     void gradientsOfMeanAndVarianceMatchFiniteDifferences() {
         GaussianProcess gp = GaussianProcess.condition(X, new double[][] {Y, Y.clone()}, H);
-        double[] x = {0.33, 0.61};
-        double[][] meanGrad = new double[2][2];
-        double[] varGrad = new double[2];
+        assertGradientsMatchFiniteDifferences(gp, new double[] {0.33, 0.61}, 1e-6);
+    }
+
+    /** The first mean's and the variance's gradients at x against central differences, within {@code tolerance}. */
+    static void assertGradientsMatchFiniteDifferences(GaussianProcess gp, double[] x, double tolerance) {
+        double[][] meanGrad = new double[gp.targets()][x.length];
+        double[] varGrad = new double[x.length];
         gp.predict(x, meanGrad, varGrad);
         double h = 1e-6;
-        for (int j = 0; j < 2; j++) {
+        for (int j = 0; j < x.length; j++) {
             double[] up = x.clone();
             double[] down = x.clone();
             up[j] += h;
             down[j] -= h;
             GaussianProcess.Prediction pu = gp.predict(up);
             GaussianProcess.Prediction pd = gp.predict(down);
-            assertThat(meanGrad[0][j]).isCloseTo((pu.means()[0] - pd.means()[0]) / (2 * h), within(1e-6));
-            assertThat(varGrad[j]).isCloseTo((pu.variance() - pd.variance()) / (2 * h), within(1e-6));
+            assertThat(meanGrad[0][j]).isCloseTo((pu.means()[0] - pd.means()[0]) / (2 * h), within(tolerance));
+            assertThat(varGrad[j]).isCloseTo((pu.variance() - pd.variance()) / (2 * h), within(tolerance));
         }
     }
 
@@ -70,21 +74,7 @@ class GaussianProcessTest {
         GpHyperparameters warped = new GpHyperparameters(
                 H.kernel(), H.noise(), 0.1, new InputWarping(new double[] {0.6, 1.8}, new double[] {2.5, 0.7}));
         GaussianProcess gp = GaussianProcess.condition(X, new double[][] {Y}, warped);
-        double[] x = {0.27, 0.83};
-        double[][] meanGrad = new double[1][2];
-        double[] varGrad = new double[2];
-        gp.predict(x, meanGrad, varGrad);
-        double h = 1e-6;
-        for (int j = 0; j < 2; j++) {
-            double[] up = x.clone();
-            double[] down = x.clone();
-            up[j] += h;
-            down[j] -= h;
-            GaussianProcess.Prediction pu = gp.predict(up);
-            GaussianProcess.Prediction pd = gp.predict(down);
-            assertThat(meanGrad[0][j]).isCloseTo((pu.means()[0] - pd.means()[0]) / (2 * h), within(1e-5));
-            assertThat(varGrad[j]).isCloseTo((pu.variance() - pd.variance()) / (2 * h), within(1e-5));
-        }
+        assertGradientsMatchFiniteDifferences(gp, new double[] {0.27, 0.83}, 1e-5);
     }
 
     @Test
