@@ -31,4 +31,9 @@ public record ExpectedImprovement(GaussianProcess gp, double[] best) implements 
         }
         return -total / s;
     }
+
+    @Override
+    public Acquisition forLocalSearch() {
+        return new LogExpectedImprovement(gp, best);
+    }
 }

@@ -35,4 +35,9 @@ public record MixtureExpectedImprovement(GaussianProcess gp, double[] levels, do
         }
         return total;
     }
+
+    @Override
+    public Acquisition forLocalSearch() {
+        return new LogExpectedImprovement(gp, levels, weights, best);
+    }
 }

@@ -21,7 +21,9 @@ import java.util.stream.IntStream;
  * <p>Implementation note: candidates are drawn from the space and encoded, so integer and categorical
  * values start at values that exist. "thompson_indep" scores a candidate by one independent draw from its
  * marginal posterior (cheap, and it adds exploration); "acq_func" by the acquisition. The local step is
- * L-BFGS over [0, 1]^d; its result is kept only if it improves the acquisition, and is rounded by decoding.
+ * L-BFGS over [0, 1]^d on the acquisition's {@link Acquisition#forLocalSearch} form (log EI for EI: the
+ * Thompson-chosen start often lies where EI underflows, and plain EI then gave the optimizer a zero gradient);
+ * its result is kept only if it improves that score, and is rounded by decoding.
  */
 record AcquisitionOptimizer(
         SearchSpace space, int numInitCandidates, boolean thompsonScoring, boolean skipLocalOptimization) {
@@ -52,9 +54,9 @@ record AcquisitionOptimizer(
             double[] zeros = new double[d];
             double[] ones = new double[d];
             Arrays.fill(ones, 1.0);
-            BoundedLbfgs.Result r =
-                    BoundedLbfgs.minimize(acquisition::evaluate, start, zeros, ones, LOCAL_ITERATIONS, 1e-7);
-            if (r.value() < acquisition.value(start)) {
+            Acquisition local = acquisition.forLocalSearch();
+            BoundedLbfgs.Result r = BoundedLbfgs.minimize(local::evaluate, start, zeros, ones, LOCAL_ITERATIONS, 1e-7);
+            if (r.value() < local.value(start)) {
                 Map<String, Object> config = space.decode(r.point());
                 if (!excluded.test(config)) {
                     return Optional.of(config);

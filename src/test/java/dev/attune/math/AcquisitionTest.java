@@ -2,6 +2,7 @@ package dev.attune.math;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.assertj.core.api.Assertions.withinPercentage;
 
 import org.apache.commons.math3.analysis.integration.SimpsonIntegrator;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,9 @@ class AcquisitionTest {
             new LowerConfidenceBound(gp, 1.5),
             new ConstrainedExpectedImprovement(gp, best, constraint, 0.1),
             new ConstrainedExpectedImprovement(gp, null, constraint, 0.1),
-            new ExpectedImprovementPerCost(gp, best, constraint, 0.5, 2.0, 0.7)
+            new ExpectedImprovementPerCost(gp, best, constraint, 0.5, 2.0, 0.7),
+            new LogExpectedImprovement(gp, best),
+            new LogExpectedImprovement(gp, new double[] {-30, -25}) // EI itself underflows here
         };
         double[] x = {0.36, 0.64};
         for (Acquisition a : all) {
@@ -65,6 +68,71 @@ class AcquisitionTest {
         double ei = new ExpectedImprovement(gp, new double[] {-0.5}).value(x);
         assertThat(new ConstrainedExpectedImprovement(gp, new double[] {-0.5}, constraint, 0).value(x))
                 .isCloseTo(ei * feasible, within(1e-12));
+    }
+
+    @Test
+    void logExpectedImprovementIsTheLogOfEiWhereEiIsAccurate() {
+        for (double z = -20; z <= 5; z += 0.37) {
+            double sigma = 0.3;
+            double mean = 1.0;
+            double best = mean + z * sigma;
+            double[] ei = Acquisition.expectedImprovement(mean, sigma, best);
+            double[] log = Acquisition.logExpectedImprovement(mean, sigma, best);
+            assertThat(log[0]).as("log EI at z = %.2f", z).isCloseTo(Math.log(ei[0]), within(1e-8));
+            assertThat(log[1]).as("∂/∂μ at z = %.2f", z).isCloseTo(ei[1] / ei[0], withinPercentage(1e-6));
+            assertThat(log[2]).as("∂/∂σ at z = %.2f", z).isCloseTo(ei[2] / ei[0], withinPercentage(1e-6));
+        }
+    }
+
+    @Test
+    void logExpectedImprovementStaysFiniteAndFollowsItsAsymptoteFarBelowTheIncumbent() {
+        for (double t : new double[] {40, 100, 1e4}) {
+            double[] log = Acquisition.logExpectedImprovement(t, 1.0, 0.0); // z = −t
+            assertThat(Acquisition.expectedImprovement(t, 1.0, 0.0)[0]).isZero();
+            // z Φ(z) + φ(z) = φ(z) (1/t² − 3/t⁴ + 15/t⁶ − …) for large t
+            double asymptote = Math.log(Normal.pdf(0)) - t * t / 2 + Math.log(1 / (t * t) - 3 / Math.pow(t, 4));
+            assertThat(log[0]).as("t = %s", t).isCloseTo(asymptote, within(1e-4));
+            assertThat(log[1]).as("∂/∂μ, t = %s", t).isCloseTo(-t, withinPercentage(1));
+            assertThat(log[2]).as("∂/∂σ, t = %s", t).isCloseTo(t * t, withinPercentage(1));
+        }
+    }
+
+    @Test
+    void logFormsRankPointsAsEiAndMixtureEiDo() {
+        GaussianProcess gp = GaussianProcess.condition(
+                GaussianProcessTest.X, new double[][] {GaussianProcessTest.Y, shifted(0.2)}, GaussianProcessTest.H);
+        double[] best = {-1.0, -0.7};
+        double[] levels = {0.3, 0.9};
+        double[] weights = {0.25, 0.75};
+        Acquisition ei = new ExpectedImprovement(gp, best);
+        Acquisition mixture = new MixtureExpectedImprovement(gp, levels, weights, best);
+        for (double[] x : new double[][] {{0.36, 0.64}, {0.9, 0.1}, {0.5, 0.5}}) {
+            assertThat(ei.forLocalSearch().value(x)).isCloseTo(-Math.log(-ei.value(x)), within(1e-10));
+            double[] one = {x[0]};
+            assertThat(mixture.forLocalSearch().value(one)).isCloseTo(-Math.log(-mixture.value(one)), within(1e-10));
+        }
+        double[] g = new double[1];
+        Acquisition log = mixture.forLocalSearch();
+        log.evaluate(new double[] {0.42}, g);
+        FiniteDifferences.assertGradient(g, log::value, new double[] {0.42}, 1e-6, 1e-6, "mixture log EI");
+    }
+
+    @Test
+    void theLocalSearchLeavesAStartWhereEiUnderflowsOnlyOnTheLogScale() {
+        GaussianProcess gp = GaussianProcess.condition(
+                GaussianProcessTest.X, new double[][] {GaussianProcessTest.Y}, GaussianProcessTest.H);
+        double[] best = {-40}; // far below every mean: EI ≈ e^−400 or less everywhere
+        ExpectedImprovement ei = new ExpectedImprovement(gp, best);
+        double[] start = {0.45, 0.55}; // near an observed input, where σ is small
+        double[] lower = {0, 0};
+        double[] upper = {1, 1};
+        BoundedLbfgs.Result plain = BoundedLbfgs.minimize(ei::evaluate, start, lower, upper, 50, 1e-7);
+        Acquisition log = ei.forLocalSearch();
+        BoundedLbfgs.Result logScale = BoundedLbfgs.minimize(log::evaluate, start, lower, upper, 50, 1e-7);
+        assertThat(plain.point()).as("plain EI's gradient vanishes").containsExactly(start);
+        assertThat(logScale.value())
+                .as("log EI climbs towards higher σ and lower mean")
+                .isLessThan(log.value(start) - 10);
     }
 
     static double[] shifted(double by) {
