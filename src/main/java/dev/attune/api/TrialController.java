@@ -1,5 +1,7 @@
 package dev.attune.api;
 
+import dev.attune.study.TrialLeases;
+import dev.attune.study.TrialQueries;
 import dev.attune.study.TrialService;
 import dev.attune.study.Views;
 import dev.attune.trial.TrialStatus;
@@ -24,9 +26,13 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Trials", description = "The worker protocol: ask, report, complete, fail, skip, heartbeat")
 public class TrialController {
     private final TrialService trials;
+    private final TrialLeases leases;
+    private final TrialQueries queries;
 
-    public TrialController(TrialService trials) {
+    public TrialController(TrialService trials, TrialLeases leases, TrialQueries queries) {
         this.trials = trials;
+        this.leases = leases;
+        this.queries = queries;
     }
 
     @PostMapping("/ask")
@@ -102,7 +108,7 @@ public class TrialController {
     @PostMapping("/trials/{trialId}/heartbeat")
     @Operation(summary = "Extend the trial's lease; answers the decision that stands for it")
     public Dtos.DecisionResponse heartbeat(@PathVariable String studyId, @PathVariable long trialId) {
-        return Mapping.decision(trials.heartbeat(studyId, trialId));
+        return Mapping.decision(leases.heartbeat(studyId, trialId));
     }
 
     @PostMapping(path = "/trials", consumes = "application/json")
@@ -126,7 +132,7 @@ public class TrialController {
             @RequestParam(required = false) TrialStatus status,
             @RequestParam(defaultValue = "100") int limit,
             @RequestParam(required = false) String pageToken) {
-        Views.Page<Views.Trial> page = trials.list(studyId, status, StudyController.Limits.check(limit), pageToken);
+        Views.Page<Views.Trial> page = queries.list(studyId, status, StudyController.Limits.check(limit), pageToken);
         return new Dtos.TrialPage(page.items().stream().map(Mapping::trial).toList(), page.nextPageToken());
     }
 
@@ -140,6 +146,6 @@ public class TrialController {
     @GetMapping("/trials/{trialId}")
     @Operation(summary = "One trial with all its reports in order")
     public Dtos.TrialResponse get(@PathVariable String studyId, @PathVariable long trialId) {
-        return Mapping.trial(trials.get(studyId, trialId));
+        return Mapping.trial(queries.get(studyId, trialId));
     }
 }

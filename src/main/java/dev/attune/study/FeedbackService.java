@@ -20,13 +20,13 @@ public class FeedbackService {
     static final int MAX_LINKS = 100;
     private final StudyWriter writer;
     private final StudyService studies;
-    private final TrialService trialService;
+    private final TrialQueries trials;
     private final JsonCodec json;
 
-    public FeedbackService(StudyWriter writer, StudyService studies, TrialService trialService, JsonCodec json) {
+    public FeedbackService(StudyWriter writer, StudyService studies, TrialQueries trials, JsonCodec json) {
         this.writer = writer;
         this.studies = studies;
-        this.trialService = trialService;
+        this.trials = trials;
         this.json = json;
     }
 
@@ -138,6 +138,6 @@ public class FeedbackService {
 
     private TrialRow trial(String studyId, long trialId) {
         studies.find(studyId);
-        return trialService.trial(studyId, trialId);
+        return trials.trial(studyId, trialId);
     }
 }

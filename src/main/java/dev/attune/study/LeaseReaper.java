@@ -10,11 +10,11 @@ import org.springframework.stereotype.Component;
 @Component
 public class LeaseReaper {
     private static final Logger log = LoggerFactory.getLogger(LeaseReaper.class);
-    private final TrialService trials;
+    private final TrialLeases leases;
     private final Clock clock;
 
-    public LeaseReaper(TrialService trials, Clock clock) {
-        this.trials = trials;
+    public LeaseReaper(TrialLeases leases, Clock clock) {
+        this.leases = leases;
         this.clock = clock;
     }
 
@@ -23,7 +23,7 @@ public class LeaseReaper {
             initialDelayString = "${attune.reaper-interval-ms:5000}")
     public void reap() {
         try {
-            int n = trials.reapExpired(clock.instant(), 500);
+            int n = leases.reapExpired(clock.instant(), 500);
             if (n > 0) {
                 log.info("marked {} trial(s) STALE after their lease expired", n);
             }

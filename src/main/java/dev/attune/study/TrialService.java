@@ -11,42 +11,42 @@ import dev.attune.trial.Resource;
 import dev.attune.trial.TrialStatus;
 import dev.attune.trial.Verdict;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Service;
 
-/** The worker protocol: ask, report, complete, fail, skip, heartbeat, and adding trials evaluated elsewhere. */
+/**
+ * The worker protocol: ask, report, complete, fail, skip, and adding trials evaluated elsewhere. Leases
+ * (heartbeats, stale trials, retries) are {@link TrialLeases}; reads are {@link TrialQueries}.
+ */
 @Service
 public class TrialService {
     static final long WAIT_MS = 500;
     private final StudyWriter writer;
-    private final StudyService studyService;
     private final TrialRepository trials;
     private final ReportRepository reports;
     private final JsonCodec json;
     private final MeterRegistry meters;
-    private final Duration lease;
+    private final TrialLeases leases;
+    private final TrialQueries queries;
 
     public TrialService(
             StudyWriter writer,
-            StudyService studyService,
             TrialRepository trials,
             ReportRepository reports,
             JsonCodec json,
             MeterRegistry meters,
-            @Value("${attune.lease-seconds:120}") long leaseSeconds) {
+            TrialLeases leases,
+            TrialQueries queries) {
         this.writer = writer;
-        this.studyService = studyService;
         this.trials = trials;
         this.reports = reports;
         this.json = json;
         this.meters = meters;
-        this.lease = Duration.ofSeconds(leaseSeconds);
+        this.leases = leases;
+        this.queries = queries;
     }
 
     /** Hands out the next trial: a client-added pending one first, then whatever the scheduler suggests. */
@@ -67,10 +67,10 @@ public class TrialService {
             }
             Long pending = engine.firstPending();
             if (pending != null) {
-                TrialRow t = trial(studyId, pending);
+                TrialRow t = queries.trial(studyId, pending);
                 ctx.append(EventType.TRIAL_RUN, pending, Map.of());
                 t.handOut(workerId, t.getConfig(), false, ctx.now);
-                t.setLeaseExpiresAt(ctx.now.plus(lease(ctx)));
+                t.setLeaseExpiresAt(ctx.now.plus(leases.of(ctx)));
                 return run(t);
             }
             long started = System.nanoTime();
@@ -91,7 +91,7 @@ public class TrialService {
                             start.checkpointTrialId(),
                             workerId,
                             ctx.now);
-                    t.setLeaseExpiresAt(ctx.now.plus(lease(ctx)));
+                    t.setLeaseExpiresAt(ctx.now.plus(leases.of(ctx)));
                     trials.save(t);
                     ctx.append(StudyEvent.trialAdded(
                             ctx.row.getLastSeq() + 1,
@@ -104,10 +104,10 @@ public class TrialService {
                     yield run(t);
                 }
                 case Suggestion.Resume resume -> {
-                    TrialRow t = trial(studyId, resume.trialId());
+                    TrialRow t = queries.trial(studyId, resume.trialId());
                     ctx.append(StudyEvent.trialResumed(ctx.row.getLastSeq() + 1, resume.trialId(), resume.config()));
                     t.handOut(workerId, json.write(resume.config()), true, ctx.now);
-                    t.setLeaseExpiresAt(ctx.now.plus(lease(ctx)));
+                    t.setLeaseExpiresAt(ctx.now.plus(leases.of(ctx)));
                     yield run(t);
                 }
                 case Suggestion.Wait w -> waitFor(w.reason());
@@ -201,7 +201,7 @@ public class TrialService {
                     metricsJson,
                     ctx.engine.objective(metrics),
                     ctx.engine.bestObjective(trialId),
-                    ctx.now.plus(lease(ctx)),
+                    ctx.now.plus(leases.of(ctx)),
                     ctx.now);
             ctx.settle();
             return new Views.Decision(verdict.decision().name(), verdict.reason());
@@ -277,7 +277,7 @@ public class TrialService {
             String reason,
             Map<String, Double> metrics) {
         return writer.write(studyId, ctx -> {
-            TrialRow t = trial(studyId, trialId);
+            TrialRow t = queries.trial(studyId, trialId);
             TrialStatus current = ctx.engine.trialStatus(trialId);
             if (current == to) {
                 throw new ConflictException(
@@ -294,7 +294,7 @@ public class TrialService {
             ctx.append(type, trialId, payload);
             t.setStatus(to.name(), reason, ctx.now);
             if (to == TrialStatus.FAILED) {
-                retry(ctx, t);
+                leases.retry(ctx, t);
             }
             if (!metrics.isEmpty()) {
                 t.recordCompletion(
@@ -308,66 +308,6 @@ public class TrialService {
         });
     }
 
-    /**
-     * Under {@code maxRetries}, a failed or stale trial's config comes back as a new pending trial, linked
-     * to the one it repeats; the next ask hands it out first.
-     */
-    private void retry(StudyWriter.Context ctx, TrialRow failed) {
-        Integer max = ctx.engine.definition().maxRetries();
-        if (max == null
-                || ctx.engine.retries(failed.getTrialId()) >= max
-                || ctx.engine.status() != StudyStatus.ACTIVE
-                || ctx.engine.stopReason(ctx.row.getCreatedAt(), ctx.now) != null) {
-            return;
-        }
-        long id = ctx.row.takeTrialId();
-        TrialRow r = new TrialRow(
-                failed.getStudyId(), id, TrialStatus.PENDING.name(), failed.getConfig(), null, null, ctx.now);
-        r.setRetryOf(failed.getTrialId());
-        trials.save(r);
-        ctx.append(StudyEvent.retry(ctx.row.getLastSeq() + 1, id, json.read(failed.getConfig()), failed.getTrialId()));
-    }
-
-    /** How long a handed-out trial may go without word from its worker: the study's, else the server's. */
-    private Duration lease(StudyWriter.Context ctx) {
-        Integer seconds = ctx.engine.definition().leaseSeconds();
-        return seconds == null ? lease : Duration.ofSeconds(seconds);
-    }
-
-    /**
-     * Turns running trials whose lease ran out STALE, as a failure for the scheduler. Called by the
-     * reaper on every replica; the status and lease are checked again under the study's lock, so two
-     * replicas reaping the same trial mark it once.
-     */
-    public int reapExpired(java.time.Instant now, int limit) {
-        int reaped = 0;
-        for (TrialRow expired : trials.expiredLeases(now, Limit.of(limit))) {
-            try {
-                reaped += writer.write(expired.getStudyId(), ctx -> {
-                    TrialRow t = trial(expired.getStudyId(), expired.getTrialId());
-                    if (ctx.engine.trialStatus(t.getTrialId()) != TrialStatus.RUNNING
-                            || t.getLeaseExpiresAt() == null
-                            || !t.getLeaseExpiresAt().isBefore(ctx.now)) {
-                        return 0;
-                    }
-                    String reason = "no report or heartbeat from worker " + t.getWorkerId()
-                            + " since its lease expired at " + t.getLeaseExpiresAt();
-                    ctx.append(EventType.TRIAL_STALE, t.getTrialId(), Map.of("reason", reason));
-                    t.setStatus(TrialStatus.STALE.name(), reason, ctx.now);
-                    retry(ctx, t);
-                    ctx.settle();
-                    return 1;
-                });
-            } catch (NotFoundException deletedMeanwhile) {
-                // the study went away between the look-up and the lock
-            }
-        }
-        if (reaped > 0) {
-            meters.counter("attune.trials.stale").increment(reaped);
-        }
-        return reaped;
-    }
-
     /** Paused trials whose checkpoints workers should delete (speculative checkpoint removal), in order. */
     public List<Long> checkpointsToRemove(String studyId) {
         return writer.write(
@@ -375,28 +315,6 @@ public class TrialService {
                 ctx -> ctx.engine.scheduler() instanceof dev.attune.scheduler.CheckpointAdvisor a
                         ? List.copyOf(a.checkpointsToRemove())
                         : List.<Long>of());
-    }
-
-    /** Extends the trial's lease and repeats the decision that stands for it. */
-    public Views.Decision heartbeat(String studyId, long trialId) {
-        return writer.write(studyId, ctx -> {
-            TrialRow t = trial(studyId, trialId);
-            TrialStatus status = ctx.engine.trialStatus(trialId);
-            return switch (status) {
-                case RUNNING -> {
-                    t.setLeaseExpiresAt(ctx.now.plus(lease(ctx)));
-                    yield new Views.Decision(Decision.CONTINUE.name(), "");
-                }
-                case STOPPED -> new Views.Decision(Decision.STOP.name(), Objects.toString(t.getStatusReason(), ""));
-                case PAUSED -> new Views.Decision(Decision.PAUSE.name(), Objects.toString(t.getStatusReason(), ""));
-                default ->
-                    throw new ConflictException(
-                            ConflictException.Kind.ILLEGAL_TRANSITION,
-                            status.name(),
-                            "trial " + trialId + " is " + status
-                                    + "; only running, stopped or paused trials take heartbeats");
-            };
-        });
     }
 
     /** Adds a trial evaluated elsewhere: completed when metrics are given, else pending for the next ask. */
@@ -433,35 +351,6 @@ public class TrialService {
             ctx.settle();
             return TrialViews.of(t, json, null);
         });
-    }
-
-    public Views.Trial get(String studyId, long trialId) {
-        studyService.find(studyId);
-        return TrialViews.of(trial(studyId, trialId), json, reports.findByStudyIdAndTrialIdOrderById(studyId, trialId));
-    }
-
-    public Views.Page<Views.Trial> list(String studyId, TrialStatus status, int limit, String pageToken) {
-        studyService.find(studyId);
-        long after = pageToken == null ? -1 : PageTokens.decodeLong(pageToken, "pageToken");
-        List<TrialRow> rows = status == null
-                ? trials.findByStudyIdAndTrialIdGreaterThanOrderByTrialId(studyId, after, Limit.of(limit + 1))
-                : trials.findByStudyIdAndStatusAndTrialIdGreaterThanOrderByTrialId(
-                        studyId, status.name(), after, Limit.of(limit + 1));
-        List<Views.Trial> items = rows.stream()
-                .limit(limit)
-                .map(t -> TrialViews.of(t, json, null))
-                .toList();
-        String next = rows.size() > limit
-                ? PageTokens.encode(Long.toString(rows.get(limit - 1).getTrialId()))
-                : null;
-        return new Views.Page<>(items, next);
-    }
-
-    /** The trial's row, or 404. */
-    TrialRow trial(String studyId, long trialId) {
-        return trials.findById(new dev.attune.store.TrialKey(studyId, trialId))
-                .orElseThrow(
-                        () -> new NotFoundException("trial " + trialId + " of study " + studyId + " does not exist"));
     }
 
     private static void requireStatus(StudyEngine engine, long trialId, String what, TrialStatus required) {

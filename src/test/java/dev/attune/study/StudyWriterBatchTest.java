@@ -24,6 +24,9 @@ class StudyWriterBatchTest {
     TrialService trials;
 
     @Autowired
+    TrialQueries queries;
+
+    @Autowired
     EngineCache engines;
 
     @Autowired
@@ -66,8 +69,8 @@ class StudyWriterBatchTest {
         // The three writes ran as one batch: one more batch recorded, of size 3.
         assertThat(meters.get("attune.write.batch.size").summary().count()).isEqualTo((long) batchesBefore + 1);
         assertThat(meters.get("attune.write.batch.size").summary().max()).isEqualTo(3.0);
-        assertThat(trials.get(id, 0).reports()).hasSize(1);
-        assertThat(trials.get(id, 1).reports()).hasSize(1);
+        assertThat(queries.get(id, 0).reports()).hasSize(1);
+        assertThat(queries.get(id, 1).reports()).hasSize(1);
     }
 
     private static void waitForQueued(ReentrantLock lock, int n) throws InterruptedException {
