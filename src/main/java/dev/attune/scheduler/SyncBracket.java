@@ -19,6 +19,9 @@ final class SyncBracket {
     private List<Long> trials;
 
     private List<Double> values;
+    /** The trials promoted into the current rung, best first (empty on the first rung). */
+    private List<Long> promoted = List.of();
+
     private int firstFree;
     private int current;
 
@@ -39,9 +42,14 @@ final class SyncBracket {
         return sizesAndLevels.get(rung)[1];
     }
 
-    /** The trials of the current rung (for a rung above the first, those promoted into it). */
-    List<Long> currentTrials() {
-        return trials.stream().filter(java.util.Objects::nonNull).toList();
+    /** The trials promoted into the current rung, best first; empty on the first rung. */
+    List<Long> promotedTrials() {
+        return promoted;
+    }
+
+    /** The number of slots in the current rung. */
+    int currentSize() {
+        return trials.size();
     }
 
     /** The next free slot, without taking it; null when the bracket is complete or only pending slots are left. */
@@ -97,6 +105,7 @@ final class SyncBracket {
             next.add(trials.get(i));
         }
         trials = next;
+        promoted = List.copyOf(next);
         values = new ArrayList<>(java.util.Collections.nCopies(size, (Double) null));
     }
 }

@@ -95,11 +95,12 @@ public final class SyncHyperbandScheduler implements Scheduler {
         this.maxAttr = context.resource().maxAttr();
         this.minimize = context.metric().mode() == Mode.MIN;
         this.waitForRungs = o.bool("waitForRungs");
-        this.bracketRungs = geometric(
+        List<List<long[]>> hyperband = geometric(
                 o.integer("gracePeriod"),
                 HyperbandScheduler.maxResource(context),
                 o.number("reductionFactor"),
                 o.has("brackets") ? (int) o.integer("brackets") : null);
+        this.bracketRungs = dehb ? offsets(hyperband.getFirst(), hyperband.size()) : hyperband;
         brackets.add(new SyncBracket(0, bracketRungs.getFirst(), minimize));
     }
 
@@ -131,6 +132,18 @@ public final class SyncHyperbandScheduler implements Scheduler {
             }
             rungs.add(new long[] {(long) Math.ceil(pre), max});
             systems.add(rungs);
+        }
+        return systems;
+    }
+
+    /**
+     * DEHB's brackets: the first bracket's rungs from each offset on, so that a rung's size depends only on
+     * its level and a slot in a later bracket has a target in the same slot of an earlier one.
+     */
+    static List<List<long[]>> offsets(List<long[]> first, int brackets) {
+        List<List<long[]>> systems = new ArrayList<>();
+        for (int offset = 0; offset < brackets; offset++) {
+            systems.add(first.subList(offset, first.size()));
         }
         return systems;
     }
@@ -177,10 +190,16 @@ public final class SyncHyperbandScheduler implements Scheduler {
         }
         if (evolution != null && job.bracketId() > 0) {
             List<Map<String, Object>> promoted = new ArrayList<>();
-            if (job.trialId() != null && job.bracketId() < brackets.size()) {
-                brackets.get(job.bracketId()).currentTrials().forEach(id -> promoted.add(configs.get(id)));
+            int rungSize;
+            if (job.bracketId() < brackets.size()) {
+                SyncBracket bracket = brackets.get(job.bracketId());
+                bracket.promotedTrials().forEach(id -> promoted.add(configs.get(id)));
+                rungSize = bracket.currentSize();
+            } else { // the job opens a new bracket: its first rung
+                rungSize = (int)
+                        bracketRungs.get(job.bracketId() % bracketRungs.size()).getFirst()[0];
             }
-            Map<String, Object> config = evolution.propose(job, promoted, nextTrialId);
+            Map<String, Object> config = evolution.propose(job, promoted, rungSize, nextTrialId);
             return new Suggestion.Start(
                     ResourceTarget.with(config, maxAttr, job.level()), null, Map.of("bracket", job.bracketId()));
         }
@@ -248,10 +267,13 @@ public final class SyncHyperbandScheduler implements Scheduler {
     private boolean fill(long trialId, SyncBracket.Slot slot, double value) {
         pending.remove(trialId);
         SyncBracket bracket = brackets.get(slot.bracketId());
+        boolean full;
         if (evolution != null && configs.containsKey(trialId)) {
-            evolution.onResult(slot, trialId, configs.get(trialId), value);
+            DifferentialEvolution.Member kept = evolution.onResult(slot, trialId, configs.get(trialId), value);
+            full = bracket.onResult(slot, kept.trialId(), kept.value());
+        } else {
+            full = bracket.onResult(slot, trialId, value);
         }
-        boolean full = bracket.onResult(slot, trialId, value);
         if (slot.bracketId() == primary) {
             while (bracket.complete() && primary < brackets.size() - 1) {
                 bracket = brackets.get(++primary);
