@@ -207,10 +207,11 @@ public class QualityBench implements Callable<Integer> {
                     break;
                 }
             }
-            if (!stopped && used < budget * epochs) {
+            if (!stopped) { // finished its epochs, or the budget ran out during them: it ends here either way
                 post(path + "/complete", Map.of());
             }
         }
+        post(base + "/stop", Map.of()); // no trial is left running for the lease reaper to mark stale
         return new Run("branin-mf", method, seed, best - 0.397887, asks);
     }
 

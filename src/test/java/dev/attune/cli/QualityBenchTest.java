@@ -78,5 +78,34 @@ class QualityBenchTest {
         assertThat(results).allSatisfy(r -> assertThat(((Number) r.get("regretMean")).doubleValue())
                 .isFinite()
                 .isNotNegative());
+        // the budget ends in the middle of a trial's epochs: that trial is completed and the study stopped
+        List<Map<String, Object>> studies = studies();
+        assertThat(studies)
+                .filteredOn(st -> ((String) st.get("name")).startsWith("quality branin-mf"))
+                .hasSize(3)
+                .allSatisfy(st -> {
+                    assertThat(st.get("status")).as("%s", st.get("name")).isIn("STOPPING", "DONE");
+                    assertThat(((Map<?, ?>) st.get("trialCounts")).get("RUNNING"))
+                            .as("%s", st.get("name"))
+                            .isEqualTo(0);
+                });
+    }
+
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> studies() {
+        try {
+            var response = java.net.http.HttpClient.newHttpClient()
+                    .send(
+                            java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                                            "http://127.0.0.1:" + port + "/api/v1/studies?limit=100"))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+            return (List<Map<String, Object>>) JsonMapper.builder()
+                    .build()
+                    .readValue(response.body(), Map.class)
+                    .get("items");
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
