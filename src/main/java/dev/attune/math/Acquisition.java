@@ -54,9 +54,6 @@ public interface Acquisition {
         return new double[] {Math.max(0, sigma * (z * cdf + pdf)), -cdf, pdf};
     }
 
-    /** Below this z, log EI comes from the Mills ratio instead of z Φ(z) + φ(z), which loses digits. */
-    double ASYMPTOTIC_Z = -5;
-
     /**
      * The logarithm of {@link #expectedImprovement} with its partial derivatives: {log EI, ∂/∂μ, ∂/∂σ},
      * finite however far below the incumbent the mean lies.
@@ -64,25 +61,21 @@ public interface Acquisition {
      * <p>[1] Ament et al., Unexpected Improvements to Expected Improvement for Bayesian Optimization,
      * NeurIPS 2023. Implementation note: with t = −z and the Mills ratio M(t) = Φ(−t)/φ(t), z Φ(z) + φ(z) =
      * φ(z)·M(t)·C(t) where C(t) = 1/M(t) − t = 1/(t + 2/(t + 3/(t + …))) (Laplace's continued fraction),
-     * so no difference of nearly equal numbers is taken; ∂ log EI/∂μ = −1/(σ C), ∂ log EI/∂σ = 1/(σ M C).
+     * ({@link Normal#millsTail}); ∂ log EI/∂μ = −1/(σ C), ∂ log EI/∂σ = 1/(σ M C).
      */
     static double[] logExpectedImprovement(double mean, double sigma, double best) {
         double z = (best - mean) / sigma;
         double logSigma = Math.log(sigma);
-        if (z >= ASYMPTOTIC_Z) {
+        if (z >= Normal.TAIL_Z) {
             double cdf = Normal.cdf(z);
             double pdf = Normal.pdf(z);
             double h = z * cdf + pdf;
             return new double[] {logSigma + Math.log(h), -cdf / (sigma * h), pdf / (sigma * h)};
         }
         double t = -z;
-        double f = t;
-        for (int k = 60; k >= 2; k--) {
-            f = t + k / f;
-        }
-        double c = 1 / f;
+        double c = Normal.millsTail(t);
         double mills = 1 / (t + c);
-        double logH = -0.5 * z * z - 0.5 * Math.log(2 * Math.PI) + Math.log(mills * c);
+        double logH = Normal.logPdf(z) + Math.log(mills * c);
         return new double[] {logSigma + logH, -1 / (sigma * c), 1 / (sigma * mills * c)};
     }
 }

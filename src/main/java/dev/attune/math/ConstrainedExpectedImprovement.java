@@ -36,4 +36,31 @@ public record ConstrainedExpectedImprovement(
         }
         return -ei * feasible;
     }
+
+    /** Minus log EI minus log P(feasible): where P(feasible) underflows, it still points towards feasibility. */
+    @Override
+    public Acquisition forLocalSearch() {
+        Acquisition logEi = best == null ? null : new LogExpectedImprovement(objective, best);
+        return (x, gradient) -> {
+            int d = x.length;
+            double[][] cMeanGrad = gradient == null ? null : new double[constraint.targets()][d];
+            double[] cVarGrad = gradient == null ? null : new double[d];
+            GaussianProcess.Prediction c = constraint.predict(x, cMeanGrad, cVarGrad);
+            double cSigma = Math.max(c.sigma(), LogExpectedImprovement.MIN_SIGMA);
+            double z = (threshold - c.means()[0]) / cSigma;
+            double[] logFeasible = Normal.logCdf(z);
+            double value = logEi == null ? -logFeasible[0] : logEi.evaluate(x, gradient) - logFeasible[0];
+            if (gradient != null) {
+                if (logEi == null) {
+                    java.util.Arrays.fill(gradient, 0);
+                }
+                for (int j = 0; j < d; j++) {
+                    double dSigma = c.sigma() > LogExpectedImprovement.MIN_SIGMA ? cVarGrad[j] / (2 * cSigma) : 0;
+                    double dz = -cMeanGrad[0][j] / cSigma - (threshold - c.means()[0]) * dSigma / (cSigma * cSigma);
+                    gradient[j] -= logFeasible[1] * dz;
+                }
+            }
+            return value;
+        };
+    }
 }

@@ -30,4 +30,22 @@ public record ExpectedImprovementPerCost(
         }
         return -ei * factor;
     }
+
+    /** Minus log EI plus ρ log cost. */
+    @Override
+    public Acquisition forLocalSearch() {
+        Acquisition logEi = new LogExpectedImprovement(objective, best);
+        return (x, gradient) -> {
+            double value = logEi.evaluate(x, gradient);
+            double[][] cGrad = gradient == null ? null : new double[logCost.targets()][x.length];
+            double[] cVarGrad = gradient == null ? null : new double[x.length];
+            double logC = shift + scale * logCost.predict(x, cGrad, cVarGrad).means()[0];
+            if (gradient != null) {
+                for (int j = 0; j < x.length; j++) {
+                    gradient[j] += exponent * scale * cGrad[0][j];
+                }
+            }
+            return value + exponent * logC;
+        };
+    }
 }

@@ -20,7 +20,8 @@ import java.util.stream.IntStream;
  *
  * <p>Implementation note: candidates are drawn from the space and encoded, so integer and categorical
  * values start at values that exist. "thompson_indep" scores a candidate by one independent draw from its
- * marginal posterior (cheap, and it adds exploration); "acq_func" by the acquisition. The local step is
+ * marginal posterior (cheap, and it adds exploration); "acq_func" by the acquisition on its local-search
+ * scale (the same order, without ties where the acquisition underflows). The local step is
  * L-BFGS over [0, 1]^d on the acquisition's {@link Acquisition#forLocalSearch} form (log EI for EI: the
  * Thompson-chosen start often lies where EI underflows, and plain EI then gave the optimizer a zero gradient);
  * its result is kept only if it improves that score, and is rounded by decoding.
@@ -35,6 +36,7 @@ record AcquisitionOptimizer(
             SplittableRandom random,
             Predicate<Map<String, Object>> excluded) {
         int d = space.encodedSize();
+        Acquisition local = acquisition.forLocalSearch();
         double[][] candidates = new double[numInitCandidates][];
         double[] scores = new double[numInitCandidates];
         for (int i = 0; i < numInitCandidates; i++) {
@@ -44,7 +46,7 @@ record AcquisitionOptimizer(
                 double mean = Arrays.stream(p.means()).average().orElse(0);
                 scores[i] = mean + p.sigma() * Normal.sample(random);
             } else {
-                scores[i] = acquisition.value(candidates[i]);
+                scores[i] = local.value(candidates[i]); // same order as the acquisition, no ties at underflow
             }
         }
         Integer[] order = IntStream.range(0, numInitCandidates).boxed().toArray(Integer[]::new);
@@ -54,7 +56,6 @@ record AcquisitionOptimizer(
             double[] zeros = new double[d];
             double[] ones = new double[d];
             Arrays.fill(ones, 1.0);
-            Acquisition local = acquisition.forLocalSearch();
             BoundedLbfgs.Result r = BoundedLbfgs.minimize(local::evaluate, start, zeros, ones, LOCAL_ITERATIONS, 1e-7);
             if (r.value() < local.value(start)) {
                 Map<String, Object> config = space.decode(r.point());

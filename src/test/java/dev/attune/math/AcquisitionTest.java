@@ -44,7 +44,11 @@ class AcquisitionTest {
             new ConstrainedExpectedImprovement(gp, null, constraint, 0.1),
             new ExpectedImprovementPerCost(gp, best, constraint, 0.5, 2.0, 0.7),
             new LogExpectedImprovement(gp, best),
-            new LogExpectedImprovement(gp, new double[] {-30, -25}) // EI itself underflows here
+            new LogExpectedImprovement(gp, new double[] {-30, -25}), // EI itself underflows here
+            new ConstrainedExpectedImprovement(gp, best, constraint, 0.1).forLocalSearch(),
+            new ConstrainedExpectedImprovement(gp, null, constraint, 0.1).forLocalSearch(),
+            new ConstrainedExpectedImprovement(gp, null, constraint, -40).forLocalSearch(), // P(feasible) underflows
+            new ExpectedImprovementPerCost(gp, best, constraint, 0.5, 2.0, 0.7).forLocalSearch()
         };
         double[] x = {0.36, 0.64};
         for (Acquisition a : all) {
@@ -95,6 +99,64 @@ class AcquisitionTest {
             assertThat(log[1]).as("∂/∂μ, t = %s", t).isCloseTo(-t, withinPercentage(1));
             assertThat(log[2]).as("∂/∂σ, t = %s", t).isCloseTo(t * t, withinPercentage(1));
         }
+    }
+
+    @Test
+    void logCdfIsTheLogOfTheCdfAndStaysFiniteInTheTail() {
+        for (double z = -20; z <= 5; z += 0.37) {
+            double[] l = Normal.logCdf(z);
+            assertThat(l[0]).as("log Φ(%.2f)", z).isCloseTo(Math.log(Normal.cdf(z)), within(1e-9));
+            assertThat(l[1]).as("φ/Φ at %.2f", z).isCloseTo(Normal.pdf(z) / Normal.cdf(z), withinPercentage(1e-6));
+        }
+        for (double t : new double[] {40, 1e3}) {
+            double[] l = Normal.logCdf(-t);
+            assertThat(Normal.cdf(-t)).isZero();
+            // Φ(−t) = φ(t)/t · (1 − 1/t² + 3/t⁴ − …)
+            assertThat(l[0])
+                    .isCloseTo(
+                            Normal.logPdf(t) - Math.log(t) + Math.log(1 - 1 / (t * t) + 3 / Math.pow(t, 4)),
+                            within(1e-8));
+            assertThat(l[1]).isCloseTo(t, withinPercentage(0.1));
+        }
+    }
+
+    @Test
+    void constrainedAndCostAwareLogFormsRankPointsAsTheirAcquisitionsDo() {
+        GaussianProcess gp = GaussianProcess.condition(
+                GaussianProcessTest.X, new double[][] {GaussianProcessTest.Y, shifted(0.2)}, GaussianProcessTest.H);
+        GaussianProcess constraint =
+                GaussianProcess.condition(GaussianProcessTest.X, new double[][] {shifted(-0.1)}, GaussianProcessTest.H);
+        double[] best = {-1.0, -0.7};
+        Acquisition[] all = {
+            new ConstrainedExpectedImprovement(gp, best, constraint, 0.1),
+            new ConstrainedExpectedImprovement(gp, null, constraint, 0.1),
+            new ExpectedImprovementPerCost(gp, best, constraint, 0.5, 2.0, 0.7)
+        };
+        for (Acquisition a : all) {
+            for (double[] x : new double[][] {{0.36, 0.64}, {0.9, 0.1}, {0.5, 0.5}}) {
+                assertThat(a.forLocalSearch().value(x))
+                        .as("%s at %s", a.getClass().getSimpleName(), java.util.Arrays.toString(x))
+                        .isCloseTo(-Math.log(-a.value(x)), within(1e-9));
+            }
+        }
+    }
+
+    @Test
+    void theLocalSearchMovesTowardsFeasibilityWhereItsProbabilityUnderflows() {
+        GaussianProcess gp = GaussianProcess.condition(
+                GaussianProcessTest.X, new double[][] {GaussianProcessTest.Y}, GaussianProcessTest.H);
+        GaussianProcess constraint =
+                GaussianProcess.condition(GaussianProcessTest.X, new double[][] {shifted(0.0)}, GaussianProcessTest.H);
+        Acquisition cei = new ConstrainedExpectedImprovement(gp, null, constraint, -45); // far below every mean
+        double[] start = {0.45, 0.55};
+        double[] lower = {0, 0};
+        double[] upper = {1, 1};
+        assertThat(cei.value(start)).as("P(feasible) underflows").isZero();
+        BoundedLbfgs.Result plain = BoundedLbfgs.minimize(cei::evaluate, start, lower, upper, 50, 1e-7);
+        Acquisition log = cei.forLocalSearch();
+        BoundedLbfgs.Result logScale = BoundedLbfgs.minimize(log::evaluate, start, lower, upper, 50, 1e-7);
+        assertThat(plain.point()).containsExactly(start);
+        assertThat(logScale.value()).isLessThan(log.value(start) - 10);
     }
 
     @Test
