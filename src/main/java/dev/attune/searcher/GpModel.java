@@ -19,9 +19,14 @@ import java.util.stream.IntStream;
  * order the study's log delivered them, when its hyperparameters are refitted, and the fits themselves.
  *
  * <p>Fits are a pure function of (observations 1..k, warm start, seed), where k is the refit point
- * Syne Tune's {@code opt_skip_init_length}/{@code opt_skip_period} give for the current count. The
- * hyperparameters a proposal used travel in its memo, so a searcher rebuilt from the log warm-starts from
- * exactly what the original did. A fit can therefore be computed by anyone from a snapshot: the study
+ * Syne Tune's {@code opt_skip_init_length}/{@code opt_skip_period} give for the current count. Up to
+ * {@code optSkipInitLength} observations a fit starts, as Syne Tune's, from the initial hyperparameters
+ * (and random restarts), ignoring the warm start: warm-starting there let a length scale that had run
+ * off to "irrelevant" early stay there, and the search never explored that input again (Hartmann6,
+ * 20 seeds: 9 runs stuck in the second-best basin with warm starts, 3 with cold ones). Beyond it, where a
+ * fit on hundreds of points must be cheap, a fit starts from the hyperparameters of the previous one
+ * alone. The hyperparameters a proposal used travel in its memo, so a searcher rebuilt from the log
+ * warm-starts from exactly what the original did. A fit can therefore be computed by anyone from a snapshot: the study
  * service runs {@link #pendingFit} outside the study's lock and the proposal made under the lock finds it
  * in the cache; if it is not there (another replica, a race), the proposal fits itself, with the same
  * result.
@@ -151,7 +156,12 @@ final class GpModel {
     }
 
     private Key key(int k) {
-        return new Key(k, warm == null ? List.of() : vector(warm));
+        return new Key(k, warm == null || coldStart(k) ? List.of() : vector(warm));
+    }
+
+    /** Whether a fit on the first k observations starts from the initial hyperparameters. */
+    private boolean coldStart(int k) {
+        return k <= settings.optSkipInitLength();
     }
 
     /** θ, then λ when the targets are Box–Cox-transformed. */
@@ -171,19 +181,18 @@ final class GpModel {
         double[] ys = standardize(IntStream.of(rows).mapToDouble(i -> y[i]).toArray());
         int lengthscales = settings.ard() ? x[0].length : 1;
         int warped = settings.inputWarping() ? x[0].length : 0;
-        GpHyperparameters first =
-                start == null ? GpHyperparameters.initial(lengthscales, warped) : start.hyperparameters();
+        boolean cold = start == null || coldStart(k);
+        GpHyperparameters first = cold ? GpHyperparameters.initial(lengthscales, warped) : start.hyperparameters();
         // Past optSkipInitLength a warm start is trusted alone: random restarts there cost seconds at
         // hundreds of observations, and the hyperparameters change little from one result to the next.
-        int randomStarts =
-                start != null && k > settings.optSkipInitLength() ? 0 : Math.max(0, settings.optNstarts() - 1);
+        int randomStarts = cold ? Math.max(0, settings.optNstarts() - 1) : 0;
         MarginalLikelihood.FitOptions options =
                 new MarginalLikelihood.FitOptions(settings.optMaxiter(), randomStarts, TOLERANCE);
         SplittableRandom random = SeededRandom.of(settings.seed(), "gp-fit-" + name, k);
         if (boxCox) {
             double[] raw = IntStream.of(rows).mapToDouble(i -> y[i]).toArray();
             double[] theta = Arrays.copyOf(first.toVector(), first.toVector().length + 1);
-            theta[theta.length - 1] = start == null ? 1 : start.lambda();
+            theta[theta.length - 1] = cold ? 1 : start.lambda();
             BoxCox.Fit f = BoxCox.fit(xs, raw, lengthscales, settings.inputWarping(), List.of(theta), options, random);
             return new Fitted(f.hyperparameters(), f.lambda());
         }
