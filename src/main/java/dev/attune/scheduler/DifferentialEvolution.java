@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * DEHB's evolution (Syne Tune's {@code DifferentialEvolutionHyperbandScheduler}): after the first bracket,
@@ -26,9 +27,14 @@ import java.util.TreeMap;
  * [0, 1] is redrawn uniformly. Crossover is binomial per hyperparameter (a categorical's one-hot block
  * moves as a whole) with probability {@code crossoverProbability}, one hyperparameter always from the
  * mutant. Selection compares the child with its target at the slot's level (Syne Tune compares with the
- * target's latest value, which may be from a higher level) and keeps the target on a tie.
+ * target's latest value, which may be from a higher level) and keeps the target on a tie. A config that
+ * was proposed before is drawn again, as in Syne Tune: up to {@link #RETRIES}/2 more evolved ones, then
+ * uniformly random ones.
  */
 final class DifferentialEvolution {
+    /** Syne Tune's {@code MAX_RETRIES} for a config that is not a duplicate. */
+    static final int RETRIES = 50;
+
     /** A trial's config (encoded) and its result at one level. */
     record Member(long trialId, double[] x, double value) {}
 
@@ -79,8 +85,24 @@ final class DifferentialEvolution {
      * @param rungSize the number of slots in the slot's rung
      */
     Map<String, Object> propose(
-            SyncBracket.Slot slot, List<Map<String, Object>> promoted, int rungSize, long nextTrialId) {
-        SplittableRandom r = SeededRandom.of(seed, "dehb", nextTrialId);
+            SyncBracket.Slot slot,
+            List<Map<String, Object>> promoted,
+            int rungSize,
+            long nextTrialId,
+            Predicate<Map<String, Object>> duplicate) {
+        Map<String, Object> config = null;
+        for (int attempt = 0; attempt < RETRIES; attempt++) {
+            SplittableRandom r = SeededRandom.of(seed, "dehb", nextTrialId, attempt);
+            config = attempt < RETRIES / 2 ? evolve(slot, promoted, rungSize, r) : space.sample(r);
+            if (!duplicate.test(config)) {
+                return config;
+            }
+        }
+        return config; // a space this small is exhausted; a duplicate is the only answer left
+    }
+
+    private Map<String, Object> evolve(
+            SyncBracket.Slot slot, List<Map<String, Object>> promoted, int rungSize, SplittableRandom r) {
         List<double[]> pool = new ArrayList<>();
         promoted.forEach(c -> pool.add(space.encode(c)));
         if (promoted.isEmpty()) {

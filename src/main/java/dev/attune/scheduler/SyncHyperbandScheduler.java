@@ -69,6 +69,10 @@ public final class SyncHyperbandScheduler implements Scheduler {
     private final Map<Long, SyncBracket.Slot> pending = new HashMap<>();
     private final Map<Long, Map<String, Object>> configs = new HashMap<>();
     private final Map<Long, Double> lastValue = new HashMap<>();
+    /** Every config added, without the resource target: what DEHB must not propose again. */
+    private final java.util.Set<Map<String, Object>> seen = new java.util.HashSet<>();
+
+    private final boolean allowDuplicates;
 
     public SyncHyperbandScheduler(MethodContext context, Searcher searcher) {
         this(context, searcher, false);
@@ -81,6 +85,7 @@ public final class SyncHyperbandScheduler implements Scheduler {
      */
     public SyncHyperbandScheduler(MethodContext context, Searcher searcher, boolean dehb) {
         this.searcher = searcher;
+        this.allowDuplicates = context.allowDuplicates();
         this.evolution = dehb
                 ? new DifferentialEvolution(
                         context.space(),
@@ -148,6 +153,15 @@ public final class SyncHyperbandScheduler implements Scheduler {
         return systems;
     }
 
+    private Map<String, Object> withoutTarget(Map<String, Object> config) {
+        if (maxAttr == null || !config.containsKey(maxAttr)) {
+            return config;
+        }
+        Map<String, Object> c = new LinkedHashMap<>(config);
+        c.remove(maxAttr);
+        return c;
+    }
+
     private SyncBracket newBracket() {
         int id = brackets.size();
         SyncBracket b = new SyncBracket(id, bracketRungs.get(id % bracketRungs.size()), minimize);
@@ -199,7 +213,8 @@ public final class SyncHyperbandScheduler implements Scheduler {
                 rungSize = (int)
                         bracketRungs.get(job.bracketId() % bracketRungs.size()).getFirst()[0];
             }
-            Map<String, Object> config = evolution.propose(job, promoted, rungSize, nextTrialId);
+            Map<String, Object> config = evolution.propose(
+                    job, promoted, rungSize, nextTrialId, c -> !allowDuplicates && seen.contains(withoutTarget(c)));
             return new Suggestion.Start(
                     ResourceTarget.with(config, maxAttr, job.level()), null, Map.of("bracket", job.bracketId()));
         }
@@ -222,6 +237,7 @@ public final class SyncHyperbandScheduler implements Scheduler {
     public void onTrialAdded(long trialId, Map<String, Object> config, Map<String, Object> memo) {
         searcher.onTrialAdded(trialId, config, memo);
         configs.put(trialId, config);
+        seen.add(withoutTarget(config));
         if (memo.containsKey("bracket")) {
             pending.put(trialId, takeJob());
         }

@@ -132,4 +132,57 @@ class DehbTest {
         assertThat(all.get(1)).extracting(r -> r[0] + "@" + r[1]).containsExactly("9@3", "3@9", "1@27");
         assertThat(all.get(3)).extracting(r -> r[0] + "@" + r[1]).containsExactly("1@27");
     }
+
+    @Test
+    void aConfigProposedBeforeIsDrawnAgainUntilTheSpaceRunsOut() {
+        dev.attune.space.SearchSpace small = dev.attune.space.SpaceParser.parse(
+                new java.util.LinkedHashMap<>(Map.of(
+                        "lr", Map.of("type", "choice", "categories", List.of(0.1, 0.01, 0.001)),
+                        "layers", Map.of("type", "randint", "lower", 1, "upper", 20),
+                        "epochs", 27)),
+                "space");
+        MethodContext c = new MethodContext(
+                small,
+                List.of(new dev.attune.trial.Metric("loss", Mode.MIN)),
+                new dev.attune.trial.Resource("epoch", 27L, "epochs"),
+                7,
+                List.of(),
+                false,
+                dev.attune.searcher.Options.parse(Map.of(), SyncHyperbandScheduler.dehbOptions()));
+        SyncHyperbandScheduler s = new SyncHyperbandScheduler(c, new RandomSearcher(c.searcherContext()), true);
+        List<Map<String, Object>> proposed = new ArrayList<>();
+        Map<Long, Integer> epochs = new HashMap<>();
+        long next = 0;
+        for (int step = 0; step < 400 && proposed.size() < 55; step++) {
+            Suggestion sug = s.suggest(next);
+            long id;
+            Map<String, Object> config;
+            if (sug instanceof Suggestion.Start start) {
+                id = next++;
+                config = start.config();
+                s.onTrialAdded(id, config, start.memo());
+                Map<String, Object> hp = new HashMap<>(config);
+                hp.remove("epochs");
+                proposed.add(hp);
+            } else if (sug instanceof Suggestion.Resume resume) {
+                id = resume.trialId();
+                config = resume.config();
+                s.onTrialResumed(id, config);
+            } else {
+                break;
+            }
+            double loss = ((Number) config.get("layers")).doubleValue() * ((Number) config.get("lr")).doubleValue();
+            int level = ((Number) config.get("epochs")).intValue();
+            for (int e = epochs.getOrDefault(id, 0) + 1; e <= level; e++) {
+                epochs.put(id, e);
+                if (s.onReport(id, Map.of("epoch", (double) e, "loss", loss + 1.0 / e))
+                                .decision()
+                        != Decision.CONTINUE) {
+                    break;
+                }
+            }
+        }
+        // 27 random configs fill the first bracket; the rest are evolved in a space of 3 × 20 = 60 configs
+        assertThat(proposed).hasSize(55).doesNotHaveDuplicates();
+    }
 }
