@@ -58,6 +58,7 @@ public final class BoxCox {
         int p = GpHyperparameters.size(lengthscales, warped);
         double[] lo = java.util.Arrays.copyOf(GpHyperparameters.lowerBounds(lengthscales, warped), p + 1);
         double[] hi = java.util.Arrays.copyOf(GpHyperparameters.upperBounds(lengthscales, warped), p + 1);
+        GpHyperparameters.pinIdentity(lo, hi, lengthscales, warped, options.unwarped());
         lo[p] = MIN_LAMBDA;
         hi[p] = MAX_LAMBDA;
         List<double[]> points = new ArrayList<>(starts);

@@ -112,6 +112,22 @@ public record GpHyperparameters(
         return b;
     }
 
+    /**
+     * Holds the warping of the inputs {@code unwarped} marks (e.g. a categorical's one-hot block, where a
+     * warping has nothing to bend) at the identity, a = b = 1, by closing their bounds; null marks none.
+     */
+    static void pinIdentity(double[] lower, double[] upper, int m, int warped, boolean[] unwarped) {
+        if (unwarped == null || warped == 0) {
+            return;
+        }
+        for (int c = 0; c < warped; c++) {
+            if (unwarped[c]) {
+                lower[m + 3 + c] = upper[m + 3 + c] = 0;
+                lower[m + 3 + warped + c] = upper[m + 3 + warped + c] = 0;
+            }
+        }
+    }
+
     static double[] lowerBounds(int m) {
         double[] b = new double[size(m)];
         b[0] = Math.log(MIN_AMPLITUDE);

@@ -136,19 +136,26 @@ public final class MarginalLikelihood {
     }
 
     /** How a fit is run: L-BFGS iterations per start, and the starts (random ones come after the given). */
-    public record FitOptions(int maxIterations, int randomStarts, double tolerance) {}
+    public record FitOptions(int maxIterations, int randomStarts, double tolerance, boolean[] unwarped) {
+        /** Options under which every input may be warped. */
+        public FitOptions(int maxIterations, int randomStarts, double tolerance) {
+            this(maxIterations, randomStarts, tolerance, null);
+        }
+    }
 
     /** The fitted hyperparameters, the objective there, and the evaluations it took. */
     public record Fit(GpHyperparameters hyperparameters, double value, int evaluations) {}
 
     /**
      * Minimizes from each of {@code starts} and then from {@code options.randomStarts()} random points drawn
-     * from {@code random}; keeps the best. At least one start is always run (the initial values if none is
+     * from {@code random}; keeps the best. Inputs that {@code options.unwarped()} marks keep the identity
+     * warping. At least one start is always run (the initial values if none is
      * given).
      */
     public Fit fit(List<GpHyperparameters> starts, FitOptions options, SplittableRandom random) {
         double[] lo = GpHyperparameters.lowerBounds(m, warped);
         double[] hi = GpHyperparameters.upperBounds(m, warped);
+        GpHyperparameters.pinIdentity(lo, hi, m, warped, options.unwarped());
         List<double[]> points = new ArrayList<>();
         starts.forEach(s -> points.add(s.toVector()));
         if (points.isEmpty()) {

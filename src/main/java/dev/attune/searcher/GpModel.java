@@ -43,7 +43,8 @@ final class GpModel {
             int optSkipPeriod,
             int maxSizeDataForFit,
             boolean inputWarping,
-            long seed) {
+            long seed,
+            boolean[] unwarped) {
 
         /** The settings a GP searcher's options give (see {@link BayesianOptimizationSearcher#OPTIONS}). */
         static Settings of(Options options, long seed) {
@@ -57,7 +58,36 @@ final class GpModel {
                     (int) options.integer("optSkipPeriod"),
                     (int) options.integer("maxSizeDataForFit"),
                     options.bool("inputWarping"),
-                    seed);
+                    seed,
+                    null);
+        }
+
+        /**
+         * These settings with the inputs whose warping stays the identity: the one-hot coordinates of
+         * {@code space}'s categoricals, then {@code extra} inputs that may be warped (e.g. a resource).
+         */
+        Settings keepingCategoricalsUnwarped(dev.attune.space.SearchSpace space, int extra) {
+            boolean[] mask = new boolean[space.encodedSize() + extra];
+            int offset = 0;
+            for (String name : space.hyperparameters()) {
+                dev.attune.space.Domain d = space.domain(name);
+                if (d instanceof dev.attune.space.ChoiceDomain) {
+                    Arrays.fill(mask, offset, offset + d.encodedSize(), true);
+                }
+                offset += d.encodedSize();
+            }
+            return new Settings(
+                    ard,
+                    optNstarts,
+                    optMaxiter,
+                    maxSizeDataForModel,
+                    maxSizeTopFraction,
+                    optSkipInitLength,
+                    optSkipPeriod,
+                    maxSizeDataForFit,
+                    inputWarping,
+                    seed,
+                    mask);
         }
     }
 
@@ -187,7 +217,7 @@ final class GpModel {
         // hundreds of observations, and the hyperparameters change little from one result to the next.
         int randomStarts = cold ? Math.max(0, settings.optNstarts() - 1) : 0;
         MarginalLikelihood.FitOptions options =
-                new MarginalLikelihood.FitOptions(settings.optMaxiter(), randomStarts, TOLERANCE);
+                new MarginalLikelihood.FitOptions(settings.optMaxiter(), randomStarts, TOLERANCE, settings.unwarped());
         SplittableRandom random = SeededRandom.of(settings.seed(), "gp-fit-" + name, k);
         if (boxCox) {
             double[] raw = IntStream.of(rows).mapToDouble(i -> y[i]).toArray();

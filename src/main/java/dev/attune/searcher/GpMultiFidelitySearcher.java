@@ -83,7 +83,9 @@ public final class GpMultiFidelitySearcher implements Searcher {
                 options.string("initialScoring").equalsIgnoreCase("thompson_indep"),
                 options.bool("skipLocalOptimization"));
         this.model = new GpModel(
-                "mf", GpModel.Settings.of(options, seed), BayesianOptimizationSearcher.boxCox(options, maximize));
+                "mf",
+                GpModel.Settings.of(options, seed).keepingCategoricalsUnwarped(space, 1),
+                BayesianOptimizationSearcher.boxCox(options, maximize));
     }
 
     /**

@@ -103,6 +103,37 @@ class MarginalLikelihoodTest {
     }
 
     @Test
+    void anUnwarpedInputKeepsTheIdentityWarpingWhileTheOthersBend() {
+        SplittableRandom r = new SplittableRandom(4);
+        double[][] x = new double[30][2];
+        double[] y = new double[30];
+        for (int i = 0; i < x.length; i++) {
+            x[i][0] = r.nextDouble();
+            x[i][1] = r.nextDouble();
+            y[i] = Math.log(x[i][0] + 1e-3) + Math.log(x[i][1] + 1e-3); // both steep near 0
+        }
+        double[] s = standardize(y);
+        MarginalLikelihood ml = new MarginalLikelihood(x, s, 2, true);
+        InputWarping free = ml.fit(List.of(), new MarginalLikelihood.FitOptions(100, 2, 1e-9), new SplittableRandom(1))
+                .hyperparameters()
+                .warping();
+        InputWarping pinned = ml.fit(
+                        List.of(),
+                        new MarginalLikelihood.FitOptions(100, 2, 1e-9, new boolean[] {false, true}),
+                        new SplittableRandom(1))
+                .hyperparameters()
+                .warping();
+        assertThat(free.a()[1] != 1 || free.b()[1] != 1)
+                .as("left free, input 1 is warped")
+                .isTrue();
+        assertThat(pinned.a()[1]).isEqualTo(1.0);
+        assertThat(pinned.b()[1]).isEqualTo(1.0);
+        assertThat(Math.abs(Math.log(pinned.a()[0])) + Math.abs(Math.log(pinned.b()[0])))
+                .as("input 0 is still warped")
+                .isGreaterThan(0.1);
+    }
+
+    @Test
     void fitImprovesOnItsStartAndFindsTheRelevantInput() {
         SplittableRandom r = new SplittableRandom(5);
         double[][] x = new double[40][2];

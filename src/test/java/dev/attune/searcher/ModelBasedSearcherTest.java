@@ -87,6 +87,53 @@ class ModelBasedSearcherTest {
     }
 
     @Test
+    void inputWarpingLeavesACategoricalsOneHotInputsUnwarped() {
+        SearchSpace space = dev.attune.space.SpaceParser.parse(
+                new LinkedHashMap<>(Map.of(
+                        "a", Map.of("type", "uniform", "lower", 0, "upper", 1),
+                        "b", Map.of("type", "uniform", "lower", 0, "upper", 1),
+                        "kind", Map.of("type", "choice", "categories", List.of("x", "y", "z")))),
+                "space");
+        BayesianOptimizationSearcher bo = new BayesianOptimizationSearcher(
+                new SearcherContext(
+                        space,
+                        List.of(new Metric("y", Mode.MIN)),
+                        1,
+                        List.of(space.midpoint()),
+                        false,
+                        Options.parse(Map.of("inputWarping", true), BayesianOptimizationSearcher.OPTIONS)),
+                BayesianOptimizationSearcher.Kind.PLAIN);
+        Proposal last = null;
+        for (int i = 0; i < 15; i++) {
+            bo.pendingWork().ifPresent(Runnable::run);
+            last = bo.propose(i).orElseThrow();
+            bo.onTrialAdded(i, last.config(), last.memo());
+            double a = ((Number) last.config().get("a")).doubleValue();
+            double kindShift = "y".equals(last.config().get("kind")) ? 0 : 0.5;
+            bo.onComplete(i, Map.of("y", Math.log(a + 1e-3) + kindShift));
+        }
+        @SuppressWarnings("unchecked")
+        List<Double> memo =
+                (List<Double>) last.memo().get("gp"); // [k, log c, log ℓ × 5, log σ², μ, log a × 5, log b × 5]
+        int d = space.encodedSize();
+        List<Double> logA = memo.subList(1 + d + 3, 1 + d + 3 + d);
+        List<Double> logB = memo.subList(1 + d + 3 + d, 1 + d + 3 + 2 * d);
+        String order = String.join(",", space.hyperparameters());
+        int kind = space.hyperparameters().indexOf("kind");
+        int offset = kind == 0 ? 0 : kind == 1 ? 1 : 2; // the floats take one input each, the choice three
+        assertThat(logA.subList(offset, offset + 3))
+                .as("one-hot inputs of %s", order)
+                .containsOnly(0.0);
+        assertThat(logB.subList(offset, offset + 3))
+                .as("one-hot inputs of %s", order)
+                .containsOnly(0.0);
+        assertThat(logA.stream().mapToDouble(Math::abs).sum()
+                        + logB.stream().mapToDouble(Math::abs).sum())
+                .as("the float inputs are warped")
+                .isGreaterThan(0.01);
+    }
+
+    @Test
     void bayesianOptimizationOnBoxCoxTransformedTargetsFindsTheMinimum() {
         BayesianOptimizationSearcher bo = new BayesianOptimizationSearcher(
                 context(1, Map.of("boxcoxTransform", true), BayesianOptimizationSearcher.OPTIONS),
