@@ -67,7 +67,19 @@ public final class HyperbandScheduler implements Scheduler, CheckpointAdvisor {
                         "Beta prior mean of P(a new arrival ranks above a paused trial)"),
                 OptionSpec.number("priorBetaSize", 2.0, 1e-6, null, "Beta prior sample size"),
                 OptionSpec.integer(
-                        "minDataAtRung", 5L, 0, "below this many data points at a rung, the overall estimate is used"));
+                        "minDataAtRung", 5L, 0, "below this many data points at a rung, the overall estimate is used"),
+                OptionSpec.oneOf(
+                        "rankingCriterion",
+                        "soft_ranking",
+                        PashaRungSystem.SoftRanking.CRITERIA,
+                        "pasha: how ε is set — epsilon as given, or scaled from the lower rung's values (std, median or mean pairwise distance)"),
+                OptionSpec.number(
+                        "epsilon",
+                        0.0,
+                        0.0,
+                        null,
+                        "pasha, soft_ranking: values within ε count as tied when the top two rungs' rankings are compared"),
+                OptionSpec.number("epsilonScaling", 1.0, 0.0, null, "pasha: the factor of the estimated ε"));
     }
 
     private final Searcher searcher;
@@ -128,7 +140,15 @@ public final class HyperbandScheduler implements Scheduler, CheckpointAdvisor {
                     switch (type) {
                         case "stopping" -> new StoppingRungSystem(levels, maxT, minimize);
                         case "promotion" -> new PromotionRungSystem(levels, maxT, minimize);
-                        default -> new PashaRungSystem(levels, maxT, minimize);
+                        default ->
+                            new PashaRungSystem(
+                                    levels,
+                                    maxT,
+                                    minimize,
+                                    new PashaRungSystem.SoftRanking(
+                                            o.string("rankingCriterion"),
+                                            o.number("epsilon"),
+                                            o.number("epsilonScaling")));
                     });
         }
         this.bracketWeights = bracketWeights(levels.size(), brackets, linear ? 2 : o.number("reductionFactor"));

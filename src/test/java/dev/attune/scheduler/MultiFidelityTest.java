@@ -186,7 +186,7 @@ class MultiFidelityTest {
     void pashaStartsWithTwoRungsAndGrowsWhenTheRankingChanges() {
         MethodContext c = context(Mode.MIN, Map.of(), HyperbandScheduler.options("pasha", 1));
         HyperbandScheduler s = new HyperbandScheduler(c, new RandomSearcher(c.searcherContext()));
-        PashaRungSystem rs = new PashaRungSystem(List.of(1L, 3L, 9L), 27, true);
+        PashaRungSystem rs = new PashaRungSystem(List.of(1L, 3L, 9L), 27, true, PashaRungSystem.SoftRanking.EXACT);
         assertThat(rs.effectiveMaxT()).isEqualTo(3);
         for (long id = 0; id < 3; id++) {
             rs.onTrialAdded(id, 0);
@@ -201,6 +201,54 @@ class MultiFidelityTest {
         rs.onReport(1, 3, 0.4, 0);
         assertThat(rs.effectiveMaxT()).isEqualTo(9);
         assertThat(s.suggest(0)).isInstanceOf(Suggestion.Start.class);
+    }
+
+    /** The scenario above under a soft ranking: does trial 1 overtaking trial 0 at rung 3 open rung 9? */
+    static long pashaMaxAfterOvertaking(boolean minimize, PashaRungSystem.SoftRanking ranking) {
+        double sign = minimize ? 1 : -1;
+        PashaRungSystem rs = new PashaRungSystem(List.of(1L, 3L, 9L), 27, minimize, ranking);
+        for (long id = 0; id < 3; id++) {
+            rs.onTrialAdded(id, 0);
+        }
+        rs.onReport(0, 1, sign * 0.1, 0);
+        rs.onReport(1, 1, sign * 0.2, 0); // rung 1: trial 0 ahead by 0.1
+        rs.onResumed(0);
+        rs.onResumed(1);
+        rs.onReport(0, 3, sign * 0.5, 0);
+        rs.onReport(1, 3, sign * 0.4, 0); // rung 3: trial 1 ahead
+        return rs.effectiveMaxT();
+    }
+
+    @Test
+    void pashaIgnoresRankChangesBetweenValuesWithinEpsilon() {
+        for (boolean minimize : new boolean[] {true, false}) {
+            assertThat(pashaMaxAfterOvertaking(minimize, new PashaRungSystem.SoftRanking("soft_ranking", 0.05, 1)))
+                    .as("ε 0.05 < 0.1: a real change, minimize %s", minimize)
+                    .isEqualTo(9);
+            assertThat(pashaMaxAfterOvertaking(minimize, new PashaRungSystem.SoftRanking("soft_ranking", 0.1, 1)))
+                    .as("ε 0.1: tied, minimize %s", minimize)
+                    .isEqualTo(3);
+            // std of {0.1, 0.2} is 0.05: scaled by 1 the change counts, by 3 it does not
+            assertThat(pashaMaxAfterOvertaking(minimize, new PashaRungSystem.SoftRanking("soft_ranking_std", 9, 1)))
+                    .isEqualTo(9);
+            assertThat(pashaMaxAfterOvertaking(minimize, new PashaRungSystem.SoftRanking("soft_ranking_std", 0, 3)))
+                    .isEqualTo(3);
+        }
+    }
+
+    @Test
+    void pashaEstimatesEpsilonFromTheLowerRungsValues() {
+        double[] v = {1, 2, 7};
+        assertThat(new PashaRungSystem.SoftRanking("soft_ranking_std", 0, 2).epsilon(v))
+                .isCloseTo(2 * Math.sqrt(62.0 / 9), org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(new PashaRungSystem.SoftRanking("soft_ranking_mean_dst", 0, 1).epsilon(v))
+                .isCloseTo(4, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(new PashaRungSystem.SoftRanking("soft_ranking_median_dst", 0, 0.5).epsilon(v))
+                .isCloseTo(2.5, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(new PashaRungSystem.SoftRanking("soft_ranking", 0.3, 5).epsilon(v))
+                .isEqualTo(0.3);
+        assertThat(new PashaRungSystem.SoftRanking("soft_ranking_std", 0, 1).epsilon(new double[] {4}))
+                .isZero();
     }
 
     @Test
