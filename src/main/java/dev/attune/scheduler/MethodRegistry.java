@@ -88,6 +88,13 @@ public final class MethodRegistry {
                         HyperbandScheduler.options("stopping", 1),
                         c -> new HyperbandScheduler(c, new RandomSearcher(c.searcherContext()))),
                 new MethodSpec(
+                        "MOASHA",
+                        "Multi-objective ASHA: at each rung, trials outside the best 1/η of a non-dominated sort of all metrics stop.",
+                        true,
+                        true,
+                        MoashaScheduler.options(),
+                        c -> new MoashaScheduler(c, new RandomSearcher(c.searcherContext()))),
+                new MethodSpec(
                         "Hyperband",
                         "Asynchronous Hyperband: ASHA with several brackets, each starting at a higher rung.",
                         true,

@@ -155,7 +155,8 @@ class InProcessConformanceTest {
                 "asha_promotion.stream.json",
                 "median_stopping.stream.json",
                 "sync_hyperband.stream.json",
-                "pbt.stream.json"
+                "pbt.stream.json",
+                "moasha.stream.json"
             })
     void reproducesSyneTuneExactly(String file) {
         Stream stream = Stream.load(file);

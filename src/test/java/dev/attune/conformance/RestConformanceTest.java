@@ -26,7 +26,8 @@ class RestConformanceTest {
                 "asha_promotion.stream.json",
                 "median_stopping.stream.json",
                 "sync_hyperband.stream.json",
-                "pbt.stream.json"
+                "pbt.stream.json",
+                "moasha.stream.json"
             })
     @SuppressWarnings("unchecked")
     void answersAsSyneTuneDid(String file) {

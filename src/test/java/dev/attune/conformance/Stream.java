@@ -40,10 +40,10 @@ public record Stream(
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("name", file);
         d.put("space", space);
-        d.put("metrics", List.of(Map.of("name", params.get("metric"), "mode", params.getOrDefault("mode", "min"))));
+        d.put("metrics", metrics());
         d.put("seed", params.getOrDefault("random_seed", 0));
         Map<String, Object> resource = new LinkedHashMap<>();
-        resource.put("attr", params.getOrDefault("resource_attr", "epoch"));
+        resource.put("attr", params.getOrDefault("resource_attr", params.getOrDefault("time_attr", "epoch")));
         if (params.containsKey("max_resource_attr")) {
             resource.put("maxAttr", params.get("max_resource_attr"));
         }
@@ -64,17 +64,43 @@ public record Stream(
             case "median_stopping" -> d.put("method", "MedianStoppingRule");
             case "sync_hyperband" -> d.put("method", "SyncHyperband");
             case "pbt" -> d.put("method", "PBT");
-            case "moasha" -> d.put("method", "MOASHA");
+            case "moasha" -> {
+                d.put("method", "MOASHA");
+                options.put("syneTuneRanking", true); // reproduce v0.13's reading of the sort (see MoashaScheduler)
+            }
             default -> throw new IllegalArgumentException(scheduler);
         }
         params.forEach((k, v) -> {
-            if (!List.of("metric", "mode", "random_seed", "resource_attr", "max_resource_attr", "max_t")
+            if (!List.of(
+                            "metric",
+                            "metrics",
+                            "mode",
+                            "random_seed",
+                            "resource_attr",
+                            "time_attr",
+                            "max_resource_attr",
+                            "max_t")
                     .contains(k)) {
                 options.put(camel(k), v);
             }
         });
         d.put("options", options);
         return d;
+    }
+
+    /** One metric ({@code metric}, {@code mode}), or MOASHA's several ({@code metrics}, one mode or a list). */
+    @SuppressWarnings("unchecked")
+    private List<Map<String, Object>> metrics() {
+        if (!params.containsKey("metrics")) {
+            return List.of(Map.of("name", params.get("metric"), "mode", params.getOrDefault("mode", "min")));
+        }
+        List<String> names = (List<String>) params.get("metrics");
+        Object mode = params.getOrDefault("mode", "min");
+        List<Map<String, Object>> out = new java.util.ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            out.add(Map.of("name", names.get(i), "mode", mode instanceof List<?> l ? l.get(i) : mode));
+        }
+        return out;
     }
 
     static String camel(String snake) {

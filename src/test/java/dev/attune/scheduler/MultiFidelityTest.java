@@ -251,6 +251,61 @@ class MultiFidelityTest {
                 .isZero();
     }
 
+    static MoashaScheduler moasha(boolean syneTuneRanking) {
+        MethodContext c = new MethodContext(
+                SPACE,
+                List.of(new Metric("loss", Mode.MIN), new Metric("accuracy", Mode.MAX)),
+                new Resource("epoch", 27L, "epochs"),
+                7,
+                List.of(),
+                false,
+                Options.parse(Map.of("syneTuneRanking", syneTuneRanking), MoashaScheduler.options()));
+        return new MoashaScheduler(c, new RandomSearcher(c.searcherContext()));
+    }
+
+    /** The verdict for trial 4 at rung 1 after four trials there, each (loss, accuracy). */
+    static Decision moashaAtRungOne(boolean syneTuneRanking, double loss, double accuracy) {
+        MoashaScheduler s = moasha(syneTuneRanking);
+        double[][] earlier = {{40, 0.5}, {85, 0.4}, {110, 0.3}, {189, 0.2}};
+        for (int id = 0; id <= 4; id++) {
+            start(s, id);
+        }
+        for (int id = 0; id < 4; id++) {
+            s.onReport(id, Map.of("epoch", 1.0, "loss", earlier[id][0], "accuracy", earlier[id][1]));
+        }
+        return s.onReport(4, Map.of("epoch", 1.0, "loss", loss, "accuracy", accuracy))
+                .decision();
+    }
+
+    @Test
+    void moashaKeepsTrialsInTheBestThirdOfTheNonDominatedOrder() {
+        assertThat(moashaAtRungOne(false, 10, 0.9)).as("dominates all").isEqualTo(Decision.CONTINUE);
+        assertThat(moashaAtRungOne(false, 30, 0.1))
+                .as("on the first front, beside trial 0")
+                .isEqualTo(Decision.CONTINUE);
+        assertThat(moashaAtRungOne(false, 200, 0.1)).as("dominated by all").isEqualTo(Decision.STOP);
+        assertThat(moashaAtRungOne(false, 100, 0.35)).as("second front").isEqualTo(Decision.STOP);
+    }
+
+    @Test
+    void moashaWithSyneTunesRankingStopsEvenATrialThatDominatesAll() {
+        // v0.13 takes the index of the item sorted last (trial 3, index 3 of 5) as the new trial's rank
+        assertThat(moashaAtRungOne(true, 10, 0.9)).isEqualTo(Decision.STOP);
+        assertThat(moashaAtRungOne(false, 10, 0.9)).isEqualTo(Decision.CONTINUE);
+    }
+
+    @Test
+    void moashaStopsEveryTrialAtTheMaximumResource() {
+        MoashaScheduler s = moasha(false);
+        start(s, 0);
+        assertThat(s.onReport(0, Map.of("epoch", 1.0, "loss", 1.0, "accuracy", 0.9))
+                        .decision())
+                .isEqualTo(Decision.CONTINUE);
+        assertThat(s.onReport(0, Map.of("epoch", 27.0, "loss", 0.5, "accuracy", 0.95))
+                        .decision())
+                .isEqualTo(Decision.STOP);
+    }
+
     @Test
     void syncHyperbandRungSizesAreSyneTunes() {
         List<List<long[]>> b = SyncHyperbandScheduler.geometric(1, 27, 3, null);

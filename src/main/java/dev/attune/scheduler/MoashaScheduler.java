@@ -1,0 +1,194 @@
+package dev.attune.scheduler;
+
+import dev.attune.math.NonDominatedSort;
+import dev.attune.math.SeededRandom;
+import dev.attune.searcher.OptionSpec;
+import dev.attune.searcher.Searcher;
+import dev.attune.trial.Metric;
+import dev.attune.trial.Mode;
+import dev.attune.trial.Verdict;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * MOASHA (Syne Tune's {@code MOASHA}): stopping-type successive halving over several metrics. When a
+ * trial reaches a rung, it and the trials recorded there are ordered by a non-dominated sort with an
+ * ε-net inside each Pareto front ({@link NonDominatedSort}); a trial outside the best 1/η stops.
+ *
+ * <p>[1] Salinas, Perrone, Archambeau and Cruchant, A multi-objective perspective on jointly tuning
+ * hardware and hyperparameters, NAS workshop at ICLR 2021. [2] Schmucker et al., Multi-objective
+ * multi-fidelity hyperparameter optimization with application to fairness, 2020.
+ *
+ * <p>Implementation note: rungs at r_min·η^(k+s) for bracket s, as Syne Tune's {@code _Bracket} (a result
+ * at {@code max} stops the trial before any rung sees it); a trial's bracket is drawn with probability
+ * ∝ e^(rungs − most rungs), seeded by the trial id. Syne Tune v0.13 reads the sort's order as if it were
+ * ranks — the new trial's rank becomes the index of the item sorted last, so a new best trial can stop.
+ * Attune uses the new trial's position in the order; {@code syneTuneRanking: true} restores v0.13's
+ * reading, which reproduces its recorded decisions.
+ */
+final class MoashaScheduler implements Scheduler {
+    static List<OptionSpec> options() {
+        return List.of(
+                OptionSpec.integer("gracePeriod", 1L, 1, "the lowest rung level (r_min)"),
+                OptionSpec.number(
+                        "reductionFactor", 3.0, 2.0, null, "η: rungs at r_min·η^k, and the best 1/η of a rung go on"),
+                OptionSpec.integer("brackets", 1L, 1, "number of brackets, each starting one rung higher"),
+                OptionSpec.bool(
+                        "syneTuneRanking",
+                        false,
+                        "rank as Syne Tune v0.13 does (the sorted order read as ranks), to reproduce its decisions"));
+    }
+
+    private final Searcher searcher;
+    private final List<Metric> metrics;
+    private final String attr;
+    private final long maxT;
+    private final long seed;
+    private final double eta;
+    private final boolean syneTuneRanking;
+    /** Per bracket, its rungs from the highest level down; each records the trials' objective vectors. */
+    private final List<List<Rung>> brackets = new ArrayList<>();
+
+    private final Map<Long, Integer> bracketOf = new HashMap<>();
+
+    private record Rung(double level, Map<Long, double[]> recorded) {}
+
+    MoashaScheduler(MethodContext context, Searcher searcher) {
+        this.searcher = searcher;
+        this.metrics = context.metrics();
+        this.attr = context.resource().attr();
+        this.maxT = HyperbandScheduler.maxResource(context);
+        this.seed = context.seed();
+        this.eta = context.options().number("reductionFactor");
+        this.syneTuneRanking = context.options().bool("syneTuneRanking");
+        long minT = context.options().integer("gracePeriod");
+        if (minT > maxT) {
+            throw dev.attune.space.InvalidInputException.of(
+                    "options.gracePeriod", "must not exceed the maximum resource " + maxT);
+        }
+        for (int s = 0; s < context.options().integer("brackets"); s++) {
+            int count = (int) (Math.log((double) maxT / minT) / Math.log(eta) - s + 1);
+            List<Rung> rungs = new ArrayList<>();
+            for (int k = count - 1; k >= 0; k--) {
+                rungs.add(new Rung(minT * Math.pow(eta, k + s), new LinkedHashMap<>()));
+            }
+            brackets.add(rungs);
+        }
+    }
+
+    @Override
+    public Suggestion suggest(long nextTrialId) {
+        return searcher.propose(nextTrialId)
+                .<Suggestion>map(p -> new Suggestion.Start(p.config(), null, p.memo()))
+                .orElseGet(() -> new Suggestion.Exhausted("the search space is exhausted"));
+    }
+
+    @Override
+    public void onTrialAdded(long trialId, Map<String, Object> config, Map<String, Object> memo) {
+        searcher.onTrialAdded(trialId, config, memo);
+        bracketOf.put(trialId, drawBracket(trialId));
+    }
+
+    private int drawBracket(long trialId) {
+        if (brackets.size() == 1) {
+            return 0;
+        }
+        int most = brackets.stream().mapToInt(List::size).max().orElse(0);
+        double[] weights =
+                brackets.stream().mapToDouble(b -> Math.exp(b.size() - most)).toArray();
+        double u = SeededRandom.of(seed, "moasha-bracket", trialId).nextDouble()
+                * java.util.Arrays.stream(weights).sum();
+        for (int b = 0; b < weights.length; b++) {
+            u -= weights[b];
+            if (u < 0) {
+                return b;
+            }
+        }
+        return weights.length - 1;
+    }
+
+    @Override
+    public Verdict onReport(long trialId, Map<String, Double> reported) {
+        searcher.onReport(trialId, reported);
+        double[] objectives = objectives(reported);
+        Double time = reported.get(attr);
+        if (objectives == null || time == null || !bracketOf.containsKey(trialId)) {
+            return Verdict.proceed();
+        }
+        if (time >= maxT) {
+            return Verdict.stop("reached the maximum resource " + maxT);
+        }
+        return record(trialId, time, objectives);
+    }
+
+    /** Syne Tune's {@code _Bracket.on_result}: the highest rung the trial has reached and not yet been ranked in. */
+    private Verdict record(long trialId, double time, double[] objectives) {
+        for (Rung rung : brackets.get(bracketOf.get(trialId))) {
+            if (time < rung.level() || rung.recorded().containsKey(trialId)) {
+                continue;
+            }
+            Verdict verdict = Verdict.proceed();
+            if (!rung.recorded().isEmpty()) {
+                List<double[]> points = new ArrayList<>(rung.recorded().values());
+                points.add(objectives);
+                double rank = rank(points.toArray(double[][]::new));
+                if (rank > 1 / eta) {
+                    verdict = Verdict.stop(String.format(
+                            "at rung %s its non-dominated rank %.2f is outside the best 1/%s",
+                            (long) rung.level(), rank, eta));
+                }
+            }
+            rung.recorded().put(trialId, objectives);
+            return verdict;
+        }
+        return Verdict.proceed();
+    }
+
+    /** The rank in [0, 1) of the last point (the new trial) among {@code points}. */
+    private double rank(double[][] points) {
+        int n = points.length;
+        int[] order = syneTuneRanking ? NonDominatedSort.syneTuneOrder(points) : NonDominatedSort.order(points);
+        if (syneTuneRanking) {
+            return (double) order[n - 1] / n;
+        }
+        for (int p = 0; p < n; p++) {
+            if (order[p] == n - 1) {
+                return (double) p / n;
+            }
+        }
+        throw new IllegalStateException("the new trial is missing from the order");
+    }
+
+    /** The objectives to minimize (a maximized metric negated), or null if one is missing. */
+    private double[] objectives(Map<String, Double> reported) {
+        double[] v = new double[metrics.size()];
+        for (int k = 0; k < v.length; k++) {
+            Double value = reported.get(metrics.get(k).name());
+            if (value == null || value.isNaN()) {
+                return null;
+            }
+            v[k] = metrics.get(k).mode() == Mode.MIN ? value : -value;
+        }
+        return v;
+    }
+
+    @Override
+    public void onComplete(long trialId, Map<String, Double> reported) {
+        searcher.onComplete(trialId, reported);
+        double[] objectives = objectives(reported);
+        Double time = reported.get(attr);
+        if (objectives != null && time != null && bracketOf.containsKey(trialId)) {
+            record(trialId, time, objectives);
+        }
+        bracketOf.remove(trialId);
+    }
+
+    @Override
+    public void onFailure(long trialId) {
+        searcher.onFailure(trialId);
+        bracketOf.remove(trialId);
+    }
+}
