@@ -32,11 +32,9 @@ class AcquisitionTest {
 
     @Test
     void gradientsMatchFiniteDifferences() {
-        GaussianProcess gp = GaussianProcess.condition(
-                GaussianProcessTest.X, new double[][] {GaussianProcessTest.Y, shifted(0.2)}, GaussianProcessTest.H);
-        GaussianProcess constraint =
-                GaussianProcess.condition(GaussianProcessTest.X, new double[][] {shifted(-0.1)}, GaussianProcessTest.H);
-        double[] best = {-1.0, -0.7};
+        GaussianProcess gp = twoTargets();
+        GaussianProcess constraint = constraint();
+        double[] best = BEST;
         Acquisition[] all = {
             new ExpectedImprovement(gp, best),
             new LowerConfidenceBound(gp, 1.5),
@@ -122,11 +120,9 @@ class AcquisitionTest {
 
     @Test
     void constrainedAndCostAwareLogFormsRankPointsAsTheirAcquisitionsDo() {
-        GaussianProcess gp = GaussianProcess.condition(
-                GaussianProcessTest.X, new double[][] {GaussianProcessTest.Y, shifted(0.2)}, GaussianProcessTest.H);
-        GaussianProcess constraint =
-                GaussianProcess.condition(GaussianProcessTest.X, new double[][] {shifted(-0.1)}, GaussianProcessTest.H);
-        double[] best = {-1.0, -0.7};
+        GaussianProcess gp = twoTargets();
+        GaussianProcess constraint = constraint();
+        double[] best = BEST;
         Acquisition[] all = {
             new ConstrainedExpectedImprovement(gp, best, constraint, 0.1),
             new ConstrainedExpectedImprovement(gp, null, constraint, 0.1),
@@ -161,9 +157,8 @@ class AcquisitionTest {
 
     @Test
     void logFormsRankPointsAsEiAndMixtureEiDo() {
-        GaussianProcess gp = GaussianProcess.condition(
-                GaussianProcessTest.X, new double[][] {GaussianProcessTest.Y, shifted(0.2)}, GaussianProcessTest.H);
-        double[] best = {-1.0, -0.7};
+        GaussianProcess gp = twoTargets();
+        double[] best = BEST;
         double[] levels = {0.3, 0.9};
         double[] weights = {0.25, 0.75};
         Acquisition ei = new ExpectedImprovement(gp, best);
@@ -195,6 +190,20 @@ class AcquisitionTest {
         assertThat(logScale.value())
                 .as("log EI climbs towards higher σ and lower mean")
                 .isLessThan(log.value(start) - 10);
+    }
+
+    /** Incumbents for the two target vectors of {@link #twoTargets}. */
+    static final double[] BEST = {-1.0, -0.7};
+
+    /** A GP on the test data with two target vectors (as with fantasies). */
+    static GaussianProcess twoTargets() {
+        return GaussianProcess.condition(
+                GaussianProcessTest.X, new double[][] {GaussianProcessTest.Y, shifted(0.2)}, GaussianProcessTest.H);
+    }
+
+    /** A constraint GP on shifted test data. */
+    static GaussianProcess constraint() {
+        return GaussianProcess.condition(GaussianProcessTest.X, new double[][] {shifted(-0.1)}, GaussianProcessTest.H);
     }
 
     static double[] shifted(double by) {
