@@ -137,7 +137,7 @@ public final class BayesianOptimizationSearcher implements Searcher {
                 // candidates by the acquisition itself.
                 kind == Kind.PLAIN && options.string("initialScoring").equalsIgnoreCase("thompson_indep"),
                 options.bool("skipLocalOptimization"));
-        GpModel.Settings settings = GpModel.Settings.of(options, seed).keepingCategoricalsUnwarped(space, 0);
+        GpModel.Settings settings = GpModel.Settings.of(options, seed, space, 0);
         this.objective = new GpModel("objective", settings, boxCox(options, maximize));
         String aux =
                 switch (kind) {

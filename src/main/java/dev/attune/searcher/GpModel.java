@@ -46,8 +46,12 @@ final class GpModel {
             long seed,
             boolean[] unwarped) {
 
-        /** The settings a GP searcher's options give (see {@link BayesianOptimizationSearcher#OPTIONS}). */
-        static Settings of(Options options, long seed) {
+        /**
+         * The settings a GP searcher's options give (see {@link BayesianOptimizationSearcher#OPTIONS}) for
+         * inputs that encode {@code space} followed by {@code extraInputs} more (e.g. a resource). Input
+         * warping leaves the one-hot coordinates of the space's categoricals at the identity.
+         */
+        static Settings of(Options options, long seed, dev.attune.space.SearchSpace space, int extraInputs) {
             return new Settings(
                     options.string("gpBaseKernel").equalsIgnoreCase("matern52-ard"),
                     (int) options.integer("optNstarts"),
@@ -59,15 +63,11 @@ final class GpModel {
                     (int) options.integer("maxSizeDataForFit"),
                     options.bool("inputWarping"),
                     seed,
-                    null);
+                    categoricalInputs(space, extraInputs));
         }
 
-        /**
-         * These settings with the inputs whose warping stays the identity: the one-hot coordinates of
-         * {@code space}'s categoricals, then {@code extra} inputs that may be warped (e.g. a resource).
-         */
-        Settings keepingCategoricalsUnwarped(dev.attune.space.SearchSpace space, int extra) {
-            boolean[] mask = new boolean[space.encodedSize() + extra];
+        private static boolean[] categoricalInputs(dev.attune.space.SearchSpace space, int extraInputs) {
+            boolean[] mask = new boolean[space.encodedSize() + extraInputs];
             int offset = 0;
             for (String name : space.hyperparameters()) {
                 dev.attune.space.Domain d = space.domain(name);
@@ -76,18 +76,7 @@ final class GpModel {
                 }
                 offset += d.encodedSize();
             }
-            return new Settings(
-                    ard,
-                    optNstarts,
-                    optMaxiter,
-                    maxSizeDataForModel,
-                    maxSizeTopFraction,
-                    optSkipInitLength,
-                    optSkipPeriod,
-                    maxSizeDataForFit,
-                    inputWarping,
-                    seed,
-                    mask);
+            return mask;
         }
     }
 

@@ -84,7 +84,7 @@ public final class GpMultiFidelitySearcher implements Searcher {
                 options.bool("skipLocalOptimization"));
         this.model = new GpModel(
                 "mf",
-                GpModel.Settings.of(options, seed).keepingCategoricalsUnwarped(space, 1),
+                GpModel.Settings.of(options, seed, space, 1),
                 BayesianOptimizationSearcher.boxCox(options, maximize));
     }
 
