@@ -42,7 +42,9 @@ final class MoashaScheduler implements Scheduler {
                         "rank as Syne Tune v0.13 does (the sorted order read as ranks), to reproduce its decisions"));
     }
 
-    private final Searcher searcher;
+    /** Suggests the searcher's configs and keeps it informed; MOASHA adds the rung decisions. */
+    private final FifoScheduler base;
+
     private final List<Metric> metrics;
     private final String attr;
     private final long maxT;
@@ -57,7 +59,7 @@ final class MoashaScheduler implements Scheduler {
     private record Rung(double level, Map<Long, double[]> recorded) {}
 
     MoashaScheduler(MethodContext context, Searcher searcher) {
-        this.searcher = searcher;
+        this.base = new FifoScheduler(searcher);
         this.metrics = context.metrics();
         this.attr = context.resource().attr();
         this.maxT = HyperbandScheduler.maxResource(context);
@@ -80,15 +82,18 @@ final class MoashaScheduler implements Scheduler {
     }
 
     @Override
+    public java.util.Optional<Runnable> pendingWork() {
+        return base.pendingWork();
+    }
+
+    @Override
     public Suggestion suggest(long nextTrialId) {
-        return searcher.propose(nextTrialId)
-                .<Suggestion>map(p -> new Suggestion.Start(p.config(), null, p.memo()))
-                .orElseGet(() -> new Suggestion.Exhausted("the search space is exhausted"));
+        return base.suggest(nextTrialId);
     }
 
     @Override
     public void onTrialAdded(long trialId, Map<String, Object> config, Map<String, Object> memo) {
-        searcher.onTrialAdded(trialId, config, memo);
+        base.onTrialAdded(trialId, config, memo);
         bracketOf.put(trialId, drawBracket(trialId));
     }
 
@@ -112,7 +117,7 @@ final class MoashaScheduler implements Scheduler {
 
     @Override
     public Verdict onReport(long trialId, Map<String, Double> reported) {
-        searcher.onReport(trialId, reported);
+        base.onReport(trialId, reported);
         double[] objectives = objectives(reported);
         Double time = reported.get(attr);
         if (objectives == null || time == null || !bracketOf.containsKey(trialId)) {
@@ -177,7 +182,7 @@ final class MoashaScheduler implements Scheduler {
 
     @Override
     public void onComplete(long trialId, Map<String, Double> reported) {
-        searcher.onComplete(trialId, reported);
+        base.onComplete(trialId, reported);
         double[] objectives = objectives(reported);
         Double time = reported.get(attr);
         if (objectives != null && time != null && bracketOf.containsKey(trialId)) {
@@ -188,7 +193,7 @@ final class MoashaScheduler implements Scheduler {
 
     @Override
     public void onFailure(long trialId) {
-        searcher.onFailure(trialId);
+        base.onFailure(trialId);
         bracketOf.remove(trialId);
     }
 }
