@@ -1,5 +1,6 @@
 package dev.attune.scheduler;
 
+import dev.attune.searcher.ExclusionList;
 import dev.attune.searcher.OptionSpec;
 import dev.attune.searcher.Options;
 import dev.attune.searcher.Proposal;
@@ -69,8 +70,10 @@ public final class SyncHyperbandScheduler implements Scheduler {
     private final Map<Long, SyncBracket.Slot> pending = new HashMap<>();
     private final Map<Long, Map<String, Object>> configs = new HashMap<>();
     private final Map<Long, Double> lastValue = new HashMap<>();
-    /** Every config added, without the resource target: what DEHB must not propose again. */
-    private final java.util.Set<Map<String, Object>> seen = new java.util.HashSet<>();
+    /** Every config added, its resource target set to the maximum: what DEHB must not propose again. */
+    private final ExclusionList seen;
+
+    private final long maxT;
 
     private final boolean allowDuplicates;
 
@@ -86,6 +89,8 @@ public final class SyncHyperbandScheduler implements Scheduler {
     public SyncHyperbandScheduler(MethodContext context, Searcher searcher, boolean dehb) {
         this.searcher = searcher;
         this.allowDuplicates = context.allowDuplicates();
+        this.seen = new ExclusionList(context.space());
+        this.maxT = HyperbandScheduler.maxResource(context);
         this.evolution = dehb
                 ? new DifferentialEvolution(
                         context.space(),
@@ -153,15 +158,6 @@ public final class SyncHyperbandScheduler implements Scheduler {
         return systems;
     }
 
-    private Map<String, Object> withoutTarget(Map<String, Object> config) {
-        if (maxAttr == null || !config.containsKey(maxAttr)) {
-            return config;
-        }
-        Map<String, Object> c = new LinkedHashMap<>(config);
-        c.remove(maxAttr);
-        return c;
-    }
-
     private SyncBracket newBracket() {
         int id = brackets.size();
         SyncBracket b = new SyncBracket(id, bracketRungs.get(id % bracketRungs.size()), minimize);
@@ -214,7 +210,11 @@ public final class SyncHyperbandScheduler implements Scheduler {
                         bracketRungs.get(job.bracketId() % bracketRungs.size()).getFirst()[0];
             }
             Map<String, Object> config = evolution.propose(
-                    job, promoted, rungSize, nextTrialId, c -> !allowDuplicates && seen.contains(withoutTarget(c)));
+                    job,
+                    promoted,
+                    rungSize,
+                    nextTrialId,
+                    c -> !allowDuplicates && seen.contains(ResourceTarget.with(c, maxAttr, maxT)));
             return new Suggestion.Start(
                     ResourceTarget.with(config, maxAttr, job.level()), null, Map.of("bracket", job.bracketId()));
         }
@@ -237,7 +237,7 @@ public final class SyncHyperbandScheduler implements Scheduler {
     public void onTrialAdded(long trialId, Map<String, Object> config, Map<String, Object> memo) {
         searcher.onTrialAdded(trialId, config, memo);
         configs.put(trialId, config);
-        seen.add(withoutTarget(config));
+        seen.add(ResourceTarget.with(config, maxAttr, maxT));
         if (memo.containsKey("bracket")) {
             pending.put(trialId, takeJob());
         }

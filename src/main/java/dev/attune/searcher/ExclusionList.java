@@ -6,19 +6,19 @@ import java.util.Map;
 import java.util.Set;
 
 /** Configs already in the study, compared by match string (Syne Tune's {@code ExclusionList}). */
-final class ExclusionList {
+public final class ExclusionList {
     private final SearchSpace space;
     private final Set<String> seen = new HashSet<>();
 
-    ExclusionList(SearchSpace space) {
+    public ExclusionList(SearchSpace space) {
         this.space = space;
     }
 
-    boolean contains(Map<String, Object> config) {
+    public boolean contains(Map<String, Object> config) {
         return seen.contains(space.matchString(config));
     }
 
-    void add(Map<String, Object> config) {
+    public void add(Map<String, Object> config) {
         seen.add(space.matchString(config));
     }
 
