@@ -34,6 +34,32 @@ public final class BoundedLbfgs {
     public record Result(double[] point, double value, int evaluations) {}
 
     /**
+     * Minimizes from each of {@code starts} side by side (they are independent) and answers the best, the
+     * first of equals in start order, so the answer does not depend on which run finished first; its
+     * {@code evaluations} count those of all runs.
+     */
+    public static Result bestOf(
+            Objective f,
+            java.util.List<double[]> starts,
+            double[] lower,
+            double[] upper,
+            int maxIterations,
+            double tolerance) {
+        java.util.List<Result> results = starts.parallelStream()
+                .map(start -> minimize(f, start, lower, upper, maxIterations, tolerance))
+                .toList();
+        Result best = null;
+        int evaluations = 0;
+        for (Result r : results) {
+            evaluations += r.evaluations();
+            if (best == null || r.value() < best.value()) {
+                best = r;
+            }
+        }
+        return new Result(best.point(), best.value(), evaluations);
+    }
+
+    /**
      * Runs at most {@code maxIterations} iterations from {@code start} (clipped into the box); stops early
      * when the projected gradient or the relative decrease of the value falls below {@code tolerance}.
      */

@@ -77,18 +77,11 @@ public final class BoxCox {
             points.add(theta);
         }
         BoundedLbfgs.Objective objective = (t, g) -> evaluate(x, y, lengthscales, warping, t, g);
-        double[] best = null;
-        double bestValue = Double.POSITIVE_INFINITY;
-        for (double[] start : points) {
-            BoundedLbfgs.Result r =
-                    BoundedLbfgs.minimize(objective, start, lo, hi, options.maxIterations(), options.tolerance());
-            if (best == null || r.value() < bestValue) {
-                best = r.point();
-                bestValue = r.value();
-            }
-        }
+        BoundedLbfgs.Result best =
+                BoundedLbfgs.bestOf(objective, points, lo, hi, options.maxIterations(), options.tolerance());
+        double[] theta = best.point();
         return new Fit(
-                GpHyperparameters.fromVector(java.util.Arrays.copyOf(best, p), lengthscales), best[p], bestValue);
+                GpHyperparameters.fromVector(java.util.Arrays.copyOf(theta, p), lengthscales), theta[p], best.value());
     }
 
     /** Minus the log likelihood of the raw targets at (θ, λ); the gradient goes into {@code gradient}. */

@@ -174,22 +174,8 @@ public final class MarginalLikelihood {
             theta[m + 2] = random.nextDouble() * 2 - 1;
             points.add(theta);
         }
-        // The starts are independent: run them side by side, then keep the best in start order (so the
-        // answer does not depend on which finished first).
-        List<BoundedLbfgs.Result> results = points.parallelStream()
-                .map(start -> BoundedLbfgs.minimize(
-                        this::evaluate, start, lo, hi, options.maxIterations(), options.tolerance()))
-                .toList();
-        double[] best = null;
-        double bestValue = Double.POSITIVE_INFINITY;
-        int evaluations = 0;
-        for (BoundedLbfgs.Result r : results) {
-            evaluations += r.evaluations();
-            if (best == null || r.value() < bestValue) {
-                best = r.point();
-                bestValue = r.value();
-            }
-        }
-        return new Fit(GpHyperparameters.fromVector(best, m), bestValue, evaluations);
+        BoundedLbfgs.Result best =
+                BoundedLbfgs.bestOf(this::evaluate, points, lo, hi, options.maxIterations(), options.tolerance());
+        return new Fit(GpHyperparameters.fromVector(best.point(), m), best.value(), best.evaluations());
     }
 }
