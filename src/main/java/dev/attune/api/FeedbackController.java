@@ -1,6 +1,6 @@
 package dev.attune.api;
 
-import dev.attune.study.FeedbackService;
+import dev.attune.service.FeedbackService;
 import dev.attune.study.Views;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;

@@ -1,6 +1,6 @@
 package dev.attune.api;
 
-import dev.attune.study.MethodCatalog;
+import dev.attune.service.MethodCatalog;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.web.bind.annotation.GetMapping;

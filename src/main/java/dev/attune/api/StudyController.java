@@ -1,7 +1,7 @@
 package dev.attune.api;
 
+import dev.attune.service.StudyService;
 import dev.attune.space.InvalidInputException;
-import dev.attune.study.StudyService;
 import dev.attune.study.Views;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;

@@ -1,8 +1,8 @@
 package dev.attune.api;
 
-import dev.attune.study.TrialLeases;
-import dev.attune.study.TrialQueries;
-import dev.attune.study.TrialService;
+import dev.attune.service.TrialLeases;
+import dev.attune.service.TrialQueries;
+import dev.attune.service.TrialService;
 import dev.attune.study.Views;
 import dev.attune.trial.TrialStatus;
 import io.swagger.v3.oas.annotations.Operation;

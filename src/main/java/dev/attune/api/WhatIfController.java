@@ -1,7 +1,7 @@
 package dev.attune.api;
 
+import dev.attune.service.WhatIfService;
 import dev.attune.study.WhatIf;
-import dev.attune.study.WhatIfService;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;

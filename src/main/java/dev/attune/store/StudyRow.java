@@ -135,14 +135,13 @@ public class StudyRow implements Persistable<String> {
         this.updatedAt = now;
     }
 
-    /** Takes the next trial id; ids count from 0 without gaps. */
-    public long takeTrialId() {
-        return nextTrialId++;
-    }
-
-    /** Advances the head of the event log and returns the new sequence number. */
-    public long nextSeq(Instant now) {
-        updatedAt = now;
-        return ++lastSeq;
+    /**
+     * Moves the head of the event log to {@code seq}, with the next trial id the study will give; the
+     * projection of the study's events calls it for every event it writes.
+     */
+    public void advance(long seq, long nextTrialId, Instant now) {
+        this.lastSeq = seq;
+        this.nextTrialId = nextTrialId;
+        this.updatedAt = now;
     }
 }

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Set;
 
 /** Typed reads of a JSON object that record a {@link FieldError} instead of failing on the first problem. */
-final class Fields {
+public final class Fields {
     private final Map<String, Object> json;
     private final String prefix;
     private final List<FieldError> errors;
@@ -21,28 +21,28 @@ final class Fields {
     }
 
     /** A request body: null counts as {}, and only the {@code known} fields are accepted. */
-    static Fields body(Map<String, Object> request, Set<String> known) {
+    public static Fields body(Map<String, Object> request, Set<String> known) {
         Fields f = new Fields(request == null ? Map.of() : request, "", new ArrayList<>());
         f.onlyKnown(known);
         return f;
     }
 
     /** Throws every problem recorded so far, if there is one. */
-    void throwIfInvalid() {
+    public void throwIfInvalid() {
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
         }
     }
 
-    List<FieldError> errors() {
+    public List<FieldError> errors() {
         return errors;
     }
 
-    String path(String name) {
+    public String path(String name) {
         return prefix.isEmpty() ? name : prefix + "." + name;
     }
 
-    void error(String name, String message) {
+    public void error(String name, String message) {
         errors.add(new FieldError(path(name), message));
     }
 
@@ -61,11 +61,11 @@ final class Fields {
         return json.get(name) != null;
     }
 
-    Object raw(String name) {
+    public Object raw(String name) {
         return json.get(name);
     }
 
-    String string(String name, String fallback, int maxLength) {
+    public String string(String name, String fallback, int maxLength) {
         Object v = json.get(name);
         if (v == null) {
             return fallback;
@@ -81,7 +81,7 @@ final class Fields {
         return s;
     }
 
-    Long integer(String name, long min) {
+    public Long integer(String name, long min) {
         Object v = Values.canonical(json.get(name));
         if (v == null) {
             return null;
@@ -97,7 +97,7 @@ final class Fields {
         return l;
     }
 
-    Double number(String name, double min) {
+    public Double number(String name, double min) {
         Object v = json.get(name);
         if (v == null) {
             return null;
@@ -113,7 +113,7 @@ final class Fields {
         return n.doubleValue();
     }
 
-    Boolean bool(String name) {
+    public Boolean bool(String name) {
         Object v = json.get(name);
         if (v != null && !(v instanceof Boolean)) {
             error(name, "must be true or false, got " + describe(v));
@@ -123,7 +123,7 @@ final class Fields {
     }
 
     @SuppressWarnings("unchecked")
-    Map<String, Object> object(String name) {
+    public Map<String, Object> object(String name) {
         Object v = json.get(name);
         if (v == null) {
             return null;
@@ -135,7 +135,7 @@ final class Fields {
         return (Map<String, Object>) v;
     }
 
-    List<?> list(String name) {
+    public List<?> list(String name) {
         Object v = json.get(name);
         if (v == null) {
             return null;

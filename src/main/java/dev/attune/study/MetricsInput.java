@@ -8,12 +8,12 @@ import java.util.List;
 import java.util.Map;
 
 /** Checks metrics sent by clients: names to finite numbers, nothing else. */
-final class MetricsInput {
+public final class MetricsInput {
     static final int MAX_METRICS = 1000;
 
     private MetricsInput() {}
 
-    static Map<String, Double> parse(Object json, String field, boolean required) {
+    public static Map<String, Double> parse(Object json, String field, boolean required) {
         if (json == null) {
             if (required) {
                 throw InvalidInputException.of(field, "is required: an object of metric name to number");

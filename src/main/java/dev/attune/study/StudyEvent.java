@@ -1,42 +1,67 @@
 package dev.attune.study;
 
 import dev.attune.trial.TrialStatus;
-import java.util.LinkedHashMap;
+import dev.attune.trial.Verdict;
+import java.util.List;
 import java.util.Map;
 
-/** One entry of a study's event log, numbered from 1 without gaps. */
-public record StudyEvent(long seq, EventType type, Long trialId, Map<String, Object> payload) {
+/**
+ * One entry of a study's event log, numbered from 1 without gaps. Only {@link Study} creates events (its
+ * commands record what they decided) and only {@link EventCodec} reads them back from the log; {@link
+ * Study#apply} folds them in, and the rows clients read are a projection of them.
+ */
+public sealed interface StudyEvent {
+    /** The event's place in the study's log. */
+    long seq();
 
-    /** A trial joins the study with this config; {@code memo} is its suggestion's, {@code source} a PBT checkpoint or null. */
-    public static StudyEvent trialAdded(
+    /** An event about one trial. */
+    sealed interface TrialEvent extends StudyEvent {
+        long trialId();
+    }
+
+    /**
+     * A trial joined the study: from an ask ({@code RUNNING}, with the worker it was handed to) or from a
+     * client or a retry ({@code PENDING}). {@code memo} is its suggestion's, {@code checkpointTrialId} the
+     * trial whose checkpoint it starts from (PBT), {@code retryOf} the failed trial it repeats.
+     */
+    record TrialAdded(
             long seq,
             long trialId,
             Map<String, Object> config,
             Map<String, Object> memo,
             TrialStatus status,
-            Long source) {
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("config", config);
-        payload.put("memo", memo);
-        payload.put("status", status.name());
-        if (source != null) {
-            payload.put("checkpointTrialId", source);
-        }
-        return new StudyEvent(seq, EventType.TRIAL_ADDED, trialId, payload);
-    }
+            Long checkpointTrialId,
+            Long retryOf,
+            String workerId)
+            implements TrialEvent {}
 
-    /** A new pending trial that retries a failed or stale one with the same config. */
-    public static StudyEvent retry(long seq, long trialId, Map<String, Object> config, long retryOf) {
-        Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("config", config);
-        payload.put("memo", Map.of());
-        payload.put("status", TrialStatus.PENDING.name());
-        payload.put("retryOf", retryOf);
-        return new StudyEvent(seq, EventType.TRIAL_ADDED, trialId, payload);
-    }
+    /** A client-added or retried {@code PENDING} trial was handed out. */
+    record TrialRun(long seq, long trialId, String workerId) implements TrialEvent {}
 
-    /** A paused trial is handed out again with this config. */
-    public static StudyEvent trialResumed(long seq, long trialId, Map<String, Object> config) {
-        return new StudyEvent(seq, EventType.TRIAL_RESUMED, trialId, Map.of("config", config));
-    }
+    /** A paused trial was handed out again with this config (its next resource target). */
+    record TrialResumed(long seq, long trialId, Map<String, Object> config, String workerId) implements TrialEvent {}
+
+    /**
+     * A report and the decision it got. {@code level} is the resource level (or the step when the study has
+     * no resource), null when the report had neither.
+     */
+    record Reported(long seq, long trialId, Map<String, Double> metrics, Verdict verdict, Long level, Long step)
+            implements TrialEvent {}
+
+    /** The trial ended with these metrics (possibly none). */
+    record TrialCompleted(long seq, long trialId, Map<String, Double> metrics) implements TrialEvent {}
+
+    record TrialFailed(long seq, long trialId, String reason) implements TrialEvent {}
+
+    /** The trial ended without feedback to the algorithm (PyGlove's {@code skip}). */
+    record TrialSkipped(long seq, long trialId, String reason) implements TrialEvent {}
+
+    /** The trial's lease ran out with no word from its worker. */
+    record TrialStale(long seq, long trialId, String reason) implements TrialEvent {}
+
+    /** Checkpoints of these paused trials are to be removed (speculative removal). */
+    record CheckpointsRemoved(long seq, List<Long> trialIds) implements StudyEvent {}
+
+    /** The study moved to {@code STOPPING} or {@code DONE} (or back to {@code ACTIVE}). */
+    record StudyStatusChanged(long seq, StudyStatus status, String reason) implements StudyEvent {}
 }

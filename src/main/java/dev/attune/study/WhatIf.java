@@ -1,15 +1,16 @@
 package dev.attune.study;
 
-import dev.attune.scheduler.Suggestion;
 import dev.attune.trial.Decision;
-import dev.attune.trial.TrialStatus;
 import dev.attune.trial.Verdict;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.function.UnaryOperator;
 
 /**
  * Runs a method over recorded learning curves on a simulated clock with N workers, to answer "what would
@@ -17,8 +18,8 @@ import java.util.PriorityQueue;
  *
  * <p>Each new trial the method starts takes the next recorded curve, in order; the method's own config is
  * replaced by the curve's. Every resource level costs one time unit; a resumed trial continues from its
- * checkpoint. The engine is driven exactly as the study service drives it, so the decisions are the ones
- * a live study would have made on these curves.
+ * checkpoint. The study's own commands are driven on a simulated clock, exactly as the service drives
+ * them, so the decisions are the ones a live study would have made on these curves.
  */
 public final class WhatIf {
     /** A recorded curve: a config and its reports, each with the resource level in {@code resource.attr}. */
@@ -46,8 +47,15 @@ public final class WhatIf {
 
     private record Job(double time, long trialId, int index) {}
 
+    private static Instant at(double time) {
+        return EPOCH.plusMillis(Math.round(time * 1000));
+    }
+
+    /** The simulated clock's origin; one time unit is one second after it. */
+    private static final Instant EPOCH = Instant.EPOCH;
+
     public static Result run(StudyDefinition definition, List<Curve> curves, int workers) {
-        StudyEngine engine = new StudyEngine(definition);
+        Study study = Study.create("what-if", definition, EPOCH);
         String attr = definition.resource().attr();
         String metric = definition.metric().name();
         boolean minimize = definition.metric().mode() == dev.attune.trial.Mode.MIN;
@@ -58,49 +66,41 @@ public final class WhatIf {
         List<Step> steps = new ArrayList<>();
         long spent = 0;
         int free = workers;
-        int nextCurve = 0;
+        int[] nextCurve = {0};
         double now = 0;
         Best best = null;
         boolean more = true;
+        // Each new trial takes the next recorded curve's config (the method's own fills what the curve lacks).
+        UnaryOperator<Map<String, Object>> curveConfig = suggested -> {
+            if (nextCurve[0] >= curves.size()) {
+                return null;
+            }
+            Map<String, Object> config =
+                    new LinkedHashMap<>(curves.get(nextCurve[0]).config());
+            suggested.forEach(config::putIfAbsent);
+            return config;
+        };
         while (true) {
             while (free > 0 && more) {
-                Suggestion s = engine.scheduler().suggest(engine.nextTrialId());
-                switch (s) {
-                    case Suggestion.Start start -> {
-                        if (nextCurve >= curves.size()) {
-                            more = false;
-                            continue;
-                        }
-                        long id = engine.nextTrialId();
-                        Curve c = curves.get(nextCurve);
-                        Map<String, Object> config = new LinkedHashMap<>(c.config());
-                        start.config().forEach(config::putIfAbsent);
-                        engine.apply(StudyEvent.trialAdded(
-                                engine.seq() + 1, id, config, start.memo(), TrialStatus.RUNNING, null));
-                        curveOf.put(id, nextCurve++);
-                        position.put(id, 0);
-                        queue.add(new Job(now + 1, id, 0));
-                        free--;
-                    }
-                    case Suggestion.Resume resume -> {
-                        engine.apply(StudyEvent.trialResumed(engine.seq() + 1, resume.trialId(), resume.config()));
-                        int next = position.get(resume.trialId()) + 1;
-                        if (next
-                                < curves.get(curveOf.get(resume.trialId()))
-                                        .reports()
-                                        .size()) {
-                            position.put(resume.trialId(), next);
-                            queue.add(new Job(now + 1, resume.trialId(), next));
-                            free--;
-                        } else {
-                            engine.apply(new StudyEvent(
-                                    engine.seq() + 1,
-                                    EventType.TRIAL_COMPLETED,
-                                    resume.trialId(),
-                                    Map.of("metrics", Map.of())));
-                        }
-                    }
-                    default -> more = false;
+                Study.Ask ask = study.ask("what-if", at(now), curveConfig).answer();
+                if (!(ask instanceof Study.Ask.Run run)) {
+                    more = false;
+                    continue;
+                }
+                if (!run.resumed()) {
+                    curveOf.put(run.trialId(), nextCurve[0]++);
+                    position.put(run.trialId(), 0);
+                    queue.add(new Job(now + 1, run.trialId(), 0));
+                    free--;
+                    continue;
+                }
+                int next = position.get(run.trialId()) + 1;
+                if (next < curves.get(curveOf.get(run.trialId())).reports().size()) {
+                    position.put(run.trialId(), next);
+                    queue.add(new Job(now + 1, run.trialId(), next));
+                    free--;
+                } else {
+                    study.complete(run.trialId(), Map.of(), at(now));
                 }
             }
             Job job = queue.poll();
@@ -118,7 +118,8 @@ public final class WhatIf {
                     ? 0
                     : curves.get(curve).reports().get(job.index() - 1).get(attr).longValue();
             spent += Math.max(1, level - previous);
-            Verdict v = engine.report(engine.seq() + 1, job.trialId(), metrics, level, x -> x);
+            Verdict v = study.report(job.trialId(), metrics, null, at(now), (trial, l) -> Optional.empty())
+                    .answer();
             if (steps.size() < MAX_STEPS_RETURNED) {
                 steps.add(new Step(now, job.trialId(), level, v.decision().name(), v.reason()));
             }
@@ -143,8 +144,7 @@ public final class WhatIf {
                 continue;
             }
             if (v.decision() == Decision.CONTINUE) {
-                engine.apply(new StudyEvent(
-                        engine.seq() + 1, EventType.TRIAL_COMPLETED, job.trialId(), Map.of("metrics", Map.of())));
+                study.complete(job.trialId(), Map.of(), at(now));
             }
             free++;
             more = true;
@@ -169,7 +169,7 @@ public final class WhatIf {
                 definition.method().name(),
                 workers,
                 curves.size(),
-                (int) engine.nextTrialId(),
+                (int) study.nextTrialId(),
                 steps,
                 steps.size() >= MAX_STEPS_RETURNED,
                 best,

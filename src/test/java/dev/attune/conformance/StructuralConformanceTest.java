@@ -3,10 +3,9 @@ package dev.attune.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.attune.scheduler.MethodRegistry;
-import dev.attune.scheduler.Suggestion;
+import dev.attune.study.Study;
 import dev.attune.study.StudyDefinition;
 import dev.attune.study.StudyDefinitionParser;
-import dev.attune.study.StudyEngine;
 import dev.attune.study.StudyEvent;
 import dev.attune.trial.Decision;
 import dev.attune.trial.TrialStatus;
@@ -14,6 +13,7 @@ import dev.attune.trial.Verdict;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,7 +28,7 @@ class StructuralConformanceTest {
     void asynchronousHyperbandStopsOnlyAtTheRungsOfEachTrialsBracket() {
         Stream stream = Stream.load("asha_brackets.stream.json");
         StudyDefinition definition = PARSER.parse(stream.definition(), 0);
-        StudyEngine engine = new StudyEngine(definition);
+        Study engine = Study.create("conformance", definition, InProcessConformanceTest.START);
         Map<Long, Integer> bracket = new HashMap<>();
         Map<Long, Long> stoppedAt = new HashMap<>();
         int syneStops = 0;
@@ -37,10 +37,13 @@ class StructuralConformanceTest {
         for (Map<String, Object> e : stream.events()) {
             switch ((String) e.get("type")) {
                 case "suggest" -> {
-                    Suggestion.Start s = (Suggestion.Start) engine.scheduler().suggest(engine.nextTrialId());
-                    bracket.put(engine.nextTrialId(), ((Number) s.memo().get("bracket")).intValue());
-                    engine.apply(StudyEvent.trialAdded(
-                            engine.seq() + 1, engine.nextTrialId(), s.config(), s.memo(), TrialStatus.RUNNING, null));
+                    StudyEvent.TrialAdded added =
+                            engine.ask("conformance", InProcessConformanceTest.START).events().stream()
+                                    .filter(StudyEvent.TrialAdded.class::isInstance)
+                                    .map(StudyEvent.TrialAdded.class::cast)
+                                    .findFirst()
+                                    .orElseThrow();
+                    bracket.put(added.trialId(), ((Number) added.memo().get("bracket")).intValue());
                     starts++;
                 }
                 case "result" -> {
@@ -55,7 +58,9 @@ class StructuralConformanceTest {
                     }
                     Map<String, Double> metrics = InProcessConformanceTest.numbers(e.get("result"));
                     long level = metrics.get("epoch").longValue();
-                    Verdict v = engine.report(engine.seq() + 1, id, metrics, level, x -> x);
+                    Verdict v = engine.report(
+                                    id, metrics, null, InProcessConformanceTest.START, (t, l) -> Optional.empty())
+                            .answer();
                     if (v.decision() == Decision.STOP) {
                         stoppedAt.put(id, level);
                     }

@@ -3,14 +3,15 @@ package dev.attune.replicas;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.attune.scheduler.MethodRegistry;
+import dev.attune.study.EventCodec;
 import dev.attune.study.EventType;
+import dev.attune.study.Study;
 import dev.attune.study.StudyDefinitionParser;
-import dev.attune.study.StudyEngine;
-import dev.attune.study.StudyEvent;
 import dev.attune.support.Api;
 import dev.attune.support.PostgresSupport;
 import dev.attune.support.ServerProcess;
 import dev.attune.trial.Verdict;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -207,14 +208,15 @@ class ReplicasIT {
             after = ((Number) batch.getLast().get("seq")).longValue();
         }
         Map<String, Object> definition = definition(maxConcurrent);
-        StudyEngine replay = new StudyEngine(new StudyDefinitionParser(MethodRegistry.standard()).parse(definition, 0));
+        Study replay = Study.create(
+                "replay", new StudyDefinitionParser(MethodRegistry.standard()).parse(definition, 0), Instant.EPOCH);
         int running = 0;
         int maxRunning = 0;
         int decisions = 0;
         for (Map<String, Object> e : events) {
             EventType type = EventType.valueOf((String) e.get("type"));
             Long trialId = e.get("trialId") == null ? null : ((Number) e.get("trialId")).longValue();
-            Verdict v = replay.apply(new StudyEvent(
+            Verdict v = replay.apply(EventCodec.decode(
                     ((Number) e.get("seq")).longValue(), type, trialId, (Map<String, Object>) e.get("payload")));
             Map<String, Object> payload = (Map<String, Object>) e.get("payload");
             switch (type) {

@@ -1,26 +1,30 @@
 package dev.attune.study;
 
 import dev.attune.math.SeededRandom;
-import dev.attune.scheduler.Suggestion;
 import dev.attune.trial.Decision;
 import dev.attune.trial.Verdict;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
- * Drives a {@link StudyEngine} the way the study service does (ask → TRIAL_ADDED / TRIAL_RESUMED, report,
- * complete, fail) with simulated workers and learning curves, recording the event log and every
- * suggestion. A stand-in for the service without a database, for contract and replay tests.
+ * Drives a {@link Study} through the same commands the service runs (ask, report, complete, fail) with
+ * simulated workers, learning curves and a simulated clock, recording the event log and every ask's
+ * outcome. The service without a database, for contract and replay tests.
  */
 final class EngineDriver {
-    final StudyEngine engine;
+    static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+    final Study engine;
     final List<StudyEvent> log = new ArrayList<>();
-    /** The suggestion made when the log had this many events. */
-    final Map<Integer, Suggestion> suggestions = new LinkedHashMap<>();
+    /** The outcome of the ask made when the log had this many events. */
+    final Map<Integer, Study.Outcome<Study.Ask>> suggestions = new LinkedHashMap<>();
+
+    private final Map<Integer, Instant> askTimes = new HashMap<>();
 
     final List<Map<String, Object>> configs = new ArrayList<>();
     private final Map<Long, Integer> epoch = new HashMap<>();
@@ -28,22 +32,29 @@ final class EngineDriver {
     private final int workers;
     private final long maxEpoch;
     private final SplittableRandom random;
+    private long tick;
 
     EngineDriver(StudyDefinition definition, int workers, long seed) {
-        this.engine = new StudyEngine(definition);
+        this.engine = Study.create("driven", definition, START);
         this.workers = workers;
         this.maxEpoch =
                 definition.resource() == null ? 3 : definition.resource().max();
         this.random = new SplittableRandom(seed);
     }
 
-    private void append(EventType type, Long trialId, Map<String, Object> payload) {
-        apply(new StudyEvent(engine.seq() + 1, type, trialId, payload));
+    /** The simulated clock: one second per command. */
+    Instant now() {
+        return START.plusSeconds(tick++);
     }
 
-    private void apply(StudyEvent e) {
-        engine.apply(e);
-        log.add(e);
+    /** When the ask made with this many events in the log was made. */
+    Instant askedAt(int logSize) {
+        return askTimes.get(logSize);
+    }
+
+    private <A> A record(Study.Outcome<A> outcome) {
+        log.addAll(outcome.events());
+        return outcome.answer();
     }
 
     /** Loss of a config at an epoch: a smooth function of the encoded config that falls with the epoch. */
@@ -57,32 +68,20 @@ final class EngineDriver {
     }
 
     boolean ask() {
-        Suggestion s = engine.scheduler().suggest(engine.nextTrialId());
-        suggestions.put(log.size(), s);
-        switch (s) {
-            case Suggestion.Start start -> {
-                long id = engine.nextTrialId();
-                apply(StudyEvent.trialAdded(
-                        engine.seq() + 1,
-                        id,
-                        start.config(),
-                        start.memo(),
-                        dev.attune.trial.TrialStatus.RUNNING,
-                        null));
-                running.put(id, start.config());
-                epoch.put(id, 0);
-                configs.add(start.config());
-                return true;
-            }
-            case Suggestion.Resume resume -> {
-                append(EventType.TRIAL_RESUMED, resume.trialId(), Map.of("config", resume.config()));
-                running.put(resume.trialId(), resume.config());
-                return true;
-            }
-            default -> {
-                return false;
-            }
+        int before = log.size();
+        Instant at = now();
+        Study.Outcome<Study.Ask> outcome = engine.ask("driver", at);
+        suggestions.put(before, outcome);
+        askTimes.put(before, at);
+        if (!(record(outcome) instanceof Study.Ask.Run run)) {
+            return false;
         }
+        running.put(run.trialId(), run.config());
+        if (!run.resumed()) {
+            epoch.put(run.trialId(), 0);
+            configs.add(run.config());
+        }
+        return true;
     }
 
     void report(long id) {
@@ -94,17 +93,11 @@ final class EngineDriver {
         double[] encoded = engine.definition().space().encode(config);
         metrics.put("constraint", encoded[0] - 0.6); // for constrained methods: feasible on part of the space
         metrics.put("cost", e * (1 + encoded[0])); // for cost-aware methods: cumulative and positive
-        long seq = engine.seq() + 1;
-        Verdict v = engine.report(seq, id, metrics, (long) e, x -> x);
-        log.add(new StudyEvent(
-                seq,
-                EventType.REPORT,
-                id,
-                Map.of("metrics", metrics, "decision", v.decision().name(), "reason", v.reason())));
+        Verdict v = record(engine.report(id, metrics, (long) e, now(), (trial, level) -> Optional.empty()));
         if (v.decision() != Decision.CONTINUE) {
             running.remove(id);
         } else if (e >= maxEpoch) {
-            append(EventType.TRIAL_COMPLETED, id, Map.of("metrics", metrics));
+            record(engine.complete(id, metrics, now()));
             running.remove(id);
         }
     }
@@ -124,7 +117,7 @@ final class EngineDriver {
             List<Long> ids = new ArrayList<>(running.keySet());
             long id = ids.get(random.nextInt(ids.size()));
             if (random.nextInt(40) == 0) {
-                append(EventType.TRIAL_FAILED, id, Map.of("reason", "simulated"));
+                record(engine.fail(id, "simulated", now()));
                 running.remove(id);
             } else {
                 report(id);

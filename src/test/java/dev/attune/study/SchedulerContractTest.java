@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.attune.scheduler.MethodRegistry;
 import dev.attune.scheduler.MethodSpec;
-import dev.attune.scheduler.Suggestion;
 import dev.attune.trial.Verdict;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -110,17 +109,15 @@ class SchedulerContractTest {
         List<Integer> cuts = new ArrayList<>(original.suggestions.keySet());
         for (int k = 0; k < cuts.size(); k += Math.max(1, cuts.size() / 12)) {
             int cut = cuts.get(k);
-            StudyEngine replayed = new StudyEngine(definition(method, seed));
+            Study replayed = Study.create("driven", definition(method, seed), EngineDriver.START);
             for (StudyEvent e : original.log.subList(0, cut)) {
                 Verdict computed = replayed.apply(e);
-                if (e.type() == EventType.REPORT) {
-                    assertThat(computed.decision().name())
-                            .as("%s event %d", method, e.seq())
-                            .isEqualTo(e.payload().get("decision"));
+                if (e instanceof StudyEvent.Reported r) {
+                    assertThat(computed).as("%s event %d", method, e.seq()).isEqualTo(r.verdict());
                 }
             }
-            Suggestion again = replayed.scheduler().suggest(replayed.nextTrialId());
-            assertThat(again).as("%s suggestion after %d events", method, cut).isEqualTo(original.suggestions.get(cut));
+            Study.Outcome<Study.Ask> again = replayed.ask("driver", original.askedAt(cut));
+            assertThat(again).as("%s ask after %d events", method, cut).isEqualTo(original.suggestions.get(cut));
         }
     }
 
@@ -129,7 +126,7 @@ class SchedulerContractTest {
     void failuresAreTolerated(String method, long seed) {
         EngineDriver d = new EngineDriver(definition(method, seed), 4, seed).run(600);
         long failed =
-                d.log.stream().filter(e -> e.type() == EventType.TRIAL_FAILED).count();
+                d.log.stream().filter(e -> e instanceof StudyEvent.TrialFailed).count();
         assertThat(failed).as("the driver fails some trials").isPositive();
         assertThat(d.engine.count(dev.attune.trial.TrialStatus.FAILED)).isEqualTo(failed);
     }

@@ -1,4 +1,4 @@
-package dev.attune.study;
+package dev.attune.service;
 
 import java.time.Clock;
 import org.slf4j.Logger;

@@ -1,70 +1,41 @@
-package dev.attune.study;
+package dev.attune.service;
 
 import dev.attune.store.TrialRepository;
 import dev.attune.store.TrialRow;
+import dev.attune.study.ConflictException;
+import dev.attune.study.NotFoundException;
+import dev.attune.study.Views;
 import dev.attune.trial.Decision;
 import dev.attune.trial.TrialStatus;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.time.Duration;
-import java.util.Map;
+import java.time.Instant;
 import java.util.Objects;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Service;
 
 /**
  * A handed-out trial's lease: how long it runs without word from its worker, heartbeats that extend it,
- * the reaper that turns expired ones STALE, and the retries that give a failed or stale trial's config
- * another run.
+ * and the reaper that turns expired ones STALE (the study's {@code markStale}, which also retries them).
  */
 @Service
 public class TrialLeases {
     private final StudyWriter writer;
     private final TrialRepository trials;
     private final TrialQueries queries;
-    private final JsonCodec json;
+    private final StudyProjection projection;
     private final MeterRegistry meters;
-    private final Duration lease;
 
     public TrialLeases(
             StudyWriter writer,
             TrialRepository trials,
             TrialQueries queries,
-            JsonCodec json,
-            MeterRegistry meters,
-            @Value("${attune.lease-seconds:120}") long leaseSeconds) {
+            StudyProjection projection,
+            MeterRegistry meters) {
         this.writer = writer;
         this.trials = trials;
         this.queries = queries;
-        this.json = json;
+        this.projection = projection;
         this.meters = meters;
-        this.lease = Duration.ofSeconds(leaseSeconds);
-    }
-
-    /** How long a handed-out trial may go without word from its worker: the study's, else the server's. */
-    Duration of(StudyWriter.Context ctx) {
-        Integer seconds = ctx.engine.definition().leaseSeconds();
-        return seconds == null ? lease : Duration.ofSeconds(seconds);
-    }
-
-    /**
-     * Under {@code maxRetries}, a failed or stale trial's config comes back as a new pending trial, linked
-     * to the one it repeats; the next ask hands it out first.
-     */
-    void retry(StudyWriter.Context ctx, TrialRow failed) {
-        Integer max = ctx.engine.definition().maxRetries();
-        if (max == null
-                || ctx.engine.retries(failed.getTrialId()) >= max
-                || ctx.engine.status() != StudyStatus.ACTIVE
-                || ctx.engine.stopReason(ctx.row.getCreatedAt(), ctx.now) != null) {
-            return;
-        }
-        long id = ctx.row.takeTrialId();
-        TrialRow r = new TrialRow(
-                failed.getStudyId(), id, TrialStatus.PENDING.name(), failed.getConfig(), null, null, ctx.now);
-        r.setRetryOf(failed.getTrialId());
-        trials.save(r);
-        ctx.append(StudyEvent.retry(ctx.row.getLastSeq() + 1, id, json.read(failed.getConfig()), failed.getTrialId()));
     }
 
     /**
@@ -72,24 +43,18 @@ public class TrialLeases {
      * reaper on every replica; the status and lease are checked again under the study's lock, so two
      * replicas reaping the same trial mark it once.
      */
-    public int reapExpired(java.time.Instant now, int limit) {
+    public int reapExpired(Instant now, int limit) {
         int reaped = 0;
         for (TrialRow expired : trials.expiredLeases(now, Limit.of(limit))) {
             try {
                 reaped += writer.write(expired.getStudyId(), ctx -> {
                     TrialRow t = queries.trial(expired.getStudyId(), expired.getTrialId());
-                    if (ctx.engine.trialStatus(t.getTrialId()) != TrialStatus.RUNNING
-                            || t.getLeaseExpiresAt() == null
-                            || !t.getLeaseExpiresAt().isBefore(ctx.now)) {
+                    if (t.getLeaseExpiresAt() == null || !t.getLeaseExpiresAt().isBefore(ctx.now)) {
                         return 0;
                     }
                     String reason = "no report or heartbeat from worker " + t.getWorkerId()
                             + " since its lease expired at " + t.getLeaseExpiresAt();
-                    ctx.append(EventType.TRIAL_STALE, t.getTrialId(), Map.of("reason", reason));
-                    t.setStatus(TrialStatus.STALE.name(), reason, ctx.now);
-                    retry(ctx, t);
-                    ctx.settle();
-                    return 1;
+                    return ctx.record(ctx.study.markStale(t.getTrialId(), reason, ctx.now)) ? 1 : 0;
                 });
             } catch (NotFoundException deletedMeanwhile) {
                 // the study went away between the look-up and the lock
@@ -105,10 +70,10 @@ public class TrialLeases {
     public Views.Decision heartbeat(String studyId, long trialId) {
         return writer.write(studyId, ctx -> {
             TrialRow t = queries.trial(studyId, trialId);
-            TrialStatus status = ctx.engine.trialStatus(trialId);
+            TrialStatus status = ctx.study.trialStatus(trialId);
             return switch (status) {
                 case RUNNING -> {
-                    t.setLeaseExpiresAt(ctx.now.plus(of(ctx)));
+                    t.setLeaseExpiresAt(ctx.now.plus(projection.leaseOf(ctx.study.definition())));
                     yield new Views.Decision(Decision.CONTINUE.name(), "");
                 }
                 case STOPPED -> new Views.Decision(Decision.STOP.name(), Objects.toString(t.getStatusReason(), ""));

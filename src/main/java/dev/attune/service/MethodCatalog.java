@@ -1,7 +1,8 @@
-package dev.attune.study;
+package dev.attune.service;
 
 import dev.attune.scheduler.MethodRegistry;
 import dev.attune.scheduler.MethodSpec;
+import dev.attune.study.Views;
 import java.util.List;
 import java.util.Locale;
 import org.springframework.stereotype.Service;

@@ -1,7 +1,8 @@
-package dev.attune.study;
+package dev.attune.service;
 
 import dev.attune.store.ReportRow;
 import dev.attune.store.TrialRow;
+import dev.attune.study.Views;
 import java.util.List;
 
 /** Builds trial views from rows. */

@@ -1,10 +1,12 @@
-package dev.attune.study;
+package dev.attune.service;
 
 import dev.attune.space.InvalidInputException;
-import dev.attune.store.EventRepository;
-import dev.attune.store.EventRow;
 import dev.attune.store.StudyRepository;
 import dev.attune.store.StudyRow;
+import dev.attune.study.ConflictException;
+import dev.attune.study.NotFoundException;
+import dev.attune.study.Study;
+import dev.attune.study.StudyEvent;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -30,9 +32,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 public class StudyWriter {
     private final StudyRepository studies;
-    private final EventRepository events;
+    private final StudyProjection projection;
     private final EngineCache engines;
-    private final JsonCodec json;
     private final TransactionTemplate tx;
     private final Clock clock;
     private final Map<String, Queue<Task<?>>> queues = new ConcurrentHashMap<>();
@@ -44,16 +45,14 @@ public class StudyWriter {
 
     public StudyWriter(
             StudyRepository studies,
-            EventRepository events,
+            StudyProjection projection,
             EngineCache engines,
-            JsonCodec json,
             TransactionTemplate tx,
             Clock clock,
             MeterRegistry meters) {
         this.studies = studies;
-        this.events = events;
+        this.projection = projection;
         this.engines = engines;
-        this.json = json;
         this.tx = tx;
         this.clock = clock;
         this.batchSizes = DistributionSummary.builder("attune.write.batch.size")
@@ -67,79 +66,21 @@ public class StudyWriter {
     /** The state a write works on; valid only inside {@link #write}. */
     public final class Context {
         final StudyRow row;
-        final StudyEngine engine;
+        final Study study;
         final Instant now;
 
-        Context(StudyRow row, StudyEngine engine, Instant now) {
+        Context(StudyRow row, Study study, Instant now) {
             this.row = row;
-            this.engine = engine;
+            this.study = study;
             this.now = now;
         }
 
-        /** Appends an event to the log and folds it into the engine. */
-        void append(EventType type, Long trialId, Map<String, Object> payload) {
-            append(new StudyEvent(row.getLastSeq() + 1, type, trialId, payload));
-        }
-
-        /** Appends an event built for the next sequence number ({@code row.getLastSeq() + 1}). */
-        void append(StudyEvent event) {
-            long seq = row.nextSeq(now);
-            if (event.seq() != seq) {
-                throw new IllegalStateException("event " + event.seq() + " built for the wrong place, expected " + seq);
+        /** Stores the events a command of the study recorded, and the rows they change; returns its answer. */
+        <A> A record(Study.Outcome<A> outcome) {
+            for (StudyEvent event : outcome.events()) {
+                projection.project(row, study, event, now);
             }
-            events.save(new EventRow(
-                    row.getId(), seq, event.type().name(), event.trialId(), json.write(event.payload()), now));
-            engine.apply(event);
-        }
-
-        /** Stores an event the engine has already folded in (a report, whose decision the fold made). */
-        void store(long seq, EventType type, Long trialId, Map<String, Object> payload) {
-            events.save(new EventRow(row.getId(), seq, type.name(), trialId, json.write(payload), now));
-        }
-
-        void setStatus(StudyStatus status, String reason) {
-            if (engine.status() != status) {
-                append(EventType.STUDY_STATUS, null, Map.of("status", status.name(), "reason", reason));
-                row.setStatus(status.name(), reason, now);
-            }
-        }
-
-        /**
-         * After any change: an active study whose stopping criterion fired stops taking trials, and a
-         * stopping one with nothing left running is done.
-         */
-        /**
-         * Speculative checkpoint removal: the scheduler proposes, with the time left over the time spent
-         * (from {@code maxWallclockTime}), and the choice is stored as an event so that it is made once.
-         */
-        private void removeCheckpointsOverBudget() {
-            if (!(engine.scheduler() instanceof dev.attune.scheduler.CheckpointAdvisor advisor)) {
-                return;
-            }
-            Double limit = engine.definition().stoppingCriterion().maxWallclockTime();
-            double ratio = Double.NaN;
-            if (limit != null) {
-                double spent =
-                        java.time.Duration.between(row.getCreatedAt(), now).toMillis() / 1000.0;
-                ratio = Math.max(limit - spent, 1e-3) / Math.max(spent, 1e-3);
-            }
-            java.util.List<Long> ids = advisor.proposeRemovals(ratio);
-            if (!ids.isEmpty()) {
-                append(EventType.CHECKPOINTS_REMOVED, null, Map.of("trialIds", ids));
-            }
-        }
-
-        void settle() {
-            removeCheckpointsOverBudget();
-            if (engine.status() == StudyStatus.ACTIVE) {
-                String reason = engine.stopReason(row.getCreatedAt(), now);
-                if (reason != null) {
-                    setStatus(StudyStatus.STOPPING, reason);
-                }
-            }
-            if (engine.status() == StudyStatus.STOPPING && engine.running() == 0) {
-                setStatus(StudyStatus.DONE, row.getStatusReason());
-            }
+            return outcome.answer();
         }
     }
 
@@ -207,7 +148,7 @@ public class StudyWriter {
             tx.executeWithoutResult(status -> {
                 StudyRow row = studies.lock(studyId)
                         .orElseThrow(() -> new NotFoundException("study " + studyId + " does not exist"));
-                StudyEngine engine = engines.current(row);
+                Study study = engines.current(row);
                 TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                     @Override
                     public void afterCompletion(int outcome) {
@@ -216,7 +157,7 @@ public class StudyWriter {
                         }
                     }
                 });
-                Context ctx = new Context(row, engine, clock.instant());
+                Context ctx = new Context(row, study, clock.instant());
                 for (Task<?> t : batch) {
                     run(t, ctx);
                 }

@@ -1,7 +1,9 @@
-package dev.attune.study;
+package dev.attune.service;
 
 import dev.attune.space.InvalidInputException;
 import dev.attune.store.TrialRow;
+import dev.attune.study.Fields;
+import dev.attune.study.Views;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

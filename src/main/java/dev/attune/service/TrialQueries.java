@@ -1,8 +1,10 @@
-package dev.attune.study;
+package dev.attune.service;
 
 import dev.attune.store.ReportRepository;
 import dev.attune.store.TrialRepository;
 import dev.attune.store.TrialRow;
+import dev.attune.study.NotFoundException;
+import dev.attune.study.Views;
 import dev.attune.trial.TrialStatus;
 import java.util.List;
 import org.springframework.data.domain.Limit;

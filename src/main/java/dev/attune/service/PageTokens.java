@@ -1,4 +1,4 @@
-package dev.attune.study;
+package dev.attune.service;
 
 import dev.attune.space.InvalidInputException;
 import java.nio.charset.StandardCharsets;

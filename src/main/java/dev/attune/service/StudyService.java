@@ -1,10 +1,14 @@
-package dev.attune.study;
+package dev.attune.service;
 
 import dev.attune.space.InvalidInputException;
 import dev.attune.store.EventRepository;
 import dev.attune.store.StudyRepository;
 import dev.attune.store.StudyRow;
 import dev.attune.store.TrialRepository;
+import dev.attune.study.NotFoundException;
+import dev.attune.study.StudyDefinition;
+import dev.attune.study.StudyDefinitionParser;
+import dev.attune.study.Views;
 import dev.attune.trial.TrialStatus;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -104,13 +108,7 @@ public class StudyService {
 
     /** No new trials from now on (PyGlove's {@code end_loop}); running trials may finish. */
     public Views.Study stop(String studyId) {
-        writer.write(studyId, ctx -> {
-            if (ctx.engine.status() == StudyStatus.ACTIVE) {
-                ctx.setStatus(StudyStatus.STOPPING, "stopped by a client");
-                ctx.settle();
-            }
-            return null;
-        });
+        writer.write(studyId, ctx -> ctx.record(ctx.study.stop("stopped by a client", ctx.now)));
         return get(studyId);
     }
 

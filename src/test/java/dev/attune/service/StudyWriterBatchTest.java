@@ -1,7 +1,9 @@
-package dev.attune.study;
+package dev.attune.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.attune.study.NotFoundException;
+import dev.attune.study.Views;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.LinkedHashMap;
 import java.util.List;

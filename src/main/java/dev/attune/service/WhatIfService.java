@@ -1,4 +1,4 @@
-package dev.attune.study;
+package dev.attune.service;
 
 import dev.attune.space.FieldError;
 import dev.attune.space.InvalidInputException;
@@ -7,6 +7,12 @@ import dev.attune.store.ReportRow;
 import dev.attune.store.StudyRow;
 import dev.attune.store.TrialRepository;
 import dev.attune.store.TrialRow;
+import dev.attune.study.EventCodec;
+import dev.attune.study.Fields;
+import dev.attune.study.MetricsInput;
+import dev.attune.study.StudyDefinition;
+import dev.attune.study.StudyDefinitionParser;
+import dev.attune.study.WhatIf;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -97,7 +103,7 @@ public class WhatIfService {
         for (TrialRow t : trials.findByStudyIdAndTrialIdGreaterThanOrderByTrialId(studyId, -1, Limit.of(MAX_CURVES))) {
             List<Map<String, Double>> points = new ArrayList<>();
             for (ReportRow r : reports.findByStudyIdAndTrialIdOrderById(studyId, t.getTrialId())) {
-                Map<String, Double> m = StudyEngine.numbers(json.read(r.getMetrics()));
+                Map<String, Double> m = EventCodec.numbers(json.read(r.getMetrics()));
                 if (m.containsKey(attr) && m.containsKey(d.metric().name())) {
                     points.add(m);
                 }

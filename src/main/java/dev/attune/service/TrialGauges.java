@@ -1,4 +1,4 @@
-package dev.attune.study;
+package dev.attune.service;
 
 import dev.attune.store.TrialRepository;
 import dev.attune.trial.TrialStatus;

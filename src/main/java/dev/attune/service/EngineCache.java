@@ -1,8 +1,14 @@
-package dev.attune.study;
+package dev.attune.service;
 
 import dev.attune.store.EventRepository;
 import dev.attune.store.EventRow;
 import dev.attune.store.StudyRow;
+import dev.attune.study.EventCodec;
+import dev.attune.study.EventType;
+import dev.attune.study.Study;
+import dev.attune.study.StudyDefinition;
+import dev.attune.study.StudyDefinitionParser;
+import dev.attune.study.StudyEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
@@ -12,7 +18,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.springframework.stereotype.Component;
 
 /**
- * Each study's {@link StudyEngine}, kept between requests together with the log position it has seen.
+ * Each study's {@link Study} aggregate, kept between requests together with the log position it has seen.
  *
  * <p>Before a write, the service locks the study's row and calls {@link #current}: a cached engine that is
  * behind the row's {@code lastSeq} (another replica wrote, or this one restarted) folds in the missing
@@ -21,7 +27,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class EngineCache {
-    private final Map<String, StudyEngine> engines = new ConcurrentHashMap<>();
+    private final Map<String, Study> engines = new ConcurrentHashMap<>();
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final EventRepository events;
     private final StudyDefinitionParser parser;
@@ -47,10 +53,10 @@ public class EngineCache {
     }
 
     /** The study's engine, up to date with its log; call only while holding the study's row lock. */
-    StudyEngine current(StudyRow row) {
-        StudyEngine engine = engines.get(row.getId());
+    Study current(StudyRow row) {
+        Study engine = engines.get(row.getId());
         if (engine == null || engine.seq() > row.getLastSeq()) {
-            engine = new StudyEngine(definition(row));
+            engine = Study.create(row.getId(), definition(row), row.getCreatedAt());
             rebuilt.increment();
         }
         if (engine.seq() < row.getLastSeq()) {
@@ -71,7 +77,7 @@ public class EngineCache {
         ReentrantLock lock = lockFor(studyId);
         lock.lock();
         try {
-            StudyEngine engine = engines.get(studyId);
+            Study engine = engines.get(studyId);
             return engine == null ? Optional.empty() : engine.scheduler().pendingWork();
         } finally {
             lock.unlock();
@@ -83,7 +89,7 @@ public class EngineCache {
     }
 
     StudyEvent event(EventRow row) {
-        return new StudyEvent(
+        return EventCodec.decode(
                 row.getSeq(), EventType.valueOf(row.getType()), row.getTrialId(), json.read(row.getPayload()));
     }
 

@@ -1,0 +1,156 @@
+package dev.attune.service;
+
+import dev.attune.store.EventRepository;
+import dev.attune.store.EventRow;
+import dev.attune.store.ReportRepository;
+import dev.attune.store.ReportRow;
+import dev.attune.store.StudyRow;
+import dev.attune.store.TrialKey;
+import dev.attune.store.TrialRepository;
+import dev.attune.store.TrialRow;
+import dev.attune.study.EventCodec;
+import dev.attune.study.Study;
+import dev.attune.study.StudyDefinition;
+import dev.attune.study.StudyEvent;
+import dev.attune.study.StudyEvent.CheckpointsRemoved;
+import dev.attune.study.StudyEvent.Reported;
+import dev.attune.study.StudyEvent.StudyStatusChanged;
+import dev.attune.study.StudyEvent.TrialAdded;
+import dev.attune.study.StudyEvent.TrialCompleted;
+import dev.attune.study.StudyEvent.TrialFailed;
+import dev.attune.study.StudyEvent.TrialResumed;
+import dev.attune.study.StudyEvent.TrialRun;
+import dev.attune.study.StudyEvent.TrialSkipped;
+import dev.attune.study.StudyEvent.TrialStale;
+import dev.attune.trial.Decision;
+import dev.attune.trial.TrialStatus;
+import java.time.Duration;
+import java.time.Instant;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * Writes a study's events and the rows clients read from them: the event log, the trial and report rows,
+ * and the study row's status and log head. The only writer of a trial's status; it runs in the
+ * transaction of the write that recorded the events, right after the study folded them in.
+ */
+@Component
+public class StudyProjection {
+    private final EventRepository events;
+    private final TrialRepository trials;
+    private final ReportRepository reports;
+    private final JsonCodec json;
+    private final Duration lease;
+
+    public StudyProjection(
+            EventRepository events,
+            TrialRepository trials,
+            ReportRepository reports,
+            JsonCodec json,
+            @Value("${attune.lease-seconds:120}") long leaseSeconds) {
+        this.events = events;
+        this.trials = trials;
+        this.reports = reports;
+        this.json = json;
+        this.lease = Duration.ofSeconds(leaseSeconds);
+    }
+
+    /** How long a handed-out trial may go without word from its worker: the study's, else the server's. */
+    Duration leaseOf(StudyDefinition definition) {
+        Integer seconds = definition.leaseSeconds();
+        return seconds == null ? lease : Duration.ofSeconds(seconds);
+    }
+
+    /**
+     * Stores one event recorded at {@code at} and updates the rows it changes. {@code study} has folded the
+     * event in (and possibly later ones of the same command, which change none of the values read here).
+     */
+    void project(StudyRow row, Study study, StudyEvent event, Instant at) {
+        EventCodec.Stored stored = EventCodec.encode(event);
+        events.save(new EventRow(
+                row.getId(), event.seq(), stored.type().name(), stored.trialId(), json.write(stored.payload()), at));
+        row.advance(event.seq(), study.nextTrialId(), at);
+        String studyId = row.getId();
+        switch (event) {
+            case TrialAdded e -> {
+                TrialRow t = new TrialRow(
+                        studyId,
+                        e.trialId(),
+                        e.status().name(),
+                        json.write(e.config()),
+                        e.checkpointTrialId(),
+                        e.workerId(),
+                        at);
+                t.setRetryOf(e.retryOf());
+                if (e.status() == TrialStatus.RUNNING) {
+                    t.setLeaseExpiresAt(at.plus(leaseOf(study.definition())));
+                }
+                trials.save(t);
+            }
+            case TrialRun e -> {
+                TrialRow t = trial(studyId, e.trialId());
+                t.handOut(e.workerId(), t.getConfig(), false, at);
+                t.setLeaseExpiresAt(at.plus(leaseOf(study.definition())));
+            }
+            case TrialResumed e -> {
+                TrialRow t = trial(studyId, e.trialId());
+                t.handOut(e.workerId(), json.write(e.config()), true, at);
+                t.setLeaseExpiresAt(at.plus(leaseOf(study.definition())));
+            }
+            case Reported e -> {
+                String metrics = json.write(e.metrics());
+                Decision decision = e.verdict().decision();
+                reports.save(new ReportRow(
+                        studyId,
+                        e.trialId(),
+                        e.level(),
+                        e.step(),
+                        metrics,
+                        decision.name(),
+                        e.verdict().reason(),
+                        at));
+                TrialStatus status =
+                        switch (decision) {
+                            case CONTINUE -> TrialStatus.RUNNING;
+                            case STOP -> TrialStatus.STOPPED;
+                            case PAUSE -> TrialStatus.PAUSED;
+                        };
+                // One UPDATE from what the study already knows, instead of loading the row to change it.
+                trials.recordReport(
+                        studyId,
+                        e.trialId(),
+                        status.name(),
+                        decision == Decision.CONTINUE ? null : e.verdict().reason(),
+                        metrics,
+                        study.objective(e.metrics()),
+                        study.bestObjective(e.trialId()),
+                        at.plus(leaseOf(study.definition())),
+                        at);
+            }
+            case TrialCompleted e -> {
+                TrialRow t = trial(studyId, e.trialId());
+                t.setStatus(TrialStatus.COMPLETED.name(), null, at);
+                if (!e.metrics().isEmpty()) {
+                    t.recordCompletion(
+                            json.write(e.metrics()),
+                            study.objective(e.metrics()),
+                            study.bestObjective(e.trialId()),
+                            at);
+                }
+            }
+            case TrialFailed e -> trial(studyId, e.trialId()).setStatus(TrialStatus.FAILED.name(), e.reason(), at);
+            case TrialSkipped e -> trial(studyId, e.trialId()).setStatus(TrialStatus.SKIPPED.name(), e.reason(), at);
+            case TrialStale e -> trial(studyId, e.trialId()).setStatus(TrialStatus.STALE.name(), e.reason(), at);
+            case CheckpointsRemoved e -> {
+                // read by workers through the study's checkpoint list; no row holds it
+            }
+            case StudyStatusChanged e -> row.setStatus(e.status().name(), e.reason(), at);
+        }
+    }
+
+    private TrialRow trial(String studyId, long trialId) {
+        return trials.findById(new TrialKey(studyId, trialId))
+                .orElseThrow(() -> new IllegalStateException(
+                        "the log names trial " + trialId + " of study " + studyId + ", which has no row"));
+    }
+}

@@ -1,0 +1,138 @@
+package dev.attune.service;
+
+import dev.attune.store.ReportRepository;
+import dev.attune.study.EventCodec;
+import dev.attune.study.Fields;
+import dev.attune.study.MetricsInput;
+import dev.attune.study.Study;
+import dev.attune.study.Views;
+import dev.attune.trial.Decision;
+import dev.attune.trial.Verdict;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.springframework.stereotype.Service;
+
+/**
+ * The worker protocol over HTTP: ask, report, complete, fail, skip, and adding trials evaluated
+ * elsewhere. Each parses its request, runs the {@link Study}'s command under the study's lock, and
+ * answers from the rows the command's events were projected to. Leases (heartbeats, stale trials) are
+ * {@link TrialLeases}; reads are {@link TrialQueries}.
+ */
+@Service
+public class TrialService {
+    static final long WAIT_MS = 500;
+    private final StudyWriter writer;
+    private final ReportRepository reports;
+    private final JsonCodec json;
+    private final MeterRegistry meters;
+    private final TrialQueries queries;
+
+    public TrialService(
+            StudyWriter writer, ReportRepository reports, JsonCodec json, MeterRegistry meters, TrialQueries queries) {
+        this.writer = writer;
+        this.reports = reports;
+        this.json = json;
+        this.meters = meters;
+        this.queries = queries;
+    }
+
+    /** Hands out the next trial: a client-added pending one first, then whatever the scheduler suggests. */
+    public Views.Ask ask(String studyId, String workerId) {
+        writer.prefit(studyId);
+        Views.Ask answer = writer.write(studyId, ctx -> {
+            long started = System.nanoTime();
+            Study.Ask ask = ctx.record(ctx.study.ask(workerId, ctx.now));
+            meters.timer(
+                            "attune.suggest",
+                            "method",
+                            ctx.study.definition().method().name())
+                    .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            return switch (ask) {
+                case Study.Ask.Run run ->
+                    new Views.Ask("RUN", TrialViews.of(queries.trial(studyId, run.trialId()), json, null), null, null);
+                case Study.Ask.Wait w -> new Views.Ask("WAIT", null, WAIT_MS, w.reason());
+                case Study.Ask.Done d -> new Views.Ask("DONE", null, null, d.reason());
+            };
+        });
+        meters.counter("attune.asks", "result", answer.status()).increment();
+        return answer;
+    }
+
+    /**
+     * Stores a report and answers the scheduler's decision. A report at a level the trial already has is a
+     * retry: the same metrics get the decision already made and store nothing; different ones are refused.
+     */
+    public Views.Decision report(String studyId, long trialId, Map<String, Object> request) {
+        Fields body = Fields.body(request, Set.of("metrics", "step"));
+        Long step = body.integer("step", 0);
+        body.throwIfInvalid();
+        Map<String, Double> metrics = MetricsInput.parse(body.raw("metrics"), "metrics", true);
+        Study.ReportHistory history = (trial, level) -> reports.findByStudyIdAndTrialIdAndLevel(studyId, trial, level)
+                .map(r -> new Study.EarlierReport(
+                        EventCodec.numbers(json.read(r.getMetrics())),
+                        new Verdict(Decision.valueOf(r.getDecision()), r.getReason())));
+        Verdict verdict =
+                writer.write(studyId, ctx -> ctx.record(ctx.study.report(trialId, metrics, step, ctx.now, history)));
+        Views.Decision answer = new Views.Decision(verdict.decision().name(), verdict.reason());
+        meters.counter("attune.reports", "decision", answer.decision()).increment();
+        return answer;
+    }
+
+    public Views.Trial complete(String studyId, long trialId, Map<String, Object> request) {
+        Map<String, Double> metrics =
+                MetricsInput.parse(body(request, "metrics").raw("metrics"), "metrics", false);
+        return writer.write(studyId, ctx -> {
+            ctx.record(ctx.study.complete(trialId, metrics, ctx.now));
+            return view(studyId, trialId);
+        });
+    }
+
+    public Views.Trial fail(String studyId, long trialId, Map<String, Object> request) {
+        String reason = body(request, "reason").string("reason", null, 2000);
+        return writer.write(studyId, ctx -> {
+            ctx.record(ctx.study.fail(trialId, reason, ctx.now));
+            return view(studyId, trialId);
+        });
+    }
+
+    public Views.Trial skip(String studyId, long trialId, Map<String, Object> request) {
+        String reason = body(request, "reason").string("reason", null, 2000);
+        return writer.write(studyId, ctx -> {
+            ctx.record(ctx.study.skip(trialId, reason, ctx.now));
+            return view(studyId, trialId);
+        });
+    }
+
+    private static Fields body(Map<String, Object> request, String field) {
+        Fields body = Fields.body(request, Set.of(field));
+        body.throwIfInvalid();
+        return body;
+    }
+
+    private Views.Trial view(String studyId, long trialId) {
+        return TrialViews.of(queries.trial(studyId, trialId), json, null);
+    }
+
+    /** Paused trials whose checkpoints workers should delete (speculative checkpoint removal), in order. */
+    public List<Long> checkpointsToRemove(String studyId) {
+        return writer.write(studyId, ctx -> ctx.study.checkpointsToRemove());
+    }
+
+    /** Adds a trial evaluated elsewhere: completed when metrics are given, else pending for the next ask. */
+    public Views.Trial add(String studyId, Map<String, Object> request) {
+        Fields body = Fields.body(request, Set.of("config", "metrics"));
+        Map<String, Object> given = body.object("config");
+        if (given == null && body.errors().isEmpty()) {
+            body.error("config", "is required: the trial's config");
+        }
+        body.throwIfInvalid();
+        Map<String, Double> metrics = MetricsInput.parse(body.raw("metrics"), "metrics", false);
+        return writer.write(studyId, ctx -> {
+            long trialId = ctx.record(ctx.study.add(given, metrics, ctx.now));
+            return view(studyId, trialId);
+        });
+    }
+}

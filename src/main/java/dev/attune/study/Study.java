@@ -1,0 +1,686 @@
+package dev.attune.study;
+
+import dev.attune.scheduler.CheckpointAdvisor;
+import dev.attune.scheduler.Scheduler;
+import dev.attune.scheduler.Suggestion;
+import dev.attune.space.InvalidInputException;
+import dev.attune.space.Values;
+import dev.attune.study.StudyEvent.CheckpointsRemoved;
+import dev.attune.study.StudyEvent.Reported;
+import dev.attune.study.StudyEvent.StudyStatusChanged;
+import dev.attune.study.StudyEvent.TrialAdded;
+import dev.attune.study.StudyEvent.TrialCompleted;
+import dev.attune.study.StudyEvent.TrialFailed;
+import dev.attune.study.StudyEvent.TrialResumed;
+import dev.attune.study.StudyEvent.TrialRun;
+import dev.attune.study.StudyEvent.TrialSkipped;
+import dev.attune.study.StudyEvent.TrialStale;
+import dev.attune.trial.Decision;
+import dev.attune.trial.Metric;
+import dev.attune.trial.Resource;
+import dev.attune.trial.TrialStatus;
+import dev.attune.trial.Verdict;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.LongFunction;
+import java.util.function.UnaryOperator;
+
+/**
+ * A study as a plain-Java aggregate: the protocol's rules, the scheduler that decides, and the state both
+ * read, as a fold over the study's event log.
+ *
+ * <p>Commands ({@link #ask}, {@link #report}, {@link #complete}, {@link #fail}, {@link #skip}, {@link
+ * #add}, {@link #markStale}, {@link #stop}) check their input, decide, and return their answer with the
+ * events that record the decision; a command that throws ({@link InvalidInputException}, {@link
+ * ConflictException}, {@link NotFoundException}) has recorded nothing. Every change of state goes through
+ * {@link #apply}, which commands call for each event they record and {@link #replay} for each stored one,
+ * so a replica that replays the log (or catches up from the sequence number it last saw) reaches exactly
+ * the state of the replica that wrote it. This is the one place that numbers events and trials.
+ *
+ * <p>Not thread-safe: the caller serializes commands on a study (its lock).
+ */
+public final class Study {
+    private final String id;
+    private final StudyDefinition definition;
+    private final Instant createdAt;
+    private final Scheduler scheduler;
+    private final Map<Long, TrialStatus> statuses = new HashMap<>();
+    private final Map<Long, Map<String, Object>> configs = new HashMap<>();
+    private final EnumMap<TrialStatus, Long> counts = new EnumMap<>(TrialStatus.class);
+    private final TreeSet<Long> pending = new TreeSet<>();
+    private final Map<Long, Double> trialCost = new HashMap<>();
+    private final Map<Long, Long> highestLevel = new HashMap<>();
+    private final Map<Long, Integer> retries = new HashMap<>();
+    private final Map<Long, Double> bestObjective = new HashMap<>();
+    private final Map<String, Double> lowest = new HashMap<>();
+    private final Map<String, Double> highest = new HashMap<>();
+    private long seq;
+    private long evaluations;
+    private double cost;
+    private StudyStatus status = StudyStatus.ACTIVE;
+    private String statusReason;
+    /** The events the running command recorded so far. */
+    private final List<StudyEvent> recorded = new ArrayList<>();
+
+    private Study(String id, StudyDefinition definition, Instant createdAt) {
+        this.id = id;
+        this.definition = definition;
+        this.createdAt = createdAt;
+        this.scheduler = definition.newScheduler();
+    }
+
+    /** A new study with an empty log. */
+    public static Study create(String id, StudyDefinition definition, Instant createdAt) {
+        return new Study(id, definition, createdAt);
+    }
+
+    /** The study that the given log, in order from its first event, describes. */
+    public static Study replay(String id, StudyDefinition definition, Instant createdAt, Iterable<StudyEvent> log) {
+        Study study = new Study(id, definition, createdAt);
+        log.forEach(study::apply);
+        return study;
+    }
+
+    /** A command's answer and the events that record it, in log order. */
+    public record Outcome<A>(A answer, List<StudyEvent> events) {}
+
+    /** The answer to an ask. */
+    public sealed interface Ask {
+        /** Run this trial: a new one, a client-added one, or a paused one resumed with its next target. */
+        record Run(long trialId, Map<String, Object> config, boolean resumed, Long checkpointTrialId) implements Ask {}
+
+        /** Nothing to hand out now; ask again later. */
+        record Wait(String reason) implements Ask {}
+
+        /** The study takes no more trials. */
+        record Done(String reason) implements Ask {}
+    }
+
+    /** An earlier report of a trial at a level, to answer a repeated report with the decision it got. */
+    public record EarlierReport(Map<String, Double> metrics, Verdict verdict) {}
+
+    /** Where {@link #report} finds a trial's earlier report at a level (the log's reports, by index). */
+    @FunctionalInterface
+    public interface ReportHistory {
+        Optional<EarlierReport> at(long trialId, long level);
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Commands
+
+    /**
+     * Hands out the next trial: nothing while the study is not active, at its concurrency limit or when the
+     * running trials may reach a completion limit; else a client-added or retried pending trial first,
+     * then whatever the scheduler suggests.
+     */
+    public Outcome<Ask> ask(String workerId, Instant now) {
+        return ask(workerId, now, UnaryOperator.identity());
+    }
+
+    /**
+     * {@link #ask} where a new trial's config is {@code configOf} of the scheduler's (what-if replays put a
+     * recorded curve's config in); when it answers null the ask answers {@code Done} and records nothing.
+     */
+    public Outcome<Ask> ask(String workerId, Instant now, UnaryOperator<Map<String, Object>> configOf) {
+        begin();
+        settle(now);
+        if (status != StudyStatus.ACTIVE) {
+            return answer(new Ask.Done(statusReason));
+        }
+        Integer max = definition.maxConcurrentTrials();
+        if (max != null && running() >= max) {
+            return answer(new Ask.Wait("maxConcurrentTrials (" + max + ") trials are running"));
+        }
+        if (completionLimitInFlight()) {
+            return answer(new Ask.Wait("the running trials may reach the completion limit"));
+        }
+        Long waiting = firstPending();
+        if (waiting != null) {
+            record(seq -> new TrialRun(seq, waiting, workerId));
+            return answer(new Ask.Run(waiting, configs.get(waiting), false, null));
+        }
+        Suggestion suggestion = scheduler.suggest(nextTrialId());
+        return switch (suggestion) {
+            case Suggestion.Start start -> {
+                Map<String, Object> config = configOf.apply(start.config());
+                if (config == null) {
+                    yield answer(new Ask.Done("no more configs to start"));
+                }
+                long trialId = nextTrialId();
+                record(seq -> new TrialAdded(
+                        seq,
+                        trialId,
+                        config,
+                        start.memo(),
+                        TrialStatus.RUNNING,
+                        start.checkpointTrialId(),
+                        null,
+                        workerId));
+                settle(now);
+                yield answer(new Ask.Run(trialId, configs.get(trialId), false, start.checkpointTrialId()));
+            }
+            case Suggestion.Resume resume -> {
+                record(seq -> new TrialResumed(seq, resume.trialId(), resume.config(), workerId));
+                yield answer(new Ask.Run(resume.trialId(), configs.get(resume.trialId()), true, null));
+            }
+            case Suggestion.Wait w -> answer(new Ask.Wait(w.reason()));
+            case Suggestion.Exhausted e -> {
+                changeStatus(StudyStatus.STOPPING, e.reason());
+                settle(now);
+                yield answer(new Ask.Done(e.reason()));
+            }
+        };
+    }
+
+    /**
+     * A report of a running trial, answered with the scheduler's decision. Its level is the study's
+     * resource attribute (required, a non-negative integer) or else the step. A report at a level the
+     * trial already reported is a retry: the same metrics get the decision already made and record
+     * nothing; different ones are refused. Multi-fidelity methods require the study's metric.
+     */
+    public Outcome<Verdict> report(
+            long trialId, Map<String, Double> metrics, Long step, Instant now, ReportHistory history) {
+        begin();
+        Long level = level(definition.resource(), metrics, step);
+        TrialStatus current = existing(trialId);
+        if (level != null && level <= highestLevel(trialId)) {
+            Optional<EarlierReport> earlier = history.at(trialId, level);
+            if (earlier.isPresent()) {
+                if (!earlier.get().metrics().equals(metrics)) {
+                    throw new ConflictException(
+                            ConflictException.Kind.REPORT_CONFLICT,
+                            current.name(),
+                            "trial " + trialId + " already has a different report at level " + level);
+                }
+                return answer(earlier.get().verdict());
+            }
+        }
+        if (current != TrialStatus.RUNNING) {
+            throw new ConflictException(
+                    ConflictException.Kind.ILLEGAL_TRANSITION,
+                    current.name(),
+                    "cannot report on trial " + trialId + ": it is " + current + ", not " + TrialStatus.RUNNING);
+        }
+        if (definition.method().multiFidelity()
+                && !metrics.containsKey(definition.metric().name())) {
+            throw InvalidInputException.of("metrics." + definition.metric().name(), "is required: the study's metric");
+        }
+        long reportSeq = seq + 1;
+        Verdict verdict = fold(reportSeq, trialId, metrics, level, UnaryOperator.identity());
+        recorded.add(new Reported(reportSeq, trialId, metrics, verdict, level, step));
+        settle(now);
+        return answer(verdict);
+    }
+
+    /** A report's level: the resource attribute when the study has one, else the step, else none. */
+    private static Long level(Resource resource, Map<String, Double> metrics, Long step) {
+        if (resource == null) {
+            return step;
+        }
+        Double v = metrics.get(resource.attr());
+        if (v == null) {
+            throw InvalidInputException.of("metrics." + resource.attr(), "is required: the study's resource level");
+        }
+        if (v != Math.rint(v) || v < 0) {
+            throw InvalidInputException.of("metrics." + resource.attr(), "must be a non-negative integer, got " + v);
+        }
+        return v.longValue();
+    }
+
+    /** The trial ends with these metrics (possibly none). */
+    public Outcome<TrialStatus> complete(long trialId, Map<String, Double> metrics, Instant now) {
+        return end(trialId, TrialStatus.COMPLETED, seq -> new TrialCompleted(seq, trialId, metrics), now);
+    }
+
+    /** The trial failed; under {@code maxRetries} its config comes back as a new pending trial. */
+    public Outcome<TrialStatus> fail(long trialId, String reason, Instant now) {
+        return end(trialId, TrialStatus.FAILED, seq -> new TrialFailed(seq, trialId, reason), now);
+    }
+
+    /** The trial ends without feedback to the algorithm. */
+    public Outcome<TrialStatus> skip(long trialId, String reason, Instant now) {
+        return end(trialId, TrialStatus.SKIPPED, seq -> new TrialSkipped(seq, trialId, reason), now);
+    }
+
+    private Outcome<TrialStatus> end(long trialId, TrialStatus to, LongFunction<StudyEvent> event, Instant now) {
+        begin();
+        TrialStatus current = existing(trialId);
+        if (current == to) {
+            throw new ConflictException(
+                    ConflictException.Kind.ALREADY_FINISHED,
+                    current.name(),
+                    "trial " + trialId + " is already " + current);
+        }
+        if (!current.canMoveTo(to)) {
+            throw new ConflictException(
+                    ConflictException.Kind.ILLEGAL_TRANSITION,
+                    current.name(),
+                    "trial " + trialId + " is " + current + " and cannot become " + to);
+        }
+        record(event);
+        if (to == TrialStatus.FAILED) {
+            retry(trialId, now);
+        }
+        settle(now);
+        return answer(to);
+    }
+
+    /**
+     * A trial evaluated elsewhere: completed when metrics are given, else pending for the next ask. Answers
+     * the new trial's id.
+     */
+    public Outcome<Long> add(Map<String, Object> givenConfig, Map<String, Double> metrics, Instant now) {
+        begin();
+        Map<String, Object> config = definition.space().validate(givenConfig, "config");
+        if (status != StudyStatus.ACTIVE) {
+            throw new ConflictException(
+                    ConflictException.Kind.STUDY_NOT_ACTIVE,
+                    status.name(),
+                    "the study is " + status + " and takes no new trials");
+        }
+        long trialId = nextTrialId();
+        record(seq -> new TrialAdded(seq, trialId, config, Map.of(), TrialStatus.PENDING, null, null, null));
+        if (!metrics.isEmpty()) {
+            record(seq -> new TrialCompleted(seq, trialId, metrics));
+        }
+        settle(now);
+        return answer(trialId);
+    }
+
+    /**
+     * A running trial whose lease ran out (the caller checked the lease) turns STALE, as a failure for the
+     * scheduler; answers false and records nothing when the trial is no longer running.
+     */
+    public Outcome<Boolean> markStale(long trialId, String reason, Instant now) {
+        begin();
+        if (statuses.get(trialId) != TrialStatus.RUNNING) {
+            return answer(false);
+        }
+        record(seq -> new TrialStale(seq, trialId, reason));
+        retry(trialId, now);
+        settle(now);
+        return answer(true);
+    }
+
+    /** No new trials from now on (PyGlove's {@code end_loop}); running trials may finish. */
+    public Outcome<StudyStatus> stop(String reason, Instant now) {
+        begin();
+        if (status == StudyStatus.ACTIVE) {
+            changeStatus(StudyStatus.STOPPING, reason);
+            settle(now);
+        }
+        return answer(status);
+    }
+
+    /**
+     * Under {@code maxRetries}, a failed or stale trial's config comes back as a new pending trial, linked
+     * to the one it repeats; the next ask hands it out first.
+     */
+    private void retry(long failed, Instant now) {
+        Integer max = definition.maxRetries();
+        if (max == null || retries(failed) >= max || status != StudyStatus.ACTIVE || stopReason(now) != null) {
+            return;
+        }
+        long trialId = nextTrialId();
+        Map<String, Object> config = configs.get(failed);
+        record(seq -> new TrialAdded(seq, trialId, config, Map.of(), TrialStatus.PENDING, null, failed, null));
+    }
+
+    /**
+     * After any change: speculative checkpoint removal, then an active study whose stopping criterion
+     * fired stops taking trials, and a stopping one with nothing left running is done.
+     */
+    private void settle(Instant now) {
+        removeCheckpointsOverBudget(now);
+        if (status == StudyStatus.ACTIVE) {
+            String reason = stopReason(now);
+            if (reason != null) {
+                changeStatus(StudyStatus.STOPPING, reason);
+            }
+        }
+        if (status == StudyStatus.STOPPING && running() == 0) {
+            changeStatus(StudyStatus.DONE, statusReason);
+        }
+    }
+
+    /**
+     * Speculative checkpoint removal: the scheduler proposes, with the time left over the time spent (from
+     * {@code maxWallclockTime}), and the choice is recorded as an event so that it is made once.
+     */
+    private void removeCheckpointsOverBudget(Instant now) {
+        if (!(scheduler instanceof CheckpointAdvisor advisor)) {
+            return;
+        }
+        Double limit = definition.stoppingCriterion().maxWallclockTime();
+        double ratio = Double.NaN;
+        if (limit != null) {
+            double spent = Duration.between(createdAt, now).toMillis() / 1000.0;
+            ratio = Math.max(limit - spent, 1e-3) / Math.max(spent, 1e-3);
+        }
+        List<Long> ids = advisor.proposeRemovals(ratio);
+        if (!ids.isEmpty()) {
+            record(seq -> new CheckpointsRemoved(seq, List.copyOf(ids)));
+        }
+    }
+
+    private void changeStatus(StudyStatus to, String reason) {
+        if (status != to) {
+            record(seq -> new StudyStatusChanged(seq, to, reason));
+        }
+    }
+
+    private void begin() {
+        recorded.clear();
+    }
+
+    private void record(LongFunction<? extends StudyEvent> event) {
+        StudyEvent e = event.apply(seq + 1);
+        apply(e);
+        recorded.add(e);
+    }
+
+    private <A> Outcome<A> answer(A answer) {
+        Outcome<A> outcome = new Outcome<>(answer, List.copyOf(recorded));
+        recorded.clear();
+        return outcome;
+    }
+
+    private TrialStatus existing(long trialId) {
+        TrialStatus current = statuses.get(trialId);
+        if (current == null) {
+            throw new NotFoundException("trial " + trialId + " of study " + id + " does not exist");
+        }
+        return current;
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // The fold
+
+    /**
+     * Folds one event in: the only way the study's state changes. For a report, the scheduler decides
+     * again and the trial moves as the stored decision says; the scheduler's own decision is returned, so
+     * that a replay can check it decides as the original did. Returns null for other events.
+     */
+    public Verdict apply(StudyEvent event) {
+        if (event.seq() != seq + 1) {
+            throw new IllegalStateException("event " + event.seq() + " applied after " + seq);
+        }
+        if (event instanceof Reported r) {
+            Verdict[] computed = new Verdict[1];
+            fold(r.seq(), r.trialId(), r.metrics(), r.level(), v -> {
+                computed[0] = v;
+                return r.verdict();
+            });
+            return computed[0];
+        }
+        seq = event.seq();
+        switch (event) {
+            case TrialAdded e -> {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> config = (Map<String, Object>) Values.canonical(e.config());
+                @SuppressWarnings("unchecked")
+                Map<String, Object> memo = (Map<String, Object>) Values.canonical(e.memo());
+                if (e.retryOf() != null) {
+                    retries.put(e.trialId(), retries(e.retryOf()) + 1);
+                }
+                configs.put(e.trialId(), config);
+                move(e.trialId(), null, e.status());
+                if (e.status() == TrialStatus.PENDING) {
+                    pending.add(e.trialId());
+                }
+                scheduler.onTrialAdded(e.trialId(), config, memo);
+            }
+            case TrialRun e -> {
+                pending.remove(e.trialId());
+                move(e.trialId(), TrialStatus.PENDING, TrialStatus.RUNNING);
+            }
+            case TrialResumed e -> {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> config = (Map<String, Object>) Values.canonical(e.config());
+                configs.put(e.trialId(), config);
+                move(e.trialId(), TrialStatus.PAUSED, TrialStatus.RUNNING);
+                scheduler.onTrialResumed(e.trialId(), config);
+            }
+            case TrialCompleted e -> {
+                track(e.trialId(), e.metrics());
+                pending.remove(e.trialId());
+                move(e.trialId(), statuses.get(e.trialId()), TrialStatus.COMPLETED);
+                scheduler.onComplete(e.trialId(), e.metrics());
+            }
+            case TrialFailed e -> {
+                pending.remove(e.trialId());
+                move(e.trialId(), statuses.get(e.trialId()), TrialStatus.FAILED);
+                scheduler.onFailure(e.trialId());
+            }
+            case TrialStale e -> {
+                pending.remove(e.trialId());
+                move(e.trialId(), statuses.get(e.trialId()), TrialStatus.STALE);
+                scheduler.onFailure(e.trialId());
+            }
+            case TrialSkipped e -> {
+                pending.remove(e.trialId());
+                move(e.trialId(), statuses.get(e.trialId()), TrialStatus.SKIPPED);
+                scheduler.onSkip(e.trialId());
+            }
+            case CheckpointsRemoved e -> {
+                if (scheduler instanceof CheckpointAdvisor a) {
+                    a.onCheckpointsRemoved(e.trialIds());
+                }
+            }
+            case StudyStatusChanged e -> {
+                status = e.status();
+                statusReason = e.reason();
+            }
+            case Reported r -> throw new AssertionError("folded above");
+        }
+        return null;
+    }
+
+    /**
+     * Folds a report in at {@code reportSeq}: the scheduler decides, {@code stored} may override its
+     * decision, and the trial moves to STOPPED or PAUSED accordingly. Returns the decision that stands.
+     */
+    private Verdict fold(
+            long reportSeq, long trialId, Map<String, Double> metrics, Long level, UnaryOperator<Verdict> stored) {
+        seq = reportSeq;
+        track(trialId, metrics);
+        if (level != null) {
+            highestLevel.merge(trialId, level, Math::max);
+        }
+        Verdict verdict = stored.apply(scheduler.onReport(trialId, metrics));
+        if (verdict.decision() == Decision.STOP) {
+            move(trialId, TrialStatus.RUNNING, TrialStatus.STOPPED);
+        } else if (verdict.decision() == Decision.PAUSE) {
+            move(trialId, TrialStatus.RUNNING, TrialStatus.PAUSED);
+        }
+        return verdict;
+    }
+
+    private void move(long trialId, TrialStatus from, TrialStatus to) {
+        if (from != null) {
+            counts.merge(from, -1L, Long::sum);
+        }
+        counts.merge(to, 1L, Long::sum);
+        statuses.put(trialId, to);
+    }
+
+    private void track(long trialId, Map<String, Double> metrics) {
+        if (!metrics.isEmpty()) {
+            evaluations++;
+        }
+        Double objective = objective(metrics);
+        if (objective != null) {
+            bestObjective.merge(trialId, objective, Math::min);
+        }
+        metrics.forEach((name, value) -> {
+            lowest.merge(name, value, Math::min);
+            highest.merge(name, value, Math::max);
+        });
+        Double c = metrics.get(definition.stoppingCriterion().costAttr());
+        if (c != null) {
+            Double before = trialCost.put(trialId, c);
+            cost += c - (before == null ? 0 : before);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------
+    // Reads
+
+    public String id() {
+        return id;
+    }
+
+    public StudyDefinition definition() {
+        return definition;
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    /** The sequence number of the last event folded in. */
+    public long seq() {
+        return seq;
+    }
+
+    public StudyStatus status() {
+        return status;
+    }
+
+    /** Why the study is stopping or done, or null while active. */
+    public String statusReason() {
+        return statusReason;
+    }
+
+    /** The id the next trial gets: trial ids count from 0 without gaps. */
+    public long nextTrialId() {
+        return statuses.size();
+    }
+
+    /** The trial's status, or null when it does not exist. */
+    public TrialStatus trialStatus(long trialId) {
+        return statuses.get(trialId);
+    }
+
+    /** The trial's config: as added, or as last handed out (a resume carries its next resource target). */
+    public Map<String, Object> config(long trialId) {
+        return configs.get(trialId);
+    }
+
+    /** How many times this trial's config has been retried before it (0 for an original trial). */
+    public int retries(long trialId) {
+        return retries.getOrDefault(trialId, 0);
+    }
+
+    /** The highest resource level (or step) the trial reported, or -1; a report above it cannot be a retry. */
+    public long highestLevel(long trialId) {
+        return highestLevel.getOrDefault(trialId, -1L);
+    }
+
+    /** The best objective (smaller is better) over the trial's reports and completion, or null. */
+    public Double bestObjective(long trialId) {
+        return bestObjective.get(trialId);
+    }
+
+    public long count(TrialStatus s) {
+        return counts.getOrDefault(s, 0L);
+    }
+
+    public long running() {
+        return count(TrialStatus.RUNNING);
+    }
+
+    /** The oldest client-added or retried trial still waiting to be handed out, or null. */
+    public Long firstPending() {
+        return pending.isEmpty() ? null : pending.first();
+    }
+
+    public long finished() {
+        return count(TrialStatus.COMPLETED)
+                + count(TrialStatus.STOPPED)
+                + count(TrialStatus.FAILED)
+                + count(TrialStatus.SKIPPED);
+    }
+
+    /** Paused trials whose checkpoints workers should delete (speculative checkpoint removal), in order. */
+    public List<Long> checkpointsToRemove() {
+        return scheduler instanceof CheckpointAdvisor a ? List.copyOf(a.checkpointsToRemove()) : List.of();
+    }
+
+    /** Why the stopping criterion says no more trials may start, or null while they may. */
+    public String stopReason(Instant now) {
+        Integer maxFailures = definition.maxFailures();
+        if (maxFailures != null && count(TrialStatus.FAILED) + count(TrialStatus.STALE) >= maxFailures) {
+            return "maxFailures reached (" + maxFailures + " trials failed or went stale)";
+        }
+        StoppingCriterion c = definition.stoppingCriterion();
+        if (c.maxNumTrialsStarted() != null && nextTrialId() >= c.maxNumTrialsStarted()) {
+            return "maxNumTrialsStarted reached (" + c.maxNumTrialsStarted() + ")";
+        }
+        if (c.maxNumTrialsCompleted() != null && count(TrialStatus.COMPLETED) >= c.maxNumTrialsCompleted()) {
+            return "maxNumTrialsCompleted reached (" + c.maxNumTrialsCompleted() + ")";
+        }
+        if (c.maxNumTrialsFinished() != null && finished() >= c.maxNumTrialsFinished()) {
+            return "maxNumTrialsFinished reached (" + c.maxNumTrialsFinished() + ")";
+        }
+        if (c.maxNumEvaluations() != null && evaluations >= c.maxNumEvaluations()) {
+            return "maxNumEvaluations reached (" + c.maxNumEvaluations() + ")";
+        }
+        if (c.maxCost() != null && cost >= c.maxCost()) {
+            return "maxCost reached (" + c.maxCost() + ")";
+        }
+        for (Map.Entry<String, Double> e : c.minMetricValue().entrySet()) {
+            Double v = lowest.get(e.getKey());
+            if (v != null && v <= e.getValue()) {
+                return "minMetricValue reached: " + e.getKey() + " = " + v + " <= " + e.getValue();
+            }
+        }
+        for (Map.Entry<String, Double> e : c.maxMetricValue().entrySet()) {
+            Double v = highest.get(e.getKey());
+            if (v != null && v >= e.getValue()) {
+                return "maxMetricValue reached: " + e.getKey() + " = " + v + " >= " + e.getValue();
+            }
+        }
+        if (c.maxWallclockTime() != null
+                && Duration.between(createdAt, now).toMillis() >= c.maxWallclockTime() * 1000) {
+            return "maxWallclockTime reached (" + c.maxWallclockTime() + " s)";
+        }
+        return null;
+    }
+
+    /**
+     * Whether starting one more trial now could overshoot a completion limit: the running trials alone
+     * may still reach it, so an ask waits rather than starting a trial that would not count.
+     */
+    public boolean completionLimitInFlight() {
+        StoppingCriterion c = definition.stoppingCriterion();
+        return c.maxNumTrialsCompleted() != null
+                        && count(TrialStatus.COMPLETED) + running() >= c.maxNumTrialsCompleted()
+                || c.maxNumTrialsFinished() != null && finished() + running() >= c.maxNumTrialsFinished();
+    }
+
+    /** The objective value of a metrics map turned so that smaller is better, or null when it is absent. */
+    public Double objective(Map<String, Double> metrics) {
+        Metric m = definition.metric();
+        Double v = metrics.get(m.name());
+        return v == null ? null : m.mode().toMin(v);
+    }
+
+    @Override
+    public String toString() {
+        return "Study[" + id + " at " + seq + ", " + status + (Objects.isNull(statusReason) ? "" : ": " + statusReason)
+                + "]";
+    }
+}
