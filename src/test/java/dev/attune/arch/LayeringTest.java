@@ -3,9 +3,18 @@ package dev.attune.arch;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaAccess;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.attune.service.StudyProjection;
+import dev.attune.store.StudyRow;
+import dev.attune.store.TrialRepository;
+import dev.attune.store.TrialRow;
+import dev.attune.study.EventCodec;
+import dev.attune.study.Study;
+import dev.attune.study.StudyEvent;
 import org.junit.jupiter.api.Test;
 
 /** The layering of DESIGN.md, enforced. */
@@ -86,6 +95,67 @@ class LayeringTest {
     }
 
     @Test
+    void theStudyAggregateIsPlainJava() {
+        // The protocol's rules are unit-tested, replayed and driven by what-if without a server or database.
+        noClasses()
+                .that()
+                .resideInAPackage("dev.attune.study..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(FRAMEWORKS)
+                .orShould()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.attune.service..", "dev.attune.store..", "dev.attune.api..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void servicesNeverReachTheApi() {
+        noClasses()
+                .that()
+                .resideInAPackage("dev.attune.service..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.attune.api..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void onlyTheAggregateAndTheCodecMakeEvents() {
+        // The log holds what the study's commands decided, and nothing else writes it.
+        noClasses()
+                .that()
+                .doNotHaveFullyQualifiedName(Study.class.getName())
+                .and()
+                .doNotHaveFullyQualifiedName(EventCodec.class.getName())
+                .should()
+                .callConstructorWhere(calls(StudyEvent.class, "<init>"))
+                .check(CLASSES);
+    }
+
+    @Test
+    void onlyTheProjectionWritesATrialsStatus() {
+        noClasses()
+                .that()
+                .doNotHaveFullyQualifiedName(StudyProjection.class.getName())
+                .should()
+                .callMethodWhere(calls(TrialRow.class, "setStatus|handOut|recordCompletion|setRetryOf"))
+                .orShould()
+                .callMethodWhere(calls(TrialRepository.class, "recordReport"))
+                .orShould()
+                .callMethodWhere(calls(StudyRow.class, "setStatus|advance"))
+                .check(CLASSES);
+    }
+
+    /** Calls to a member of {@code owner} (or a subtype) whose name matches {@code names}. */
+    static DescribedPredicate<JavaAccess<?>> calls(Class<?> owner, String names) {
+        return DescribedPredicate.describe(
+                owner.getSimpleName() + "." + names,
+                call -> call.getTargetOwner().isAssignableTo(owner)
+                        && call.getTarget().getName().matches(names));
+    }
+
+    @Test
     void storeKnowsOnlyPersistence() {
         noClasses()
                 .that()
@@ -93,7 +163,11 @@ class LayeringTest {
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage(
-                        "dev.attune.study..", "dev.attune.api..", "dev.attune.scheduler..", "dev.attune.searcher..")
+                        "dev.attune.study..",
+                        "dev.attune.service..",
+                        "dev.attune.api..",
+                        "dev.attune.scheduler..",
+                        "dev.attune.searcher..")
                 .check(CLASSES);
     }
 
@@ -119,6 +193,7 @@ class LayeringTest {
                 .dependOnClassesThat()
                 .resideInAnyPackage(
                         "dev.attune.study..",
+                        "dev.attune.service..",
                         "dev.attune.store..",
                         "dev.attune.api..",
                         "dev.attune.scheduler..",
