@@ -3,6 +3,7 @@ package dev.attune.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.attune.AttuneApplication;
+import dev.attune.service.ProjectionReplay;
 import dev.attune.support.Api;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -17,10 +18,14 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
 
@@ -28,9 +33,13 @@ import org.springframework.core.env.Environment;
  * The ask/tell contract over real HTTP, run once per database (H2 and PostgreSQL) by the subclasses.
  * Each test makes its own studies, so the suite tolerates a database that already has rows.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 abstract class StudyApiSuite {
     @LocalServerPort
     int port;
+
+    @Autowired
+    ApplicationContext context;
 
     @Autowired
     Environment env;
@@ -493,5 +502,29 @@ abstract class StudyApiSuite {
         Api.Response late = api.post(sb + "/trials/1/reports", Map.of("metrics", Map.of("epoch", 2, "loss", 0.8)));
         assertThat(late.status()).isEqualTo(409);
         assertThat(late.string("currentStatus")).isEqualTo("STOPPED");
+    }
+
+    /**
+     * Runs after the suite's other tests: every study they left, replayed from its log through the
+     * projection into an empty study, has exactly the rows written live (ADR 0001: the rows are a
+     * projection of the events).
+     */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void everyStudysRowsAreAProjectionOfItsLog() {
+        ProjectionReplay replay = new ProjectionReplay(context);
+        List<String> ids = replay.studiesWithEvents();
+        assertThat(ids).as("the suite's studies").hasSizeGreaterThan(5);
+        int trials = 0;
+        int reports = 0;
+        for (String id : ids) {
+            Map<String, ProjectionReplay.Rows> rows = replay.replay(id, "r" + id);
+            ProjectionReplay.Rows live = rows.get("live");
+            assertThat(rows.get("replayed")).as("study %s", id).isEqualTo(live);
+            trials += live.trials().size();
+            reports += live.reports().size();
+        }
+        assertThat(trials).isPositive();
+        assertThat(reports).isPositive();
     }
 }
