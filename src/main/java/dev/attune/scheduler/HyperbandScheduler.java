@@ -1,6 +1,5 @@
 package dev.attune.scheduler;
 
-import dev.attune.math.SeededRandom;
 import dev.attune.searcher.OptionSpec;
 import dev.attune.searcher.Options;
 import dev.attune.searcher.Proposal;
@@ -34,7 +33,7 @@ import java.util.Set;
  * Tune's is.
  */
 public final class HyperbandScheduler implements Scheduler, CheckpointAdvisor {
-    public static final List<String> TYPES = List.of("stopping", "promotion", "pasha");
+    public static final List<String> TYPES = RungSystemType.NAMES;
 
     public static List<OptionSpec> options(String defaultType, long defaultBrackets) {
         return List.of(
@@ -82,79 +81,91 @@ public final class HyperbandScheduler implements Scheduler, CheckpointAdvisor {
                 OptionSpec.number("epsilonScaling", 1.0, 0.0, null, "pasha: the factor of the estimated ε"));
     }
 
+    /** The options as read once from the study's definition. */
+    record Settings(
+            RungSystemType type,
+            List<Long> levels,
+            int brackets,
+            double eta,
+            boolean rungSystemPerBracket,
+            Long maxNumCheckpoints,
+            int approxSteps,
+            double priorBetaMean,
+            double priorBetaSize,
+            long minDataAtRung,
+            PashaRungSystem.SoftRanking softRanking) {
+        static Settings of(Options o, long maxT) {
+            boolean linear = o.given("rungIncrement") && !o.given("reductionFactor");
+            List<Long> levels = RungLevels.of(
+                    o.integers("rungLevels"),
+                    o.integer("gracePeriod"),
+                    linear ? null : o.number("reductionFactor"),
+                    linear ? o.integer("rungIncrement") : null,
+                    maxT);
+            return new Settings(
+                    RungSystemType.of(o.string("type")),
+                    levels,
+                    (int) Math.min(o.integer("brackets"), levels.size() + 1),
+                    linear ? 2 : o.number("reductionFactor"),
+                    o.bool("rungSystemPerBracket"),
+                    o.has("maxNumCheckpoints") ? o.integer("maxNumCheckpoints") : null,
+                    (int) o.integer("approxSteps"),
+                    o.number("priorBetaMean"),
+                    o.number("priorBetaSize"),
+                    o.integer("minDataAtRung"),
+                    new PashaRungSystem.SoftRanking(
+                            o.string("rankingCriterion"), o.number("epsilon"), o.number("epsilonScaling")));
+        }
+    }
+
     private final Searcher searcher;
-    private final String type;
+    private final RungSystemType type;
     private final String attr;
     private final String metric;
     private final String maxAttr;
     private final long maxT;
-    private final long seed;
     private final List<RungSystem> systems = new ArrayList<>();
-    private final double[] bracketWeights;
-    /** Each bracket's lowest level. */
-    private final List<Long> bracketLevels;
+    private final BracketDistribution brackets;
+    private final CheckpointRemoval checkpoints;
 
     private final Map<Long, Integer> bracketOf = new HashMap<>();
     private final Map<Long, Map<String, Object>> configs = new HashMap<>();
     private final Set<Long> active = new HashSet<>();
-    private final Long maxNumCheckpoints;
-    private final int approxSteps;
-    private final double priorMean;
-    private final double priorSize;
-    private final long minDataAtRung;
-    /** Per rung level and overall: [data points where the arrival ranked above, data points]. */
-    private final Map<Long, long[]> arrivals = new HashMap<>();
-
-    private final long[] arrivalsOverall = new long[2];
-    private final Set<Long> checkpointsRemoved = new java.util.LinkedHashSet<>();
-    /** Paused trials that still have a checkpoint, with the rung level they wait at. */
-    private final Map<Long, Long> pausedWithCheckpoint = new HashMap<>();
 
     public HyperbandScheduler(MethodContext context, Searcher searcher) {
         this.searcher = searcher;
-        Options o = context.options();
         Resource resource = context.resource();
-        this.type = o.string("type");
         this.attr = resource.attr();
         this.metric = context.metric().name();
         this.maxAttr = resource.maxAttr();
         this.maxT = maxResource(context);
-        this.seed = context.seed();
-        this.maxNumCheckpoints = o.has("maxNumCheckpoints") ? o.integer("maxNumCheckpoints") : null;
-        this.approxSteps = (int) o.integer("approxSteps");
-        this.priorMean = o.number("priorBetaMean");
-        this.priorSize = o.number("priorBetaSize");
-        this.minDataAtRung = o.integer("minDataAtRung");
-        boolean linear = o.given("rungIncrement") && !o.given("reductionFactor");
-        List<Long> levels = RungLevels.of(
-                o.integers("rungLevels"),
-                o.integer("gracePeriod"),
-                linear ? null : o.number("reductionFactor"),
-                linear ? o.integer("rungIncrement") : null,
-                maxT);
-        int brackets = (int) Math.min(o.integer("brackets"), levels.size() + 1);
+        Settings settings = Settings.of(context.options(), maxT);
+        this.type = settings.type();
+        List<Long> levels = settings.levels();
         boolean minimize = context.metric().mode() == Mode.MIN;
-        int copies = o.bool("rungSystemPerBracket") ? brackets : 1;
+        int copies = settings.rungSystemPerBracket() ? settings.brackets() : 1;
         for (int i = 0; i < copies; i++) {
             systems.add(
                     switch (type) {
-                        case "stopping" -> new StoppingRungSystem(levels, maxT, minimize);
-                        case "promotion" -> new PromotionRungSystem(levels, maxT, minimize);
-                        default ->
-                            new PashaRungSystem(
-                                    levels,
-                                    maxT,
-                                    minimize,
-                                    new PashaRungSystem.SoftRanking(
-                                            o.string("rankingCriterion"),
-                                            o.number("epsilon"),
-                                            o.number("epsilonScaling")));
+                        case STOPPING -> new StoppingRungSystem(levels, maxT, minimize);
+                        case PROMOTION -> new PromotionRungSystem(levels, maxT, minimize);
+                        case PASHA -> new PashaRungSystem(levels, maxT, minimize, settings.softRanking());
                     });
         }
-        this.bracketWeights = bracketWeights(levels.size(), brackets, linear ? 2 : o.number("reductionFactor"));
         List<Long> starts = new ArrayList<>(levels);
         starts.add(maxT); // a last bracket may start at the maximum
-        this.bracketLevels = List.copyOf(starts.subList(0, Math.min(brackets, starts.size())));
+        this.brackets = new BracketDistribution(
+                levels.size(),
+                settings.brackets(),
+                settings.eta(),
+                starts.subList(0, Math.min(settings.brackets(), starts.size())),
+                context.seed());
+        this.checkpoints = new CheckpointRemoval(
+                settings.maxNumCheckpoints(),
+                settings.approxSteps(),
+                settings.priorBetaMean(),
+                settings.priorBetaSize(),
+                settings.minDataAtRung());
     }
 
     static long maxResource(MethodContext context) {
@@ -167,69 +178,6 @@ public final class HyperbandScheduler implements Scheduler, CheckpointAdvisor {
             return i.upper();
         }
         throw InvalidInputException.of("resource.max", "is required: the largest resource level");
-    }
-
-    /**
-     * Bracket s is drawn with probability proportional to the number of trials synchronous Hyperband
-     * starts in it: ⌈(S+1)/(S−s+1)⌉·η^(S−s) with S the number of rungs.
-     */
-    static double[] bracketWeights(int numRungs, int brackets, double eta) {
-        double[] w = new double[brackets];
-        double total = 0;
-        for (int s = 0; s < brackets; s++) {
-            int m = numRungs - s;
-            w[s] = Math.ceil((numRungs + 1.0) / (m + 1)) * Math.pow(eta, m);
-            total += w[s];
-        }
-        for (int s = 0; s < brackets; s++) {
-            w[s] /= total;
-        }
-        return w;
-    }
-
-    private int drawBracket(long trialId, Map<String, Object> memo) {
-        if (bracketWeights.length == 1) {
-            return 0;
-        }
-        double[] weights = memo.get("theta") instanceof List<?> theta && memo.get("thetaTop") instanceof Number top
-                ? hyperTuneWeights(bracketWeights, theta, top.intValue(), bracketLevels)
-                : bracketWeights;
-        double u = SeededRandom.of(seed, "bracket", trialId).nextDouble();
-        for (int s = 0; s < weights.length; s++) {
-            u -= weights[s];
-            if (u < 0) {
-                return s;
-            }
-        }
-        return weights.length - 1;
-    }
-
-    /**
-     * Hyper-Tune's bracket distribution: for the brackets whose lowest level r is at most r₀ = min(r*,
-     * the highest bracket level), P(r) ∝ θ_r / r, scaled to the mass M that ASHA's distribution P₀ gives
-     * them; P₀ above r₀. Falls back to P₀ while θ puts no mass on those levels.
-     *
-     * @param theta the searcher's θ over its levels (the lowest first), as stored in its proposal's memo
-     * @param top the index of r*, the highest level with enough results
-     */
-    static double[] hyperTuneWeights(double[] p0, List<?> theta, int top, List<Long> bracketLevels) {
-        int r0 = Math.min(top, p0.length - 1);
-        double mass = 0;
-        double total = 0;
-        double[] raw = new double[p0.length];
-        for (int s = 0; s <= r0 && s < theta.size(); s++) {
-            mass += p0[s];
-            raw[s] = ((Number) theta.get(s)).doubleValue() / bracketLevels.get(s);
-            total += raw[s];
-        }
-        if (!(total > 0)) {
-            return p0;
-        }
-        double[] w = p0.clone();
-        for (int s = 0; s <= r0; s++) {
-            w[s] = mass * raw[s] / total;
-        }
-        return w;
     }
 
     private RungSystem system(int bracket) {
@@ -258,11 +206,11 @@ public final class HyperbandScheduler implements Scheduler, CheckpointAdvisor {
                     ? new Suggestion.Exhausted("the search space is exhausted")
                     : new Suggestion.Wait("the search space is exhausted; running trials may still be promoted");
         }
-        int bracket = drawBracket(nextTrialId, proposal.get().memo());
+        int bracket = brackets.draw(nextTrialId, proposal.get().memo());
         Map<String, Object> memo = new LinkedHashMap<>(proposal.get().memo());
         memo.put("bracket", bracket);
         Map<String, Object> config = proposal.get().config();
-        if (!type.equals("stopping")) {
+        if (type.pauses()) {
             config = ResourceTarget.with(config, maxAttr, system(bracket).firstMilestone(bracket));
         }
         return new Suggestion.Start(config, null, memo);
@@ -281,85 +229,23 @@ public final class HyperbandScheduler implements Scheduler, CheckpointAdvisor {
 
     @Override
     public Set<Long> checkpointsToRemove() {
-        return java.util.Collections.unmodifiableSet(checkpointsRemoved);
+        return checkpoints.removed();
     }
 
     @Override
     public List<Long> proposeRemovals(double timeRatio) {
-        if (maxNumCheckpoints == null) {
-            return List.of();
-        }
-        long over = active.size() + pausedWithCheckpoint.size() - maxNumCheckpoints;
-        if (over <= 0 || pausedWithCheckpoint.isEmpty()) {
-            return List.of();
-        }
-        // Syne Tune's score: rung level × probability of being resumed; without a time limit, its
-        // "by_level" baseline (lowest rung first, then worst rank).
-        record Candidate(long trialId, double score, long level, int rank) {}
-        List<Candidate> candidates = new ArrayList<>();
-        for (Map.Entry<Long, Long> e : pausedWithCheckpoint.entrySet()) {
-            long level = e.getValue();
-            Rung rung = system(bracketOf.getOrDefault(e.getKey(), 0)).rungAt(level);
-            int rank = rank(e.getKey());
-            double score = Double.isNaN(timeRatio) || rung == null
-                    ? level
-                    : level
-                            * dev.attune.math.ResumeProbability.of(
-                                    rank + 1,
-                                    rung.size(),
-                                    rung.promotionQuantile,
-                                    probabilityAbove(level),
-                                    Math.max(timeRatio, 1e-3),
-                                    approxSteps);
-            candidates.add(new Candidate(e.getKey(), score, level, rank));
-        }
-        candidates.sort(java.util.Comparator.comparingDouble(Candidate::score)
-                .thenComparing(Candidate::rank, java.util.Comparator.reverseOrder())
-                .thenComparing(Candidate::trialId));
-        return candidates.stream().limit(over).map(Candidate::trialId).toList();
-    }
-
-    /** Posterior mean of P(a new arrival at this rung ranks above a paused trial), Beta-binomial. */
-    private double probabilityAbove(long level) {
-        long[] data = arrivals.getOrDefault(level, new long[2]);
-        if (data[1] < minDataAtRung) {
-            data = arrivalsOverall;
-        }
-        return (priorMean * priorSize + data[0]) / (priorSize + data[1]);
-    }
-
-    /** An arrival at a rung gives one data point per other paused trial with a checkpoint there. */
-    private void learnFromArrival(long trialId, Rung rung, double value) {
-        long[] atRung = arrivals.computeIfAbsent(rung.level, k -> new long[2]);
-        for (Map.Entry<Long, Long> e : pausedWithCheckpoint.entrySet()) {
-            if (e.getKey() != trialId && e.getValue() == rung.level && rung.contains(e.getKey())) {
-                long above = rung.passes(value, rung.valueOf(e.getKey())) ? 1 : 0;
-                atRung[0] += above;
-                atRung[1]++;
-                arrivalsOverall[0] += above;
-                arrivalsOverall[1]++;
-            }
-        }
+        return checkpoints.propose(active.size(), timeRatio, (id, level) -> system(bracketOf.getOrDefault(id, 0))
+                .rungAt(level));
     }
 
     @Override
     public void onCheckpointsRemoved(List<Long> trialIds) {
-        for (long id : trialIds) {
-            pausedWithCheckpoint.remove(id);
-            checkpointsRemoved.add(id);
-        }
-    }
-
-    private int rank(long trialId) {
-        Rung r = system(bracketOf.getOrDefault(trialId, 0)).rungAt(pausedWithCheckpoint.get(trialId));
-        return r == null || !r.contains(trialId) ? Integer.MAX_VALUE : r.rankOf(trialId);
+        checkpoints.onRemoved(trialIds);
     }
 
     @Override
     public void onTrialResumed(long trialId, Map<String, Object> config) {
-        pausedWithCheckpoint.remove(trialId);
-        // It trains again (from scratch if its checkpoint went) and writes a new checkpoint to keep.
-        checkpointsRemoved.remove(trialId);
+        checkpoints.onResumed(trialId);
         configs.put(trialId, config);
         active.add(trialId);
         searcher.onResumed(trialId);
@@ -392,13 +278,10 @@ public final class HyperbandScheduler implements Scheduler, CheckpointAdvisor {
         if (resource >= maxT) {
             return Verdict.stop("reached the maximum resource " + maxT);
         }
-        if (!type.equals("stopping")) {
-            if (outcome.rung() != null) {
-                learnFromArrival(trialId, outcome.rung(), value);
-            }
-            pausedWithCheckpoint.put(trialId, resource);
+        if (type.pauses()) {
+            checkpoints.onPaused(trialId, resource, outcome.rung(), value);
         }
-        return type.equals("stopping")
+        return !type.pauses()
                 ? Verdict.stop(describe("below the cutoff", outcome, value, trialId))
                 : Verdict.pause(
                         outcome.rung() == null
@@ -442,7 +325,7 @@ public final class HyperbandScheduler implements Scheduler, CheckpointAdvisor {
 
     private void remove(long trialId) {
         active.remove(trialId);
-        pausedWithCheckpoint.remove(trialId);
+        checkpoints.onEnded(trialId);
         system(bracketOf.getOrDefault(trialId, 0)).onTrialRemoved(trialId);
     }
 }

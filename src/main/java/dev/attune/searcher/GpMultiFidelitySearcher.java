@@ -165,8 +165,10 @@ public final class GpMultiFidelitySearcher implements Searcher {
                     (int) options.integer("hypertuneDistributionNumSamples"),
                     SeededRandom.of(seed, "hypertune", trialId),
                     fidelity.max());
-            memo.put("theta", Arrays.stream(theta).boxed().toList());
-            memo.put("thetaTop", Math.max(0, HyperTuneWeights.top(levelOfRow, fidelity.levels())));
+            new BracketHint(
+                            Arrays.stream(theta).boxed().toList(),
+                            Math.max(0, HyperTuneWeights.top(levelOfRow, fidelity.levels())))
+                    .into(memo);
         } else {
             long level = acquisitionLevel();
             theta[fidelity.levels().indexOf(level)] = 1;

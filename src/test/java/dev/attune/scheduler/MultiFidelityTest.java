@@ -55,12 +55,12 @@ class MultiFidelityTest {
     void hyperTuneReweightsBracketsUpToTheTopLevelByThetaOverLevel() {
         double[] p0 = {0.6, 0.25, 0.1, 0.05};
         List<Long> levels = List.of(1L, 3L, 9L, 27L);
-        double[] w = HyperbandScheduler.hyperTuneWeights(p0, List.of(0.5, 0.5, 0.0, 0.0), 1, levels);
+        double[] w = BracketDistribution.hyperTuneWeights(p0, List.of(0.5, 0.5, 0.0, 0.0), 1, levels);
         // r0 = 3; mass 0.85 split as θ/r = 0.5 : 0.1667, i.e. 3 : 1
         assertThat(w)
                 .containsExactly(
                         new double[] {0.6375, 0.2125, 0.1, 0.05}, org.assertj.core.api.Assertions.within(1e-12));
-        assertThat(HyperbandScheduler.hyperTuneWeights(p0, List.of(0.0, 0.0, 0.0, 0.0), 2, levels))
+        assertThat(BracketDistribution.hyperTuneWeights(p0, List.of(0.0, 0.0, 0.0, 0.0), 2, levels))
                 .as("no mass on the supported levels: ASHA's distribution")
                 .containsExactly(p0);
     }
@@ -176,7 +176,7 @@ class MultiFidelityTest {
 
     @Test
     void bracketWeightsFollowSynchronousHyperbandSizes() {
-        double[] w = HyperbandScheduler.bracketWeights(3, 3, 3);
+        double[] w = BracketDistribution.weights(3, 3, 3);
         assertThat(w[0]).isCloseTo(27.0 / 51, org.assertj.core.data.Offset.offset(1e-12));
         assertThat(w[1]).isCloseTo(18.0 / 51, org.assertj.core.data.Offset.offset(1e-12));
         assertThat(w[2]).isCloseTo(6.0 / 51, org.assertj.core.data.Offset.offset(1e-12));
