@@ -112,6 +112,7 @@ public final class BayesianOptimizationSearcher implements Searcher {
     private final boolean maximize;
     private final String auxiliaryMetric;
     private final Options options;
+    private final Proposing proposing;
     private final RandomSearcher random;
     private final AcquisitionOptimizer optimizer;
     private final GpModel objective;
@@ -128,6 +129,7 @@ public final class BayesianOptimizationSearcher implements Searcher {
         this.metric = context.metrics().getFirst().name();
         this.maximize = context.metrics().getFirst().mode() == Mode.MAX;
         this.options = context.options();
+        this.proposing = Proposing.of(options, kind == Kind.COST_AWARE);
         this.random = new RandomSearcher(context);
         this.optimizer = new AcquisitionOptimizer(
                 space,
@@ -147,6 +149,28 @@ public final class BayesianOptimizationSearcher implements Searcher {
                 };
         this.auxiliaryMetric = aux;
         this.auxiliary = aux == null ? null : new GpModel(aux, settings);
+    }
+
+    /**
+     * The options a proposal reads, read once: the number of random configs first, fantasizing of running
+     * trials, and the acquisition function's parameters.
+     */
+    record Proposing(
+            int numInitRandom,
+            boolean fantasize,
+            int numFantasySamples,
+            boolean lcb,
+            double kappa,
+            double costExponent) {
+        static Proposing of(Options options, boolean costAware) {
+            return new Proposing(
+                    (int) options.integer("numInitRandom"),
+                    !options.bool("noFantasizing"),
+                    (int) options.integer("numFantasySamples"),
+                    options.has("acqFunction") && options.string("acqFunction").equalsIgnoreCase("lcb"),
+                    options.has("kappa") ? options.number("kappa") : Double.NaN,
+                    costAware ? options.number("costExponent") : Double.NaN);
+        }
     }
 
     /** Whether to Box–Cox-transform the objective; refused for a metric to maximize, whose negation is not positive. */
@@ -181,17 +205,17 @@ public final class BayesianOptimizationSearcher implements Searcher {
         boolean initial = fallback.isPresent() && fallback.get().memo().get(InitialConfigs.KEY) instanceof Number;
         if (fallback.isEmpty()
                 || initial
-                || added < options.integer("numInitRandom")
+                || added < proposing.numInitRandom()
                 || objective.size() == 0
                 || (auxiliary != null && auxiliary.size() == 0)
                 || space.encodedSize() == 0) {
             return fallback;
         }
         List<double[]> running = new ArrayList<>();
-        if (!options.bool("noFantasizing")) {
+        if (proposing.fantasize()) {
             pending.forEach(id -> running.add(space.encode(configs.get(id))));
         }
-        int fantasies = (int) options.integer("numFantasySamples");
+        int fantasies = proposing.numFantasySamples();
         GpModel.Posterior post = objective.posterior(running, fantasies, SeededRandom.of(seed, "bo-fantasy", trialId));
         Acquisition acquisition = acquisition(post, trialId);
         Optional<Map<String, Object>> config = optimizer.optimize(
@@ -208,8 +232,8 @@ public final class BayesianOptimizationSearcher implements Searcher {
     }
 
     private Acquisition acquisition(GpModel.Posterior post, long trialId) {
-        if (kind == Kind.PLAIN && options.string("acqFunction").equalsIgnoreCase("lcb")) {
-            return new LowerConfidenceBound(post.gp(), options.number("kappa"));
+        if (kind == Kind.PLAIN && proposing.lcb()) {
+            return new LowerConfidenceBound(post.gp(), proposing.kappa());
         }
         return switch (kind) {
             case PLAIN -> new ExpectedImprovement(post.gp(), post.incumbents());
@@ -221,7 +245,7 @@ public final class BayesianOptimizationSearcher implements Searcher {
             case COST_AWARE -> {
                 GpModel.Posterior c = auxiliary.posterior(List.of(), 0, SeededRandom.of(seed, "bo-aux", trialId));
                 yield new ExpectedImprovementPerCost(
-                        post.gp(), post.incumbents(), c.gp(), c.mean(), c.scale(), options.number("costExponent"));
+                        post.gp(), post.incumbents(), c.gp(), c.mean(), c.scale(), proposing.costExponent());
             }
         };
     }

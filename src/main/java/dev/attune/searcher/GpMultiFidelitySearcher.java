@@ -59,6 +59,8 @@ public final class GpMultiFidelitySearcher implements Searcher {
     private final List<Long> observationLevels = new ArrayList<>();
 
     private final boolean hyperTune;
+    private final BayesianOptimizationSearcher.Proposing proposing;
+    private final int hyperTuneSamples;
     private int added;
 
     public GpMultiFidelitySearcher(SearcherContext context) {
@@ -76,6 +78,8 @@ public final class GpMultiFidelitySearcher implements Searcher {
         this.maximize = context.metrics().getFirst().mode() == Mode.MAX;
         this.fidelity = java.util.Objects.requireNonNull(context.fidelity(), "a multi-fidelity scheduler");
         this.options = context.options();
+        this.proposing = BayesianOptimizationSearcher.Proposing.of(options, false);
+        this.hyperTuneSamples = hyperTune ? (int) options.integer("hypertuneDistributionNumSamples") : 0;
         this.random = new RandomSearcher(context);
         this.optimizer = new AcquisitionOptimizer(
                 space,
@@ -133,17 +137,17 @@ public final class GpMultiFidelitySearcher implements Searcher {
         Optional<Proposal> fallback = random.propose(trialId);
         if (fallback.isEmpty()
                 || fallback.get().memo().get(InitialConfigs.KEY) instanceof Number
-                || added < options.integer("numInitRandom")
+                || added < proposing.numInitRandom()
                 || model.size() == 0
                 || space.encodedSize() == 0) {
             return fallback;
         }
         List<double[]> pending = new ArrayList<>();
-        if (!options.bool("noFantasizing")) {
+        if (proposing.fantasize()) {
             running.forEach((id, last) -> next(last).ifPresent(level -> pending.add(input(configs.get(id), level))));
         }
-        GpModel.Posterior post = model.posterior(
-                pending, (int) options.integer("numFantasySamples"), SeededRandom.of(seed, "mf-fantasy", trialId));
+        GpModel.Posterior post =
+                model.posterior(pending, proposing.numFantasySamples(), SeededRandom.of(seed, "mf-fantasy", trialId));
         double[] scaledLevels =
                 fidelity.levels().stream().mapToDouble(this::scaled).toArray();
         double[] theta = new double[scaledLevels.length];
@@ -162,7 +166,7 @@ public final class GpMultiFidelitySearcher implements Searcher {
                     plain.targets(),
                     plain.observed(),
                     fidelity.levels(),
-                    (int) options.integer("hypertuneDistributionNumSamples"),
+                    hyperTuneSamples,
                     SeededRandom.of(seed, "hypertune", trialId),
                     fidelity.max());
             new BracketHint(
