@@ -179,7 +179,11 @@ public final class Dtos {
             Map<String, Object> metrics, Long step, String decision, String reason, Instant receivedAt) {}
 
     public record ReportRequest(
-            @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "{\"epoch\": 3, \"val_loss\": 0.41}")
+            @Schema(
+                    requiredMode = Schema.RequiredMode.REQUIRED,
+                    example = "{\"epoch\": 3, \"val_loss\": 0.41}",
+                    description = "finite numbers; must include every metric of the study (and the resource"
+                            + " attribute when the study has one), else 400 naming the missing field")
             Map<String, Double> metrics,
 
             @Schema(description = "PyGlove's step; the level when the study has no resource")
@@ -191,7 +195,9 @@ public final class Dtos {
 
             String reason) {}
 
-    public record CompleteRequest(Map<String, Double> metrics) {}
+    public record CompleteRequest(
+            @Schema(description = "optional final metrics; when given, they must include every metric of the study")
+            Map<String, Double> metrics) {}
 
     public record ReasonRequest(String reason) {}
 

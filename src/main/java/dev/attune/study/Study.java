@@ -209,15 +209,26 @@ public final class Study {
                     current.name(),
                     "cannot report on trial " + trialId + ": it is " + current + ", not " + TrialStatus.RUNNING);
         }
-        if (definition.method().multiFidelity()
-                && !metrics.containsKey(definition.metric().name())) {
-            throw InvalidInputException.of("metrics." + definition.metric().name(), "is required: the study's metric");
-        }
+        requireStudyMetrics(metrics);
         long reportSeq = seq + 1;
         Verdict verdict = fold(reportSeq, trialId, metrics, level, UnaryOperator.identity());
         recorded.add(new Reported(reportSeq, trialId, metrics, verdict, level, step));
         settle(now);
         return answer(verdict);
+    }
+
+    /**
+     * A report, or a completion or added trial that carries metrics, must have every metric of the study:
+     * a misspelled metric would otherwise leave the searcher blind and the study without a best trial.
+     */
+    private void requireStudyMetrics(Map<String, Double> metrics) {
+        for (Metric m : definition.metrics()) {
+            if (!metrics.containsKey(m.name())) {
+                throw InvalidInputException.of(
+                        "metrics." + m.name(),
+                        "is required: the study's metric (got " + String.join(", ", metrics.keySet()) + ")");
+            }
+        }
     }
 
     /** A report's level: the resource attribute when the study has one, else the step, else none. */
@@ -237,6 +248,9 @@ public final class Study {
 
     /** The trial ends with these metrics (possibly none). */
     public Outcome<TrialStatus> complete(long trialId, Map<String, Double> metrics, Instant now) {
+        if (!metrics.isEmpty()) {
+            requireStudyMetrics(metrics);
+        }
         return end(trialId, TrialStatus.COMPLETED, seq -> new TrialCompleted(seq, trialId, metrics), now);
     }
 
@@ -280,6 +294,9 @@ public final class Study {
     public Outcome<Long> add(Map<String, Object> givenConfig, Map<String, Double> metrics, Instant now) {
         begin();
         Map<String, Object> config = definition.space().validate(givenConfig, "config");
+        if (!metrics.isEmpty()) {
+            requireStudyMetrics(metrics);
+        }
         if (status != StudyStatus.ACTIVE) {
             throw new ConflictException(
                     ConflictException.Kind.STUDY_NOT_ACTIVE,
@@ -569,6 +586,11 @@ public final class Study {
         return statuses.size();
     }
 
+    /** Trials started: every trial but the retries, which repeat a started trial's config. */
+    public long started() {
+        return nextTrialId() - retries.size();
+    }
+
     /** The trial's status, or null when it does not exist. */
     public TrialStatus trialStatus(long trialId) {
         return statuses.get(trialId);
@@ -626,7 +648,7 @@ public final class Study {
             return "maxFailures reached (" + maxFailures + " trials failed or went stale)";
         }
         StoppingCriterion c = definition.stoppingCriterion();
-        if (c.maxNumTrialsStarted() != null && nextTrialId() >= c.maxNumTrialsStarted()) {
+        if (c.maxNumTrialsStarted() != null && started() >= c.maxNumTrialsStarted()) {
             return "maxNumTrialsStarted reached (" + c.maxNumTrialsStarted() + ")";
         }
         if (c.maxNumTrialsCompleted() != null && count(TrialStatus.COMPLETED) >= c.maxNumTrialsCompleted()) {

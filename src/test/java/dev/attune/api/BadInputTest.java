@@ -232,6 +232,13 @@ class BadInputTest {
         c.add(post("metrics as a list", report, "{\"metrics\": [1]}", 400, "metrics"));
         c.add(post("negative step", report, "{\"metrics\": {\"loss\": 1}, \"step\": -1}", 400, "step"));
         c.add(post("unknown report field", report, "{\"metrics\": {\"loss\": 1}, \"epoch\": 1}", 400, "epoch"));
+        c.add(post("report without the study's metric", report, "{\"metrics\": {\"los\": 1}}", 400, "metrics.loss"));
+        c.add(post(
+                "completion without the study's metric",
+                "/api/v1/studies/%s/trials/0/complete",
+                "{\"metrics\": {\"val_loss\": 1}}",
+                400,
+                "metrics.loss"));
         // Unknown ids
         c.add(new Case("unknown study", "GET", "/api/v1/studies/nope", null, null, 404, "nope"));
         c.add(post("ask on an unknown study", "/api/v1/studies/nope/ask", "{}", 404, "nope"));

@@ -251,6 +251,36 @@ class StudyTest {
     }
 
     @Test
+    void everyMethodRefusesMetricsWithoutTheStudysMetric() {
+        Study s = study("RandomSearch", Map.of());
+        run(s);
+        assertThatThrownBy(() -> s.report(0, Map.of("los", 0.3), 1L, T0, NONE))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("metrics.loss");
+        assertThatThrownBy(() -> s.complete(0, Map.of("los", 0.3), T0))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("metrics.loss");
+        assertThatThrownBy(() -> s.add(Map.of("x", 0.5), Map.of("los", 0.3), T0))
+                .isInstanceOf(InvalidInputException.class);
+        assertThat(s.seq()).as("nothing recorded").isEqualTo(1);
+        assertThat(s.complete(0, Map.of(), T0).answer())
+                .as("a completion without metrics is fine")
+                .isEqualTo(TrialStatus.COMPLETED);
+    }
+
+    @Test
+    void retriesDoNotCountAgainstMaxNumTrialsStarted() {
+        Study s = study("RandomSearch", Map.of("maxRetries", 1, "stoppingCriterion", Map.of("maxNumTrialsStarted", 2)));
+        run(s);
+        s.fail(0, "oom", T0);
+        assertThat(s.status()).isEqualTo(StudyStatus.ACTIVE);
+        assertThat(run(s)).as("the retry runs").isEqualTo(1);
+        assertThat(run(s)).as("and a second trial still starts").isEqualTo(2);
+        assertThat(s.started()).isEqualTo(2);
+        assertThat(s.status()).isEqualTo(StudyStatus.STOPPING);
+    }
+
+    @Test
     void aClientAddedTrialIsHandedOutBeforeTheSchedulersOwn() {
         Study s = study("RandomSearch", Map.of());
         long added = s.add(Map.of("x", 0.25), Map.of(), T0).answer();
