@@ -192,9 +192,11 @@ public final class PbtScheduler implements Scheduler {
 
     private static Object perturb(Domain domain, Object value, double factor, SplittableRandom random) {
         return switch (domain) {
-            case FloatDomain f -> Math.min(f.upper(), Math.max(f.lower(), ((Number) value).doubleValue() * factor));
+            case FloatDomain f ->
+                f.quantize(Math.min(f.upper(), Math.max(f.lower(), ((Number) value).doubleValue() * factor)));
             case IntDomain i ->
-                Math.min(i.upper(), Math.max(i.lower(), Math.round(((Number) value).doubleValue() * factor)));
+                i.quantize(
+                        Math.min(i.upper(), Math.max(i.lower(), Math.round(((Number) value).doubleValue() * factor))));
             default -> {
                 List<Object> values = domain.values();
                 int at = 0;

@@ -31,6 +31,14 @@ final class Grid {
     static List<Object> gridValues(Domain domain, int n) {
         return switch (domain) {
             case FloatDomain f -> {
+                if (f.q() != null || f.scale() == FloatDomain.Scale.REVERSE_LOG) {
+                    // evenly spaced on the domain's own scale, each a valid (quantized) value
+                    LinkedHashSet<Object> onScale = new LinkedHashSet<>();
+                    for (int i = 0; i < n; i++) {
+                        onScale.add(f.decode(new double[] {n == 1 ? 0.5 : (double) i / (n - 1)}, 0));
+                    }
+                    yield List.copyOf(onScale);
+                }
                 List<Object> values = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
                     double t = n == 1 ? 0.5 : (double) i / (n - 1);
@@ -54,7 +62,7 @@ final class Grid {
                     double v = d.log()
                             ? Math.exp(Math.log(d.lower()) + t * (Math.log(d.upper()) - Math.log(d.lower())))
                             : d.lower() + t * (d.upper() - d.lower());
-                    values.add(Math.max(d.lower(), Math.min(d.upper(), Math.round(v))));
+                    values.add(d.quantize(Math.max(d.lower(), Math.min(d.upper(), Math.round(v)))));
                 }
                 yield List.copyOf(values);
             }

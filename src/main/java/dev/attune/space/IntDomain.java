@@ -12,10 +12,16 @@ import java.util.SplittableRandom;
  * <p>As in Syne Tune, the log variant draws {@code round(exp(x))} with x uniform in
  * [log(lower − 0.5), log(upper + 0.5)], and the encoding relaxes the integers to the real interval
  * [lower − 0.5, upper + 0.5] so that each integer owns an equal share of [0, 1] (in log scale for the log variant).
+ * With a quantum {@code q} ({@code qrandint}, {@code qlograndint}) every value is a multiple of q, the
+ * nearest one inside the range.
  */
-public record IntDomain(long lower, long upper, boolean log) implements Domain {
+public record IntDomain(long lower, long upper, boolean log, Long q) implements Domain {
     /** Above this many values an integer domain is treated as continuous when enumerating. */
     static final long MAX_ENUMERATED = 1 << 20;
+
+    public IntDomain(long lower, long upper, boolean log) {
+        this(lower, upper, log, null);
+    }
 
     public IntDomain {
         if (lower > upper) {
@@ -24,16 +30,29 @@ public record IntDomain(long lower, long upper, boolean log) implements Domain {
         if (log && lower < 1) {
             throw new InvalidValueException("lower must be >= 1 for a log scale");
         }
+        if (q != null) {
+            if (q < 1) {
+                throw new InvalidValueException("q must be a positive integer");
+            }
+            if (Math.ceilDiv(lower, q) > Math.floorDiv(upper, q)) {
+                throw new InvalidValueException("no multiple of q = " + q + " lies in [" + lower + ", " + upper + "]");
+            }
+        }
     }
 
     @Override
     public String type() {
-        return log ? "lograndint" : "randint";
+        String base = log ? "lograndint" : "randint";
+        return q == null ? base : "q" + base;
     }
 
     @Override
     public Object sample(SplittableRandom random) {
         if (!log) {
+            if (q != null) {
+                long first = Math.ceilDiv(lower, q);
+                return (first + random.nextLong(Math.floorDiv(upper, q) - first + 1)) * q;
+            }
             return lower + random.nextLong(upper - lower + 1);
         }
         return fromUnit(random.nextDouble());
@@ -42,7 +61,7 @@ public record IntDomain(long lower, long upper, boolean log) implements Domain {
     @Override
     public Object midpoint() {
         double mid = log ? Math.sqrt((double) lower * upper) : 0.5 * ((double) lower + upper);
-        return clamp(Values.roundHalfEven(mid));
+        return quantize(clamp(Values.roundHalfEven(mid)));
     }
 
     @Override
@@ -53,6 +72,9 @@ public record IntDomain(long lower, long upper, boolean log) implements Domain {
         }
         if (v < lower || v > upper) {
             throw new InvalidValueException("must be in [" + lower + ", " + upper + "], got " + (long) v);
+        }
+        if (q != null && (long) v % q != 0) {
+            throw new InvalidValueException("must be a multiple of q = " + q + ", got " + (long) v);
         }
         return (long) v;
     }
@@ -84,7 +106,16 @@ public record IntDomain(long lower, long upper, boolean log) implements Domain {
 
     private long fromUnit(double u) {
         double x = lo() + u * (hi() - lo());
-        return clamp(Math.round(log ? Math.exp(x) : x));
+        return quantize(clamp(Math.round(log ? Math.exp(x) : x)));
+    }
+
+    /** The multiple of q nearest to {@code v} inside the range; {@code v} itself without a quantum. */
+    public long quantize(long v) {
+        if (q == null) {
+            return v;
+        }
+        long k = Math.round((double) v / q);
+        return Math.min(Math.floorDiv(upper, q), Math.max(Math.ceilDiv(lower, q), k)) * q;
     }
 
     private long clamp(long v) {
@@ -93,19 +124,25 @@ public record IntDomain(long lower, long upper, boolean log) implements Domain {
 
     @Override
     public List<Object> values() {
-        if (upper - lower + 1 > MAX_ENUMERATED) {
+        if (count() > MAX_ENUMERATED) {
             return List.of();
         }
-        List<Object> all = new ArrayList<>((int) (upper - lower + 1));
-        for (long v = lower; v <= upper; v++) {
+        List<Object> all = new ArrayList<>((int) count());
+        long step = q == null ? 1 : q;
+        for (long v = quantize(lower); v <= upper; v += step) {
             all.add(v);
         }
         return all;
     }
 
+    /** How many values the domain has. */
+    long count() {
+        return q == null ? upper - lower + 1 : Math.floorDiv(upper, q) - Math.ceilDiv(lower, q) + 1;
+    }
+
     @Override
     public boolean isFinite() {
-        return upper - lower + 1 <= MAX_ENUMERATED;
+        return count() <= MAX_ENUMERATED;
     }
 
     @Override
@@ -119,6 +156,9 @@ public record IntDomain(long lower, long upper, boolean log) implements Domain {
         json.put("type", type());
         json.put("lower", lower);
         json.put("upper", upper);
+        if (q != null) {
+            json.put("q", q);
+        }
         return json;
     }
 }

@@ -15,16 +15,21 @@ import java.util.Set;
 public final class SpaceParser {
     static final int MAX_ENTRIES = 1000;
     static final int MAX_CATEGORIES = 10_000;
-    private static final Map<String, Set<String>> ARGUMENTS = Map.of(
-            "uniform", Set.of("lower", "upper"),
-            "loguniform", Set.of("lower", "upper"),
-            "randint", Set.of("lower", "upper"),
-            "lograndint", Set.of("lower", "upper"),
-            "choice", Set.of("categories"),
-            "ordinal", Set.of("categories", "kind"),
-            "logordinal", Set.of("categories"),
-            "finrange", Set.of("lower", "upper", "size", "castInt"),
-            "logfinrange", Set.of("lower", "upper", "size", "castInt"));
+    private static final Map<String, Set<String>> ARGUMENTS = Map.ofEntries(
+            Map.entry("uniform", Set.of("lower", "upper")),
+            Map.entry("loguniform", Set.of("lower", "upper")),
+            Map.entry("reverseloguniform", Set.of("lower", "upper")),
+            Map.entry("quniform", Set.of("lower", "upper", "q")),
+            Map.entry("qloguniform", Set.of("lower", "upper", "q")),
+            Map.entry("randint", Set.of("lower", "upper")),
+            Map.entry("lograndint", Set.of("lower", "upper")),
+            Map.entry("qrandint", Set.of("lower", "upper", "q")),
+            Map.entry("qlograndint", Set.of("lower", "upper", "q")),
+            Map.entry("choice", Set.of("categories")),
+            Map.entry("ordinal", Set.of("categories", "kind")),
+            Map.entry("logordinal", Set.of("categories")),
+            Map.entry("finrange", Set.of("lower", "upper", "size", "castInt")),
+            Map.entry("logfinrange", Set.of("lower", "upper", "size", "castInt")));
 
     private SpaceParser() {}
 
@@ -87,15 +92,25 @@ public final class SpaceParser {
         Args args = new Args(spec, path, errors);
         Domain domain =
                 switch (type) {
-                    case "uniform", "loguniform" -> {
+                    case "uniform", "loguniform", "reverseloguniform", "quniform", "qloguniform" -> {
                         Double lower = args.real("lower");
                         Double upper = args.real("upper");
-                        yield errors.size() > before ? null : new FloatDomain(lower, upper, type.equals("loguniform"));
+                        Double q = type.startsWith("q") ? args.real("q") : null;
+                        FloatDomain.Scale scale = type.endsWith("reverseloguniform")
+                                ? FloatDomain.Scale.REVERSE_LOG
+                                : type.endsWith("loguniform") ? FloatDomain.Scale.LOG : FloatDomain.Scale.LINEAR;
+                        yield errors.size() > before ? null : new FloatDomain(lower, upper, scale, q);
                     }
-                    case "randint", "lograndint" -> {
+                    case "randint", "lograndint", "qrandint", "qlograndint" -> {
                         Long lower = args.integer("lower");
                         Long upper = args.integer("upper");
-                        yield errors.size() > before ? null : new IntDomain(lower, upper, type.equals("lograndint"));
+                        // Syne Tune's qrandint defaults q to 1; qlograndint requires it.
+                        Long q = type.equals("qrandint") && !spec.containsKey("q")
+                                ? Long.valueOf(1)
+                                : type.startsWith("q") ? args.integer("q") : null;
+                        yield errors.size() > before
+                                ? null
+                                : new IntDomain(lower, upper, type.endsWith("lograndint"), q);
                     }
                     case "choice" -> {
                         List<Object> categories = args.categories();

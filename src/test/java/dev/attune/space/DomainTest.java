@@ -175,4 +175,77 @@ class DomainTest {
                 .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("pointsToEvaluate[0].zz");
     }
+
+    static Domain domain(Map<String, Object> spec) {
+        return SpaceParser.parse(Map.of("p", spec), "space").domain("p");
+    }
+
+    @Test
+    void quantizedRealsAreMultiplesOfQWithoutRoundOff() {
+        Domain d = domain(Map.of("type", "quniform", "lower", 0, "upper", 1, "q", 0.1));
+        assertThat(d.type()).isEqualTo("quniform");
+        SplittableRandom r = new SplittableRandom(3);
+        java.util.Set<Object> seen = new java.util.TreeSet<>();
+        for (int i = 0; i < 2000; i++) {
+            seen.add(d.sample(r));
+        }
+        assertThat(seen)
+                .as("11 multiples, both ends inclusive, written exactly")
+                .containsExactly(0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0);
+        assertThat(d.midpoint()).isEqualTo(0.5);
+        assertThat(d.validate(0.3)).isEqualTo(0.3);
+        assertThatThrownBy(() -> d.validate(0.35)).hasMessageContaining("multiple of q");
+        assertThat(d.decode(new double[] {0.96}, 0)).isEqualTo(1.0);
+        assertThat(d.toJson()).isEqualTo(Map.of("type", "quniform", "lower", 0.0, "upper", 1.0, "q", 0.1));
+        Domain log = domain(Map.of("type", "qloguniform", "lower", 1, "upper", 1000, "q", 5));
+        for (int i = 0; i < 200; i++) {
+            double v = (Double) log.sample(r);
+            assertThat(v % 5).isZero();
+            assertThat(v).isBetween(5.0, 1000.0);
+        }
+    }
+
+    @Test
+    void quantizedIntegersListOnlyTheirMultiples() {
+        Domain d = domain(Map.of("type", "qrandint", "lower", 3, "upper", 20, "q", 4));
+        assertThat(d.values()).containsExactly(4L, 8L, 12L, 16L, 20L);
+        assertThat(d.midpoint()).isEqualTo(12L);
+        assertThatThrownBy(() -> d.validate(6)).hasMessageContaining("multiple of q = 4");
+        assertThat(domain(Map.of("type", "qrandint", "lower", 1, "upper", 3)).toJson())
+                .as("Syne Tune's q defaults to 1")
+                .isEqualTo(Map.of("type", "qrandint", "lower", 1L, "upper", 3L, "q", 1L));
+        Domain log = domain(Map.of("type", "qlograndint", "lower", 1, "upper", 1024, "q", 8));
+        SplittableRandom r = new SplittableRandom(5);
+        for (int i = 0; i < 200; i++) {
+            assertThat((Long) log.sample(r) % 8).isZero();
+        }
+        assertThatThrownBy(() -> domain(Map.of("type", "qrandint", "lower", 1, "upper", 3, "q", 5)))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("no multiple of q = 5");
+    }
+
+    @Test
+    void reverseLogUniformResolvesValuesNearOneFinely() {
+        Domain d = domain(Map.of("type", "reverseloguniform", "lower", 0.9, "upper", 0.9999));
+        SplittableRandom r = new SplittableRandom(7);
+        int above999 = 0;
+        for (int i = 0; i < 4000; i++) {
+            double v = (Double) d.sample(r);
+            assertThat(v).isBetween(0.9, 0.9999);
+            if (v > 0.999) {
+                above999++;
+            }
+        }
+        // −log(1 − x) is uniform: [0.999, 0.9999] is a third of [−log 0.1, −log 1e-4], where a uniform draw
+        // would put about 1 % of values.
+        assertThat(above999 / 4000.0).isBetween(0.30, 0.37);
+        assertThat((Double) d.midpoint())
+                .isCloseTo(1 - Math.sqrt(0.1 * 1e-4), org.assertj.core.data.Offset.offset(1e-12));
+        double[] x = new double[1];
+        d.encode(0.99, x, 0);
+        assertThat(x[0]).isCloseTo(1.0 / 3, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(d.decode(x, 0)).isEqualTo(0.99);
+        assertThatThrownBy(() -> domain(Map.of("type", "reverseloguniform", "lower", 0.5, "upper", 1)))
+                .hasMessageContaining("< 1");
+    }
 }

@@ -27,7 +27,7 @@ public final class RandomSpaces {
         double lo = Math.round(r.nextDouble(-100, 100) * 1000) / 1000.0;
         double width = Math.round(r.nextDouble(0.001, 1000) * 1000) / 1000.0 + 0.001;
         double plo = Math.round(r.nextDouble(1e-4, 10) * 1e4) / 1e4 + 1e-4;
-        return switch (r.nextInt(12)) {
+        return switch (r.nextInt(17)) {
             case 0 -> Map.of("type", "uniform", "lower", lo, "upper", lo + width);
             case 1 -> Map.of("type", "loguniform", "lower", plo, "upper", plo * (1.5 + r.nextDouble(1000)));
             case 2 -> {
@@ -56,6 +56,28 @@ public final class RandomSpaces {
                         "castInt",
                         r.nextBoolean());
             case 10 -> r.nextBoolean() ? (Object) r.nextLong(1, 100) : "fixed-" + r.nextInt(10);
+            case 11 -> {
+                double a = Math.round(r.nextDouble(0, 0.5) * 1000) / 1000.0;
+                yield Map.of("type", "reverseloguniform", "lower", a, "upper", a + (0.999 - a) * r.nextDouble(0.01, 1));
+            }
+            case 12 ->
+                Map.of(
+                        "type",
+                        "quniform",
+                        "lower",
+                        lo,
+                        "upper",
+                        lo + width,
+                        "q",
+                        Math.max(0.001, Math.round(width / (1 + r.nextInt(20)) * 1000) / 1000.0));
+            case 13 ->
+                Map.of("type", "qloguniform", "lower", plo, "upper", plo * (1.5 + r.nextDouble(1000)), "q", plo / 4);
+            case 14, 15 -> {
+                long q = 1 + r.nextInt(5);
+                String type = r.nextBoolean() ? "qrandint" : "qlograndint";
+                long a = type.equals("qrandint") ? r.nextLong(-50, 50) : r.nextLong(1, 50);
+                yield Map.of("type", type, "lower", a, "upper", a + r.nextLong(q, 200 + q), "q", q);
+            }
             default -> Map.of("nested", List.of(1, 2), "flag", true);
         };
     }
