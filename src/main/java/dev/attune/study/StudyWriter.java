@@ -88,13 +88,20 @@ public class StudyWriter {
                 throw new IllegalStateException("event " + event.seq() + " built for the wrong place, expected " + seq);
             }
             events.save(new EventRow(
-                    row.getId(), seq, event.type().name(), event.trialId(), json.write(event.payload()), now));
+                    row.getId(),
+                    seq,
+                    event.type().name(),
+                    event.trialId(),
+                    json.write(event.payload()),
+                    now,
+                    Actor.current()));
             engine.apply(event);
         }
 
         /** Stores an event the engine has already folded in (a report, whose decision the fold made). */
         void store(long seq, EventType type, Long trialId, Map<String, Object> payload) {
-            events.save(new EventRow(row.getId(), seq, type.name(), trialId, json.write(payload), now));
+            events.save(
+                    new EventRow(row.getId(), seq, type.name(), trialId, json.write(payload), now, Actor.current()));
         }
 
         void setStatus(StudyStatus status, String reason) {
@@ -146,6 +153,7 @@ public class StudyWriter {
     /** One queued write and, once a batch ran it, its result or its client error. */
     private static final class Task<T> {
         final Function<Context, T> operation;
+        final String actor = Actor.current();
         T result;
         RuntimeException error;
         boolean done;
@@ -236,7 +244,7 @@ public class StudyWriter {
 
     private static <T> void run(Task<T> task, Context ctx) {
         try {
-            task.result = task.operation.apply(ctx);
+            task.result = Actor.as(task.actor, () -> task.operation.apply(ctx));
         } catch (InvalidInputException | ConflictException | NotFoundException e) {
             task.error = e;
         }
