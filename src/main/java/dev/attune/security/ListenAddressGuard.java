@@ -25,8 +25,7 @@ public class ListenAddressGuard implements EnvironmentPostProcessor {
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment env, SpringApplication application) {
-        boolean auth = !env.getProperty("attune.admin-token", env.getProperty("ATTUNE_ADMIN_TOKEN", ""))
-                .isBlank();
+        boolean auth = !AdminToken.read(env).isEmpty();
         boolean insecure = "true"
                 .equalsIgnoreCase(env.getProperty("attune.insecure", env.getProperty("ATTUNE_INSECURE", "false")));
         String address = env.getProperty("server.address", env.getProperty("ADDRESS", ""))

@@ -4,11 +4,12 @@ import java.util.Arrays;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
  * The security configuration, from the environment: authentication is on exactly when an admin token is
- * set ({@code ATTUNE_ADMIN_TOKEN}).
+ * set ({@code ATTUNE_ADMIN_TOKEN} or {@code ATTUNE_ADMIN_TOKEN_FILE}).
  */
 @Component
 public class SecuritySettings {
@@ -18,11 +19,12 @@ public class SecuritySettings {
     private final List<String> corsOrigins;
 
     public SecuritySettings(
-            @Value("${attune.admin-token:${ATTUNE_ADMIN_TOKEN:}}") String adminToken,
+            Environment env,
             @Value("${attune.rate-limit.per-second:${ATTUNE_RATE_LIMIT:100}}") double ratePerSecond,
             @Value("${attune.rate-limit.burst:${ATTUNE_RATE_BURST:200}}") double burst,
             @Value("${attune.cors.origins:${ATTUNE_CORS_ORIGINS:}}") String corsOrigins) {
-        this.adminTokenHash = adminToken.isBlank() ? null : Tokens.hash(adminToken.strip());
+        String adminToken = AdminToken.read(env);
+        this.adminTokenHash = adminToken.isEmpty() ? null : Tokens.hash(adminToken);
         this.ratePerSecond = ratePerSecond;
         this.burst = burst;
         this.corsOrigins = Arrays.stream(corsOrigins.split(","))

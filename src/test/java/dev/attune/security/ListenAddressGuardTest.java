@@ -50,4 +50,19 @@ class ListenAddressGuardTest {
         assertThat(addressAfter(new MockEnvironment().withProperty("ADDRESS", "127.0.0.1")))
                 .isEqualTo("127.0.0.1");
     }
+
+    @Test
+    void readsTheAdminTokenFromAMountedSecretFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path secret = dir.resolve("admin-token");
+        java.nio.file.Files.writeString(secret, "from-a-file\n");
+        MockEnvironment env = new MockEnvironment()
+                .withProperty("ADDRESS", "0.0.0.0")
+                .withProperty("ATTUNE_ADMIN_TOKEN_FILE", secret.toString());
+        assertThat(addressAfter(env)).isEqualTo("0.0.0.0");
+        assertThat(AdminToken.read(env)).isEqualTo("from-a-file");
+        MockEnvironment missing = new MockEnvironment()
+                .withProperty("ATTUNE_ADMIN_TOKEN_FILE", dir.resolve("nope").toString());
+        assertThatThrownBy(() -> addressAfter(missing)).hasMessageContaining("ATTUNE_ADMIN_TOKEN_FILE");
+    }
 }
