@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.Optional;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -25,6 +26,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 final class BearerTokenFilter extends OncePerRequestFilter {
     static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
+    static final RequestAttributeSecurityContextRepository CONTEXTS = new RequestAttributeSecurityContextRepository();
     private final SecuritySettings settings;
     private final TokenStore store;
     private final RateLimiter limiter;
@@ -71,6 +73,9 @@ final class BearerTokenFilter extends OncePerRequestFilter {
             SecurityContext context = SecurityContextHolder.createEmptyContext();
             context.setAuthentication(new CallerAuthentication(caller.get()));
             SecurityContextHolder.setContext(context);
+            // Kept on the request, so that its async and error dispatches (a server-sent event stream's
+            // completion, an error page) run as the same caller instead of as nobody.
+            CONTEXTS.saveContext(context, request, response);
         }
         Actor.set(caller.map(Caller::tokenId).orElse(Actor.ANONYMOUS));
         try {

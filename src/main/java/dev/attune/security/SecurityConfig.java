@@ -63,6 +63,7 @@ public class SecurityConfig implements WebMvcConfigurer {
                 .formLogin(f -> f.disable())
                 .logout(l -> l.disable())
                 .requestCache(c -> c.disable())
+                .securityContext(c -> c.securityContextRepository(BearerTokenFilter.CONTEXTS))
                 .cors(c -> c.configurationSource(cors(settings.corsOrigins())))
                 .headers(h -> h.referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER)))
                 .addFilterBefore(new BearerTokenFilter(settings, store, clock), AnonymousAuthenticationFilter.class)
