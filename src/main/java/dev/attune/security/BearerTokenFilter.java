@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
@@ -31,11 +32,13 @@ final class BearerTokenFilter extends OncePerRequestFilter {
     private final TokenStore store;
     private final RateLimiter limiter;
     private final Clock clock;
+    private final @Nullable JwtCallers jwts;
 
     BearerTokenFilter(SecuritySettings settings, TokenStore store, Clock clock) {
         this.settings = settings;
         this.store = store;
         this.clock = clock;
+        this.jwts = JwtCallers.of(settings, store);
         this.limiter = new RateLimiter(settings.ratePerSecond(), settings.burst());
     }
 
@@ -96,6 +99,9 @@ final class BearerTokenFilter extends OncePerRequestFilter {
         String hash = Tokens.hash(secret);
         if (Tokens.sameHash(hash, settings.adminTokenHash())) {
             return Optional.of(Caller.admin());
+        }
+        if (jwts != null && JwtCallers.looksLikeJwt(secret)) {
+            return jwts.authenticate(secret);
         }
         Instant now = clock.instant();
         return store.byHash(hash).filter(t -> t.validAt(now)).map(t -> {

@@ -17,12 +17,24 @@ public class SecuritySettings {
     private final double ratePerSecond;
     private final double burst;
     private final List<String> corsOrigins;
+    private final String jwkSetUri;
+    private final String jwtIssuer;
+    private final String jwtProjectClaim;
+    private final String jwtRoleClaim;
 
     public SecuritySettings(
             Environment env,
             @Value("${attune.rate-limit.per-second:${ATTUNE_RATE_LIMIT:100}}") double ratePerSecond,
             @Value("${attune.rate-limit.burst:${ATTUNE_RATE_BURST:200}}") double burst,
-            @Value("${attune.cors.origins:${ATTUNE_CORS_ORIGINS:}}") String corsOrigins) {
+            @Value("${attune.cors.origins:${ATTUNE_CORS_ORIGINS:}}") String corsOrigins,
+            @Value("${attune.jwt.jwk-set-uri:${ATTUNE_JWT_JWK_SET_URI:}}") String jwkSetUri,
+            @Value("${attune.jwt.issuer:${ATTUNE_JWT_ISSUER:}}") String jwtIssuer,
+            @Value("${attune.jwt.project-claim:${ATTUNE_JWT_PROJECT_CLAIM:attune_project}}") String jwtProjectClaim,
+            @Value("${attune.jwt.role-claim:${ATTUNE_JWT_ROLE_CLAIM:attune_role}}") String jwtRoleClaim) {
+        this.jwkSetUri = jwkSetUri.strip();
+        this.jwtIssuer = jwtIssuer.strip();
+        this.jwtProjectClaim = jwtProjectClaim;
+        this.jwtRoleClaim = jwtRoleClaim;
         String adminToken = AdminToken.read(env);
         this.adminTokenHash = adminToken.isEmpty() ? null : Tokens.hash(adminToken);
         this.ratePerSecond = ratePerSecond;
@@ -54,5 +66,23 @@ public class SecuritySettings {
 
     public List<String> corsOrigins() {
         return corsOrigins;
+    }
+
+    /** Where the single sign-on issuer publishes its keys; empty: JWTs are not accepted. */
+    public String jwkSetUri() {
+        return jwkSetUri;
+    }
+
+    /** The issuer ({@code iss}) a JWT must name; empty: not checked. */
+    public String jwtIssuer() {
+        return jwtIssuer;
+    }
+
+    public String jwtProjectClaim() {
+        return jwtProjectClaim;
+    }
+
+    public String jwtRoleClaim() {
+        return jwtRoleClaim;
     }
 }
