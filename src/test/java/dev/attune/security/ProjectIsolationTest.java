@@ -191,7 +191,11 @@ class ProjectIsolationTest {
         assertThat(anonymous.get("/actuator/prometheus").status()).isEqualTo(401);
         assertThat(anonymous.get("/actuator/metrics").status()).isEqualTo(401);
         assertThat(a.get("/actuator/prometheus").status()).isEqualTo(200);
-        assertThat(anonymous.get("/v3/api-docs").status()).isEqualTo(200);
+        Api.Response spec = anonymous.get("/v3/api-docs");
+        assertThat(spec.status()).isEqualTo(200);
+        // Swagger UI's "Authorize" comes from this scheme, required by every operation
+        assertThat(spec.get("components.securitySchemes.bearer.scheme")).isEqualTo("bearer");
+        assertThat(spec.string("security")).isEqualTo("[{bearer=[]}]");
         assertThat(anonymous.get("/swagger-ui/index.html").status()).isEqualTo(200);
         Api.Response r = a.get("/api/v1/studies/" + studyA);
         assertThat(r.header("X-Content-Type-Options")).isEqualTo("nosniff");
