@@ -104,12 +104,25 @@ public class SecurityConfig implements WebMvcConfigurer {
         return source;
     }
 
-    /** Requests for one study of another project answer 404, as for a study that does not exist. */
+    /** A path under one study, whatever its handler calls the id. */
+    private static final java.util.regex.Pattern STUDY_PATH =
+            java.util.regex.Pattern.compile("^/api/v1/studies/([^/]+)(/.*)?$");
+
+    /**
+     * Requests for one study of another project answer 404, as for a study that does not exist. Checked
+     * on the path (so that a new endpoint under {@code /studies/{id}} is covered whatever it names its
+     * variable) and on any {@code studyId} path variable (decoded, as the controller sees it).
+     */
     @Override
     public void addInterceptors(InterceptorRegistry registry) {
         registry.addInterceptor(new HandlerInterceptor() {
                     @Override
                     public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler) {
+                        java.util.regex.Matcher m = STUDY_PATH.matcher(request.getRequestURI()
+                                .substring(request.getContextPath().length()));
+                        if (m.matches()) {
+                            access.checkStudy(m.group(1));
+                        }
                         if (request.getAttribute(HandlerMapping.URI_TEMPLATE_VARIABLES_ATTRIBUTE)
                                         instanceof Map<?, ?> variables
                                 && variables.get("studyId") instanceof String studyId) {
