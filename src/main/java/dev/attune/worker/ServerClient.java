@@ -13,7 +13,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The worker's view of the server: JSON over HTTP, retried with exponential backoff while the server
- * is unreachable (connection refused, timeouts, 5xx), never on a 4xx, which is an answer.
+ * is unreachable (connection refused, timeouts, 5xx), after {@code Retry-After} on a 429 (rate
+ * limited), never on another 4xx, which is an answer.
  */
 final class ServerClient {
     record Answer(int status, Map<String, Object> body) {}
