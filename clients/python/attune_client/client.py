@@ -1,5 +1,6 @@
 """Ask/tell over HTTP with urllib: no dependencies."""
 import json
+import os
 import time
 import urllib.error
 import urllib.request
@@ -24,7 +25,8 @@ class AttuneError(Exception):
 class _Http:
     def __init__(self, server: str, token: Optional[str] = None, retries: int = 8):
         self.server = server.rstrip("/")
-        self.token = token
+        # No token given: the ATTUNE_TOKEN environment variable, as the worker does.
+        self.token = token if token is not None else os.environ.get("ATTUNE_TOKEN")
         self.retries = retries
 
     def call(self, method: str, path: str, body: Optional[dict] = None) -> Dict[str, Any]:
@@ -42,6 +44,11 @@ class _Http:
             except urllib.error.HTTPError as e:
                 text = e.read().decode()
                 problem = json.loads(text) if text.startswith("{") else {"detail": text}
+                if e.code == 429 and attempt < self.retries:
+                    # Rate limited: wait as long as the server asks (bounded), then try again.
+                    retry_after = e.headers.get("Retry-After", "1")
+                    time.sleep(min(float(retry_after) if retry_after.isdigit() else 1.0, 60.0))
+                    continue
                 if e.code < 500:
                     raise AttuneError(e.code, problem) from None
                 if attempt == self.retries:

@@ -10,3 +10,4 @@ app.kubernetes.io/name: {{ include "attune.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 {{- define "attune.secretName" -}}{{ default (printf "%s-db" (include "attune.fullname" .)) .Values.database.existingSecret }}{{- end -}}
+{{- define "attune.adminSecretName" -}}{{ default (printf "%s-admin" (include "attune.fullname" .)) .Values.auth.existingSecret }}{{- end -}}

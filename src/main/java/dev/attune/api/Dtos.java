@@ -243,7 +243,12 @@ public final class Dtos {
 
             Long trialId,
             Map<String, Object> payload,
-            Instant createdAt) {}
+            Instant createdAt,
+
+            @Schema(
+                    description =
+                            "who caused it: a token id, admin (ATTUNE_ADMIN_TOKEN), anonymous (authentication off) or system (the server, e.g. an expired lease); null for events stored before this was recorded")
+            String actor) {}
 
     public record EventList(List<EventResponse> items) {}
 

@@ -1,5 +1,6 @@
 package dev.attune.api;
 
+import dev.attune.security.SecurityProblem;
 import dev.attune.space.FieldError;
 import dev.attune.space.InvalidInputException;
 import dev.attune.study.ConflictException;
@@ -68,6 +69,18 @@ public class Problems extends ResponseEntityExceptionHandler {
     @ExceptionHandler(NotFoundException.class)
     ResponseEntity<Object> notFound(NotFoundException e) {
         return respond(problem(HttpStatus.NOT_FOUND, "not-found", "Not found", e.getMessage()));
+    }
+
+    @ExceptionHandler(SecurityProblem.class)
+    ResponseEntity<Object> refused(SecurityProblem e) {
+        HttpStatus status = HttpStatus.valueOf(e.status());
+        ProblemDetail p = e.field() != null && e.status() == 400
+                ? invalid(List.of(new FieldError(e.field(), e.getMessage())))
+                : problem(status, e.slug(), status.getReasonPhrase(), e.getMessage());
+        if (e.field() != null && e.status() != 400) {
+            p.setProperty("errors", List.of(Map.of("field", e.field(), "message", e.getMessage())));
+        }
+        return respond(p);
     }
 
     @ExceptionHandler(ConflictException.class)

@@ -1,5 +1,6 @@
 package dev.attune.api;
 
+import dev.attune.security.StudyAccess;
 import dev.attune.service.StudyService;
 import dev.attune.space.InvalidInputException;
 import dev.attune.study.Views;
@@ -24,9 +25,11 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "Studies", description = "Create, inspect, stop and delete studies")
 public class StudyController {
     private final StudyService studies;
+    private final StudyAccess access;
 
-    public StudyController(StudyService studies) {
+    public StudyController(StudyService studies, StudyAccess access) {
         this.studies = studies;
+        this.access = access;
     }
 
     @PostMapping(consumes = "application/json")
@@ -37,18 +40,23 @@ public class StudyController {
                             required = true,
                             content = @Content(schema = @Schema(implementation = Dtos.CreateStudyRequest.class))))
     public ResponseEntity<Dtos.StudyResponse> create(@RequestBody Map<String, Object> request) {
-        Views.Study study = studies.create(request);
+        Views.Study study = studies.create(access.forCreate(request));
         return ResponseEntity.created(URI.create("/api/v1/studies/" + study.id()))
                 .body(Mapping.study(study));
     }
 
     @GetMapping
-    @Operation(summary = "List studies, oldest first")
+    @Operation(summary = "List studies, oldest first (with a project token: only its project's)")
     public Dtos.StudyPage list(
             @RequestParam(required = false) String project,
             @RequestParam(defaultValue = "100") int limit,
             @RequestParam(required = false) String pageToken) {
-        Views.Page<Views.Study> page = studies.list(project, Limits.check(limit), pageToken);
+        StudyAccess.ListScope scope = access.listScope(project);
+        if (scope.none()) {
+            Limits.check(limit);
+            return new Dtos.StudyPage(java.util.List.of(), null);
+        }
+        Views.Page<Views.Study> page = studies.list(scope.project(), Limits.check(limit), pageToken);
         return new Dtos.StudyPage(page.items().stream().map(Mapping::study).toList(), page.nextPageToken());
     }
 
@@ -78,7 +86,7 @@ public class StudyController {
             @RequestParam(defaultValue = "0") long afterSeq,
             @RequestParam(defaultValue = "1000") int limit) {
         return new Dtos.EventList(studies.events(studyId, afterSeq, Limits.check(limit)).stream()
-                .map(e -> new Dtos.EventResponse(e.seq(), e.type(), e.trialId(), e.payload(), e.createdAt()))
+                .map(e -> new Dtos.EventResponse(e.seq(), e.type(), e.trialId(), e.payload(), e.createdAt(), e.actor()))
                 .toList());
     }
 

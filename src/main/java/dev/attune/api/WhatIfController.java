@@ -1,5 +1,6 @@
 package dev.attune.api;
 
+import dev.attune.security.StudyAccess;
 import dev.attune.service.WhatIfService;
 import dev.attune.study.WhatIf;
 import io.swagger.v3.oas.annotations.Operation;
@@ -16,9 +17,11 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "What-if", description = "Replay a multi-fidelity method over recorded learning curves")
 public class WhatIfController {
     private final WhatIfService whatIf;
+    private final StudyAccess access;
 
-    public WhatIfController(WhatIfService whatIf) {
+    public WhatIfController(WhatIfService whatIf, StudyAccess access) {
         this.whatIf = whatIf;
+        this.access = access;
     }
 
     @Schema(description = "Curves from a study (studyId) or uploaded (curves with space, metrics, resource)")
@@ -47,6 +50,9 @@ public class WhatIfController {
                             required = true,
                             content = @Content(schema = @Schema(implementation = WhatIfRequest.class))))
     public WhatIf.Result run(@RequestBody Map<String, Object> request) {
+        if (request.get("studyId") instanceof String studyId) {
+            access.checkStudy(studyId);
+        }
         return whatIf.run(request);
     }
 }

@@ -38,6 +38,12 @@ public class LoadBench implements java.util.concurrent.Callable<Integer> {
                     "server base URL, or several separated by commas: client i uses the (i mod n)-th (default ${DEFAULT-VALUE})")
     List<String> urls;
 
+    @Option(
+            names = "--token",
+            defaultValue = "${env:ATTUNE_TOKEN}",
+            description = "bearer token (a writer's) for a server with authentication on (default: $ATTUNE_TOKEN)")
+    String token;
+
     /** The number of the client this thread acts for; it picks the client's server. */
     private static final ThreadLocal<Integer> CLIENT = ThreadLocal.withInitial(() -> 0);
 
@@ -165,11 +171,13 @@ public class LoadBench implements java.util.concurrent.Callable<Integer> {
     }
 
     private HttpResponse<String> post(String path, Object body) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(urls.get(CLIENT.get() % urls.size()) + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(urls.get(CLIENT.get() % urls.size()) + path))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
-                .build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private void print(Recorder rec, double seconds, String study) {

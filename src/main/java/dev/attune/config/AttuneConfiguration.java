@@ -2,9 +2,12 @@ package dev.attune.config;
 
 import dev.attune.scheduler.MethodRegistry;
 import dev.attune.study.StudyDefinitionParser;
+import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.info.License;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.oas.models.security.SecurityScheme;
 import io.swagger.v3.oas.models.servers.Server;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,6 +44,16 @@ public class AttuneConfiguration {
                         .description("Hyperparameter tuning as an ask/tell service with Syne Tune's methods.")
                         .license(new License().name("Apache-2.0")))
                 // A relative server, so the published spec does not depend on where it was served from.
-                .servers(List.of(new Server().url("/").description("this server")));
+                .servers(List.of(new Server().url("/").description("this server")))
+                // Swagger UI's "Authorize" button takes a token and sends it with every request.
+                .components(new Components()
+                        .addSecuritySchemes(
+                                "bearer",
+                                new SecurityScheme()
+                                        .type(SecurityScheme.Type.HTTP)
+                                        .scheme("bearer")
+                                        .description(
+                                                "An API token; needed when the server has ATTUNE_ADMIN_TOKEN set")))
+                .addSecurityItem(new SecurityRequirement().addList("bearer"));
     }
 }

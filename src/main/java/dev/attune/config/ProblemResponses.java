@@ -18,10 +18,13 @@ import org.springframework.stereotype.Component;
 public class ProblemResponses implements GlobalOpenApiCustomizer {
     private static final Map<String, String> RESPONSES = new TreeMap<>(Map.of(
             "400", "Malformed or invalid input; errors names each field",
-            "404", "Unknown study or trial",
+            "401", "Authentication is on and the bearer token is missing, unknown, expired or revoked",
+            "403", "The token's role does not allow this operation",
+            "404", "Unknown study or trial (or a study of another project)",
             "409", "Illegal in the current status; currentStatus names it",
             "413", "Body larger than the limit",
-            "415", "Body is not JSON"));
+            "415", "Body is not JSON",
+            "429", "The token's rate limit is exceeded; Retry-After says when to try again"));
 
     @Override
     public void customise(io.swagger.v3.oas.models.OpenAPI openApi) {

@@ -8,6 +8,7 @@ import dev.attune.store.StudyRow;
 import dev.attune.store.TrialKey;
 import dev.attune.store.TrialRepository;
 import dev.attune.store.TrialRow;
+import dev.attune.study.Actor;
 import dev.attune.study.EventCodec;
 import dev.attune.study.Study;
 import dev.attune.study.StudyDefinition;
@@ -68,7 +69,13 @@ public class StudyProjection {
     void project(StudyRow row, Study study, StudyEvent event, Instant at) {
         EventCodec.Stored stored = EventCodec.encode(event);
         events.save(new EventRow(
-                row.getId(), event.seq(), stored.type().name(), stored.trialId(), json.write(stored.payload()), at));
+                row.getId(),
+                event.seq(),
+                stored.type().name(),
+                stored.trialId(),
+                json.write(stored.payload()),
+                at,
+                Actor.current()));
         row.advance(event.seq(), study.nextTrialId(), at);
         String studyId = row.getId();
         switch (event) {

@@ -102,7 +102,12 @@ public class StudyService {
         find(studyId);
         return events.findByStudyIdAndSeqGreaterThanOrderBySeq(studyId, afterSeq, Limit.of(limit)).stream()
                 .map(e -> new Views.Event(
-                        e.getSeq(), e.getType(), e.getTrialId(), json.read(e.getPayload()), e.getCreatedAt()))
+                        e.getSeq(),
+                        e.getType(),
+                        e.getTrialId(),
+                        json.read(e.getPayload()),
+                        e.getCreatedAt(),
+                        e.getActor()))
                 .toList();
     }
 

@@ -3,6 +3,7 @@ package dev.attune.service;
 import dev.attune.space.InvalidInputException;
 import dev.attune.store.StudyRepository;
 import dev.attune.store.StudyRow;
+import dev.attune.study.Actor;
 import dev.attune.study.ConflictException;
 import dev.attune.study.NotFoundException;
 import dev.attune.study.Study;
@@ -87,6 +88,7 @@ public class StudyWriter {
     /** One queued write and, once a batch ran it, its result or its client error. */
     private static final class Task<T> {
         final Function<Context, T> operation;
+        final String actor = Actor.current();
         T result;
         RuntimeException error;
         boolean done;
@@ -177,7 +179,7 @@ public class StudyWriter {
 
     private static <T> void run(Task<T> task, Context ctx) {
         try {
-            task.result = task.operation.apply(ctx);
+            task.result = Actor.as(task.actor, () -> task.operation.apply(ctx));
         } catch (InvalidInputException | ConflictException | NotFoundException e) {
             task.error = e;
         }

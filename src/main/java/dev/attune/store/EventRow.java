@@ -33,6 +33,8 @@ public class EventRow implements Persistable<EventKey> {
     @Column(name = "created_at")
     private Instant createdAt;
 
+    private String actor;
+
     /** Rows with assigned keys are inserted without a look-up first; loaded rows are not new. */
     @Transient
     private boolean fresh = true;
@@ -55,13 +57,15 @@ public class EventRow implements Persistable<EventKey> {
         fresh = false;
     }
 
-    public EventRow(String studyId, long seq, String type, Long trialId, String payload, Instant createdAt) {
+    public EventRow(
+            String studyId, long seq, String type, Long trialId, String payload, Instant createdAt, String actor) {
         this.studyId = studyId;
         this.seq = seq;
         this.type = type;
         this.trialId = trialId;
         this.payload = payload;
         this.createdAt = createdAt;
+        this.actor = actor;
     }
 
     public long getSeq() {
@@ -82,5 +86,10 @@ public class EventRow implements Persistable<EventKey> {
 
     public Instant getCreatedAt() {
         return createdAt;
+    }
+
+    /** The token id (or {@code admin}, {@code anonymous}, {@code system}) that caused the event. */
+    public String getActor() {
+        return actor;
     }
 }

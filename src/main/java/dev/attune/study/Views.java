@@ -61,5 +61,6 @@ public final class Views {
             List<String> allowed,
             String description) {}
 
-    public record Event(long seq, String type, Long trialId, Map<String, Object> payload, Instant createdAt) {}
+    public record Event(
+            long seq, String type, Long trialId, Map<String, Object> payload, Instant createdAt, String actor) {}
 }

@@ -13,7 +13,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The worker's view of the server: JSON over HTTP, retried with exponential backoff while the server
- * is unreachable (connection refused, timeouts, 5xx), never on a 4xx, which is an answer.
+ * is unreachable (connection refused, timeouts, 5xx), after {@code Retry-After} on a 429 (rate
+ * limited), never on another 4xx, which is an answer.
  */
 final class ServerClient {
     record Answer(int status, Map<String, Object> body) {}
@@ -63,6 +64,16 @@ final class ServerClient {
                     b.header("Authorization", "Bearer " + token);
                 }
                 HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 429) {
+                    // Rate limited: wait as long as the server says (bounded), without counting it as a failure.
+                    long wait = r.headers()
+                            .firstValue("Retry-After")
+                            .map(ServerClient::seconds)
+                            .orElse(1L);
+                    log.warn("server rate-limited " + path + "; retrying in " + wait + " s");
+                    Thread.sleep(Math.min(wait, 60) * 1000);
+                    continue;
+                }
                 if (r.statusCode() < 500) {
                     Map<String, Object> json = r.body().isBlank() ? Map.of() : JSON.readValue(r.body(), Map.class);
                     return new Answer(r.statusCode(), json);
@@ -77,6 +88,14 @@ final class ServerClient {
             }
             Thread.sleep(backoff);
             backoff = Math.min(maxBackoff.toMillis(), backoff * 2);
+        }
+    }
+
+    private static long seconds(String retryAfter) {
+        try {
+            return Math.max(1, Long.parseLong(retryAfter.strip()));
+        } catch (NumberFormatException e) {
+            return 1;
         }
     }
 

@@ -35,7 +35,10 @@ public class WorkerCommand implements Callable<Integer> {
             description = "pass the config as a JSON file (--st_config_json_filename) instead of --name value")
     boolean configJson;
 
-    @Option(names = "--token", description = "bearer token for the server")
+    @Option(
+            names = "--token",
+            defaultValue = "${env:ATTUNE_TOKEN}",
+            description = "bearer token for the server (default: the ATTUNE_TOKEN environment variable)")
     String token;
 
     @Option(names = "--worker-id", description = "name in the server's records (default host/pid)")

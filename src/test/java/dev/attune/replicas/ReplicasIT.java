@@ -80,6 +80,50 @@ class ReplicasIT {
         }
     }
 
+    /**
+     * The same run with authentication on: the study is made with a writer token, the 8 clients use a
+     * worker token, every event names that token, and a token revoked through one replica is refused at
+     * once by the other.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void twoReplicasWithAuthenticationOn() throws Exception {
+        String admin = "replicas-admin-token";
+        Map<String, String> env = new HashMap<>(env());
+        env.put("ATTUNE_ADMIN_TOKEN", admin);
+        // The 8 clients share one token and poll every 10 ms on WAIT, faster than the default limit allows
+        // a real fleet; the limit itself is tested in RateLimitTest.
+        env.put("ATTUNE_RATE_LIMIT", "0");
+        try (ServerProcess a = ServerProcess.start("a", env);
+                ServerProcess b = ServerProcess.start("b", env)) {
+            Api adminA = new Api(a.port, admin);
+            String project = "replicas-" + System.nanoTime();
+            assertThat(adminA.post("/api/v1/projects", Map.of("name", project)).status())
+                    .isEqualTo(201);
+            Api.Response writer =
+                    adminA.post("/api/v1/projects/" + project + "/tokens", Map.of("name", "ci", "role", "writer"));
+            Api.Response worker =
+                    adminA.post("/api/v1/projects/" + project + "/tokens", Map.of("name", "workers", "role", "worker"));
+            String study = run(a, b, 4, false, writer.string("token"), worker.string("token"));
+
+            Api workerB = new Api(b.port, worker.string("token"));
+            List<Map<String, Object>> events =
+                    (List<Map<String, Object>>) workerB.get("/api/v1/studies/" + study + "/events?limit=1000")
+                            .get("items");
+            assertThat(events).isNotEmpty();
+            assertThat(events.stream().map(e -> e.get("actor")).distinct())
+                    .allMatch(actor -> actor.equals(worker.string("id")) || actor.equals(writer.string("id")))
+                    .contains(worker.string("id"));
+
+            assertThat(workerB.get("/api/v1/studies/" + study).status()).isEqualTo(200);
+            assertThat(adminA.delete("/api/v1/projects/" + project + "/tokens/" + worker.string("id"))
+                            .status())
+                    .isEqualTo(204);
+            assertThat(workerB.get("/api/v1/studies/" + study).status()).isEqualTo(401);
+            assertThat(new Api(b.port).get("/api/v1/studies").status()).isEqualTo(401);
+        }
+    }
+
     /** Sends a request to the client's replica; when it is unreachable, moves to the other for good. */
     static final AtomicInteger FAILOVERS = new AtomicInteger();
 
@@ -105,11 +149,23 @@ class ReplicasIT {
         }
     }
 
-    @SuppressWarnings("unchecked")
     void run(ServerProcess a, ServerProcess b, Integer maxConcurrent, boolean killB) throws Exception {
+        run(a, b, maxConcurrent, killB, null, null);
+    }
+
+    /** Runs the study to its end from 8 clients; with tokens (else none), the writer's creates it. */
+    @SuppressWarnings("unchecked")
+    String run(
+            ServerProcess a,
+            ServerProcess b,
+            Integer maxConcurrent,
+            boolean killB,
+            String writerToken,
+            String workerToken)
+            throws Exception {
         FAILOVERS.set(0);
-        List<Api> replicas = List.of(new Api(a.port), new Api(b.port));
-        String study = replicas.get(0).createStudy(definition(maxConcurrent));
+        List<Api> replicas = List.of(new Api(a.port, workerToken), new Api(b.port, workerToken));
+        String study = new Api(a.port, writerToken).createStudy(definition(maxConcurrent));
         String base = "/api/v1/studies/" + study;
         Set<Long> handedOut = ConcurrentHashMap.newKeySet();
         Set<Ack> acks = ConcurrentHashMap.newKeySet();
@@ -237,5 +293,6 @@ class ReplicasIT {
         if (maxConcurrent != null) {
             assertThat(maxRunning).isLessThanOrEqualTo(maxConcurrent);
         }
+        return study;
     }
 }

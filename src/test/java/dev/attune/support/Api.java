@@ -15,12 +15,44 @@ public final class Api {
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
+    private final String token;
 
     public Api(int port) {
-        this.base = "http://127.0.0.1:" + port;
+        this(port, null);
     }
 
-    public record Response(int status, String contentType, String body) {
+    /** A client that sends {@code Authorization: Bearer token} with every request (none when null). */
+    public Api(int port, String token) {
+        this.base = "http://127.0.0.1:" + port;
+        this.token = token;
+    }
+
+    private HttpRequest.Builder to(String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path));
+        return token == null ? b : b.header("Authorization", "Bearer " + token);
+    }
+
+    /** Any method, with a JSON body (none when null). */
+    public Response call(String method, String path, String body) {
+        HttpRequest.Builder b = to(path);
+        if (body == null) {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            b.method(method, HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json");
+        }
+        return send(b.build());
+    }
+
+    public record Response(int status, String contentType, String body, java.net.http.HttpHeaders headers) {
+        public Response(int status, String contentType, String body) {
+            this(status, contentType, body, java.net.http.HttpHeaders.of(Map.of(), (a, b) -> true));
+        }
+
+        /** The first value of a response header, or null. */
+        public String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
+
         @SuppressWarnings("unchecked")
         public Map<String, Object> json() {
             return JSON.readValue(body, Map.class);
@@ -44,11 +76,11 @@ public final class Api {
     }
 
     public Response get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).GET().build());
+        return send(to(path).GET().build());
     }
 
     public Response delete(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE().build());
+        return send(to(path).DELETE().build());
     }
 
     public Response post(String path, Object body) {
@@ -56,8 +88,7 @@ public final class Api {
     }
 
     public Response postRaw(String path, String body, String contentType) {
-        HttpRequest.Builder b =
-                HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b = to(path).POST(HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) {
             b.header("Content-Type", contentType);
         }
@@ -68,7 +99,7 @@ public final class Api {
         try {
             HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
             return new Response(
-                    r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+                    r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body(), r.headers());
         } catch (Exception e) {
             throw new IllegalStateException(request.method() + " " + request.uri() + " failed", e);
         }

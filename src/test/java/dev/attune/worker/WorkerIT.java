@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The worker agent end to end with real processes: a server, workers started as `java -jar attune.jar
  * worker`, and a Python training script that checkpoints and resumes.
  */
+@org.junit.jupiter.api.TestInstance(org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS)
 class WorkerIT {
     @TempDir
     static Path dir;
@@ -28,18 +29,30 @@ class WorkerIT {
     static ServerProcess server;
     static Path script;
 
+    /** With authentication on: the tests' token (a writer) and the workers' (sent as ATTUNE_TOKEN); else null. */
+    static String apiToken;
+
+    static String workerToken;
+
     @BeforeAll
-    static void start() throws IOException {
+    void start() throws IOException {
+        apiToken = null;
+        workerToken = null;
+        startServer(Map.of());
+    }
+
+    static void startServer(Map<String, String> env) throws IOException {
         script = dir.resolve("train_curve.py");
         try (InputStream in = WorkerIT.class.getResourceAsStream("/scripts/train_curve.py")) {
             Files.copy(in, script);
         }
-        server = ServerProcess.start(
-                "worker-it",
-                Map.of(
-                        "DB_URL",
-                        "jdbc:h2:file:" + dir.resolve("db/attune") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE"),
-                "--attune.reaper-interval-ms=300");
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.put("DB_URL", "jdbc:h2:file:" + dir.resolve("db/attune") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE");
+        server = ServerProcess.start("worker-it", all, "--attune.reaper-interval-ms=300");
+    }
+
+    static Api api() {
+        return new Api(server.port, apiToken);
     }
 
     @org.junit.jupiter.api.AfterAll
@@ -91,6 +104,9 @@ class WorkerIT {
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("worker-" + study + ".log").toFile());
         pb.environment().putAll(env);
+        if (workerToken != null) {
+            pb.environment().put("ATTUNE_TOKEN", workerToken);
+        }
         return pb.start();
     }
 
@@ -105,7 +121,7 @@ class WorkerIT {
     @Test
     @SuppressWarnings("unchecked")
     void promotionAshaPausesAndResumesTrialsFromTheirCheckpoints() throws Exception {
-        Api api = new Api(server.port);
+        Api api = api();
         String study = study(
                 api,
                 "ASHA",
@@ -162,7 +178,7 @@ class WorkerIT {
         try (InputStream in = WorkerIT.class.getResourceAsStream("/scripts/train_digits.py")) {
             Files.copy(in, digits);
         }
-        Api api = new Api(server.port);
+        Api api = api();
         Map<String, Object> d = new LinkedHashMap<>();
         d.put(
                 "space",
@@ -223,7 +239,7 @@ class WorkerIT {
     @Test
     @SuppressWarnings("unchecked")
     void aKilledWorkersTrialsGoStaleAndANewWorkerFinishesTheStudy() throws Exception {
-        Api api = new Api(server.port);
+        Api api = api();
         String study = study(
                 api,
                 "RandomSearch",
@@ -276,7 +292,7 @@ class WorkerIT {
 
     @Test
     void aFailingScriptFailsItsTrialWithTheTailOfStderr() throws Exception {
-        Api api = new Api(server.port);
+        Api api = api();
         String study =
                 study(api, "RandomSearch", Map.of(), Map.of("stoppingCriterion", Map.of("maxNumTrialsStarted", 2)));
         Path checkpoints = dir.resolve("ck-fail");
@@ -294,7 +310,7 @@ class WorkerIT {
     @Test
     @SuppressWarnings("unchecked")
     void aWorkerShutDownWithSigtermEndsItsProcessesAndFailsItsTrials() throws Exception {
-        Api api = new Api(server.port);
+        Api api = api();
         String study =
                 study(api, "RandomSearch", Map.of(), Map.of("stoppingCriterion", Map.of("maxNumTrialsStarted", 50)));
         Path checkpoints = dir.resolve("ck-sigterm");
