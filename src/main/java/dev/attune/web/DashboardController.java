@@ -4,6 +4,9 @@ import dev.attune.space.InvalidInputException;
 import dev.attune.trial.TrialStatus;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import org.springframework.http.HttpHeaders;
@@ -43,7 +46,7 @@ public class DashboardController {
 
     @GetMapping(path = "/api/v1/summaries", produces = JSON)
     @Operation(summary = "Studies at a glance, newest first: trial counts by status, best value, progress")
-    public DashboardViews.SummaryList summaries(
+    public DashboardViews.SummaryList studySummaries(
             @Parameter(description = "part of the name, project, method or id (case-insensitive)")
                     @RequestParam(required = false)
                     String q,
@@ -54,13 +57,13 @@ public class DashboardController {
 
     @GetMapping(path = "/api/v1/studies/{studyId}/summary", produces = JSON)
     @Operation(summary = "One study: definition, trial counts, best trial and its config, progress")
-    public DashboardViews.StudySummary summary(@PathVariable String studyId) {
+    public DashboardViews.StudySummary studySummary(@PathVariable String studyId) {
         return queries.summary(studyId);
     }
 
     @GetMapping(path = "/api/v1/studies/{studyId}/series/best", produces = JSON)
     @Operation(summary = "Best value so far against trial id and wall time (improvements only), and a sample of values")
-    public DashboardViews.BestSeries best(
+    public DashboardViews.BestSeries bestSeries(
             @PathVariable String studyId, @RequestParam(defaultValue = "2000") int maxPoints) {
         return queries.bestSeries(studyId, range("maxPoints", maxPoints, 10, 100_000));
     }
@@ -69,7 +72,7 @@ public class DashboardController {
     @Operation(
             summary = "Learning curves with STOP / PAUSE / RESUME markers and reasons: the given trials, else the"
                     + " best and the latest")
-    public DashboardViews.Curves curves(
+    public DashboardViews.Curves curveSeries(
             @PathVariable String studyId,
             @RequestParam(defaultValue = "100") int maxTrials,
             @Parameter(description = "these trials only, e.g. 3,17") @RequestParam(required = false)
@@ -79,7 +82,7 @@ public class DashboardController {
 
     @GetMapping(path = "/api/v1/studies/{studyId}/trial-table", produces = JSON)
     @Operation(summary = "A page of trials, sorted and filtered on the server, with the total that matched")
-    public DashboardViews.TrialTable table(
+    public DashboardViews.TrialTable trialTable(
             @PathVariable String studyId,
             @RequestParam(required = false) TrialStatus status,
             @Parameter(description = "id, value, status, created, updated or reports")
@@ -99,21 +102,22 @@ public class DashboardController {
     @Operation(
             summary = "Configs and values for parallel coordinates and slice plots: every k-th trial plus the best"
                     + " when there are more than maxPoints")
-    public DashboardViews.ParamSample params(
+    public DashboardViews.ParamSample paramSample(
             @PathVariable String studyId, @RequestParam(defaultValue = "2000") int maxPoints) {
         return params.sample(studyId, range("maxPoints", maxPoints, 10, 20_000));
     }
 
     @GetMapping(path = "/api/v1/studies/{studyId}/importance", produces = JSON)
     @Operation(summary = "Parameter importance: the share of the value's rank variance each parameter explains alone")
-    public DashboardViews.Importance importance(
+    public DashboardViews.Importance parameterImportance(
             @PathVariable String studyId, @RequestParam(defaultValue = "5000") int maxPoints) {
         return params.importance(studyId, range("maxPoints", maxPoints, 10, 20_000));
     }
 
     @GetMapping(path = "/api/v1/studies/{studyId}/workers", produces = JSON)
     @Operation(summary = "Which worker ran which of the latest trials, and when")
-    public DashboardViews.Workers workers(@PathVariable String studyId, @RequestParam(defaultValue = "500") int limit) {
+    public DashboardViews.Workers workersTimeline(
+            @PathVariable String studyId, @RequestParam(defaultValue = "500") int limit) {
         return queries.workers(studyId, range("limit", limit, 1, 5000));
     }
 
@@ -126,7 +130,12 @@ public class DashboardController {
 
     @GetMapping(path = "/api/v1/studies/{studyId}/export.csv", produces = "text/csv")
     @Operation(summary = "Every report as a CSV row with Syne Tune's columns (trial_id, config_*, metrics, st_*)")
-    public ResponseEntity<StreamingResponseBody> csv(@PathVariable String studyId) {
+    @ApiResponse(
+            responseCode = "200",
+            description = "header: trial_id, config_<name>…, <metric>…, st_decision, st_status, st_tuner_time,"
+                    + " st_worker_time, st_step, st_reason, st_received_at; then one row per report",
+            content = @Content(mediaType = "text/csv", schema = @Schema(type = "string")))
+    public ResponseEntity<StreamingResponseBody> exportCsv(@PathVariable String studyId) {
         StudyExport.Columns columns = export.columns(studyId);
         return ResponseEntity.ok()
                 .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"study-" + studyId + ".csv\"")
@@ -136,7 +145,12 @@ public class DashboardController {
 
     @GetMapping(path = "/api/v1/studies/{studyId}/export.json", produces = JSON)
     @Operation(summary = "The CSV export's rows as JSON objects: {studyId, columns, rows}")
-    public ResponseEntity<StreamingResponseBody> json(@PathVariable String studyId) {
+    @ApiResponse(
+            responseCode = "200",
+            description = "the CSV export's columns, and its rows as objects keyed by column",
+            content =
+                    @Content(mediaType = JSON, schema = @Schema(implementation = DashboardViews.ExportDocument.class)))
+    public ResponseEntity<StreamingResponseBody> exportJson(@PathVariable String studyId) {
         StudyExport.Columns columns = export.columns(studyId);
         return ResponseEntity.ok()
                 .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"study-" + studyId + ".json\"")
@@ -148,7 +162,11 @@ public class DashboardController {
     @Operation(
             summary = "The study's events pushed as Server-Sent Events after afterSeq (or Last-Event-ID): id = seq,"
                     + " event = \"event\", data = {seq, type, trialId, payload, createdAt}")
-    public SseEmitter stream(
+    @ApiResponse(
+            responseCode = "200",
+            description = "an endless text/event-stream; reconnecting with Last-Event-ID resumes after that seq",
+            content = @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE, schema = @Schema(type = "string")))
+    public SseEmitter eventStream(
             @PathVariable String studyId,
             @RequestParam(required = false) Long afterSeq,
             @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId) {

@@ -9,6 +9,7 @@ import org.springframework.web.bind.annotation.GetMapping;
  * whose router reads the path.
  */
 @Controller
+@io.swagger.v3.oas.annotations.Hidden
 public class DashboardPages {
     @GetMapping({
         "/",

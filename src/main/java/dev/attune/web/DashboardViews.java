@@ -1,5 +1,6 @@
 package dev.attune.web;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -24,14 +25,26 @@ public final class DashboardViews {
             String mode,
             long trials,
             Map<String, Long> trialCounts,
-            @Nullable Double bestValue,
+
+            @Schema(description = "best value of the first metric, in its own units and direction") @Nullable
+            Double bestValue,
+
             @Nullable Long bestTrialId,
             @Nullable Map<String, Object> bestConfig,
+
+            @Schema(description = "one entry per stopping criterion with a count or time limit")
             List<Progress> progress,
+
             Instant createdAt,
+
+            @Schema(description = "when the study last changed")
             Instant lastActivityAt,
+
+            @Schema(description = "the last event's seq: open /stream with afterSeq set to it")
             long lastSeq,
-            @Nullable Map<String, Object> definition) {}
+
+            @Schema(description = "the definition as created (single-study summary only)") @Nullable
+            Map<String, Object> definition) {}
 
     public record Progress(String criterion, double done, double limit, double fraction) {}
 
@@ -50,13 +63,23 @@ public final class DashboardViews {
             long trialsWithValue,
             List<Point> bestByTrial,
             List<Point> bestByTime,
+
+            @Schema(description = "every stride-th trial's value, for a scatter under the best-so-far line")
             List<Point> values,
+
             int stride) {}
 
     public record Marker(
             double x, double y, String decision, @Nullable String reason) {}
 
-    public record Curve(long trialId, String status, List<double[]> points, List<Marker> markers) {}
+    public record Curve(
+            long trialId,
+            String status,
+
+            @Schema(description = "[level, value] pairs in report order")
+            List<double[]> points,
+
+            List<Marker> markers) {}
 
     /** Learning curves: the best trials and the latest ones, each with its STOP / PAUSE / RESUME markers. */
     public record Curves(String metric, @Nullable String resourceAttr, long trialsWithReports, List<Curve> curves) {}
@@ -90,6 +113,9 @@ public final class DashboardViews {
     public record TrialEvent(long seq, String type, Map<String, Object> payload, Instant createdAt) {}
 
     public record TrialEvents(List<TrialEvent> items) {}
+
+    /** The shape of {@code export.json} (written as a stream, not through this record). */
+    public record ExportDocument(String studyId, List<String> columns, List<Map<String, Object>> rows) {}
 
     public record Workers(List<String> workers, List<WorkerSpan> spans) {}
 }
