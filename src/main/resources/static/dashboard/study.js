@@ -178,6 +178,7 @@ async function trials(ctx) {
 async function trialDetail(ctx, trialId) {
   const t = await get(`${ctx.base}/trials/${trialId}`);
   const events = await get(`${ctx.base}/trials/${trialId}/events`);
+  const logs = await get(`${ctx.base}/trials/${trialId}/logs`).catch(() => ({}));
   const metricName = ctx.summary().metric;
   ctx.view.innerHTML = `
     <div class="grid2">
@@ -193,6 +194,8 @@ async function trialDetail(ctx, trialId) {
     <div class="card"><h2>Reports</h2><table id="reports"><thead><tr><th>#</th><th>step</th><th>${esc(metricName)}</th><th>metrics</th><th>decision</th><th>reason</th><th>received</th></tr></thead><tbody>
       ${(t.reports || []).map((r, i) => `<tr><td>${i + 1}</td><td>${r.step ?? ''}</td><td>${fmt(r.metrics[metricName])}</td><td class="cfg">${config(r.metrics)}</td>
         <td>${esc(r.decision || '')}</td><td>${esc(r.reason || '')}</td><td>${esc(r.receivedAt)}</td></tr>`).join('')}</tbody></table></div>
+    <div class="card"><h2>Logs <span class="muted">(the tails the worker uploaded)</span></h2>
+      <pre id="trial-logs">${esc([logs.stdout, logs.stderr].filter(Boolean).join('\n--- stderr ---\n') || 'none uploaded')}</pre></div>
     <div class="card"><h2>Events</h2><table id="events"><thead><tr><th>seq</th><th>type</th><th>payload</th><th>at</th></tr></thead><tbody>
       ${events.items.map(e => `<tr><td>${e.seq}</td><td>${esc(e.type)}</td><td class="cfg">${esc(JSON.stringify(e.payload))}</td><td>${esc(e.createdAt)}</td></tr>`).join('')}</tbody></table></div>`;
   const c = await get(`${ctx.base}/series/curves?trialIds=${trialId}`);
