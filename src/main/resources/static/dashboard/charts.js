@@ -2,6 +2,7 @@
 import * as echarts from 'echarts';
 
 const COLORS = { STOP: '#c23b3b', PAUSE: '#d08a00', RESUME: '#2b8a3e' };
+const STATUS_COLORS = { RUNNING: '#2f6fde', COMPLETED: '#2b8a3e', STOPPED: '#e0a03a', PAUSED: '#b8c4d6', FAILED: '#c23b3b', STALE: '#c23b3b' };
 const SYMBOLS = { STOP: 'triangle', PAUSE: 'rect', RESUME: 'arrow' };
 
 export class Charts {
@@ -117,7 +118,7 @@ export function workersOption(w) {
         const end = api.coord([api.value(2), api.value(0)]);
         const h = api.size([0, 1])[1] * 0.6;
         return { type: 'rect', shape: { x: start[0], y: start[1] - h / 2, width: Math.max(1, end[0] - start[0]), height: h },
-          style: { fill: api.value(4) === 'STOPPED' ? COLORS.STOP : api.value(4) === 'RUNNING' ? '#2f6fde' : '#7fa7e6' } };
+          style: { fill: STATUS_COLORS[api.value(4)] || '#9aa5b1', stroke: '#fff', lineWidth: 1 } };
       } }],
   };
 }

@@ -231,12 +231,13 @@ async function whatif(ctx) {
     $('#w-result').innerHTML = '<p class="muted">Running…</p>';
     try {
       const r = await post('/whatif', { studyId: ctx.id, method: $('#w-method').value, options: JSON.parse($('#w-options').value || '{}'), workers: Number($('#w-workers').value) });
-      const stops = r.decisions.filter(d => d.decision === 'STOP');
+      // A stop at the maximum resource is a trial that ran to the end, not one cut short.
+      const stops = r.decisions.filter(d => d.decision === 'STOP' && !/^reached the maximum/.test(d.reason || ''));
       $('#w-result').innerHTML = `
         <div class="row">
           <div class="card stat"><div class="muted">Best found</div><div class="v" id="w-best">${fmt(r.best?.value)}</div><div class="muted">all curves' best ${fmt(r.bestOfAllCurves?.value)}</div></div>
           <div class="card stat"><div class="muted">Compute saved</div><div class="v" id="w-saved">${(r.savedFraction * 100).toFixed(1)}%</div><div class="muted">${fmt(r.resourceSpent)} of ${fmt(r.resourceOfFullRuns)} resource units</div></div>
-          <div class="card stat"><div class="muted">Would have stopped</div><div class="v">${fmt(stops.length)}</div><div class="muted">of ${fmt(r.trialsStarted)} trials started</div></div>
+          <div class="card stat"><div class="muted">Would have stopped early</div><div class="v">${fmt(stops.length)}</div><div class="muted">of ${fmt(r.trialsStarted)} trials started</div></div>
         </div>
         <ul class="decisions">${stops.slice(0, 100).map(d => `<li>trial ${d.trialId} at ${fmt(d.level)}: ${esc(d.reason || '')}</li>`).join('')}</ul>`;
     } catch (e) { $('#w-result').innerHTML = `<p class="muted">${esc(e.message)}</p>`; }

@@ -110,7 +110,7 @@ public class DashboardController {
     @GetMapping(path = "/api/v1/studies/{studyId}/importance", produces = JSON)
     @Operation(summary = "Parameter importance: the share of the value's rank variance each parameter explains alone")
     public DashboardViews.Importance parameterImportance(
-            @PathVariable String studyId, @RequestParam(defaultValue = "5000") int maxPoints) {
+            @PathVariable String studyId, @RequestParam(defaultValue = "2000") int maxPoints) {
         return params.importance(studyId, range("maxPoints", maxPoints, 10, 20_000));
     }
 

@@ -130,11 +130,14 @@ public class DashboardQueries {
             counts.put(t.name(), 0L);
         }
         long[] evaluations = {0};
+        // Counting alone is an index-only scan; summing reports reads every row, so only when a limit needs it.
+        boolean needsEvaluations = s.definition().stoppingCriterion().containsKey("maxNumEvaluations");
         jdbc.query(
-                "select status, count(*), sum(report_count) from trial where study_id = ? group by status",
+                "select status, count(*)" + (needsEvaluations ? ", sum(report_count)" : "")
+                        + " from trial where study_id = ? group by status",
                 rs -> {
                     counts.put(rs.getString(1), rs.getLong(2));
-                    evaluations[0] += rs.getLong(3);
+                    evaluations[0] += needsEvaluations ? rs.getLong(3) : 0;
                 },
                 s.id());
         long total = counts.values().stream().mapToLong(Long::longValue).sum();
