@@ -211,7 +211,7 @@ public class DashboardQueries {
         int stride = (int) Math.max(1, (n + maxPoints - 1) / maxPoints);
         List<Point> byTrial = new ArrayList<>();
         List<Point> values = new ArrayList<>();
-        int capacity = (int) Math.min(n, Integer.MAX_VALUE - 8);
+        int capacity = (int) Math.min(n, 1 << 20); // the wall-time series covers the first 2^20 trials
         long[] times = new long[capacity];
         double[] objectives = new double[capacity];
         long[] ids = new long[capacity];
@@ -243,26 +243,28 @@ public class DashboardQueries {
         if (last[0] >= 0 && (byTrial.isEmpty() || byTrial.getLast().x() != last[0])) {
             byTrial.add(new Point(last[0], d.value(best[0]), byTrial.getLast().trialId()));
         }
-        Integer[] order = new Integer[size[0]];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
+        // Time order by one primitive sort: (epoch ms << 20 | row) keys, for up to 2^20 rows with a value.
+        int rows = Math.min(size[0], 1 << 20);
+        long[] keys = new long[rows];
+        for (int i = 0; i < rows; i++) {
+            keys[i] = (times[i] << 20) | i;
         }
-        java.util.Arrays.sort(
-                order,
-                (a, b) -> times[a] != times[b] ? Long.compare(times[a], times[b]) : Long.compare(ids[a], ids[b]));
+        java.util.Arrays.sort(keys);
         List<Point> byTime = new ArrayList<>();
         double b = Double.POSITIVE_INFINITY;
-        for (int i : order) {
+        for (long key : keys) {
+            int i = (int) (key & ((1 << 20) - 1));
             if (objectives[i] < b) {
                 b = objectives[i];
                 byTime.add(new Point(times[i] / 1000.0, d.value(b), ids[i]));
             }
         }
-        if (order.length > 0 && byTime.getLast().x() != times[order[order.length - 1]] / 1000.0) {
-            byTime.add(new Point(
-                    times[order[order.length - 1]] / 1000.0,
-                    d.value(b),
-                    byTime.getLast().trialId()));
+        if (rows > 0) {
+            int lastRow = (int) (keys[rows - 1] & ((1 << 20) - 1));
+            if (byTime.getLast().x() != times[lastRow] / 1000.0) {
+                byTime.add(new Point(
+                        times[lastRow] / 1000.0, d.value(b), byTime.getLast().trialId()));
+            }
         }
         return new DashboardViews.BestSeries(d.metric(), d.mode(), size[0], byTrial, byTime, values, stride);
     }

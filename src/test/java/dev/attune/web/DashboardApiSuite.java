@@ -102,6 +102,12 @@ abstract class DashboardApiSuite {
                         .map(p -> ((Number) ((Map<?, ?>) p).get("y")).doubleValue())
                         .toList();
         assertThat(ys).containsExactly(0.5, 0.7, 0.9, 0.9); // improvements, then the last trial
+        List<Double> byTime = ((List<?>) best.get("bestByTime"))
+                .stream()
+                        .map(p -> ((Number) ((Map<?, ?>) p).get("y")).doubleValue())
+                        .toList();
+        // In time order too; the closing point is left out when the last trial shares the best one's millisecond.
+        assertThat(byTime).startsWith(0.5, 0.7, 0.9).hasSizeBetween(3, 4).allMatch(y -> y <= 0.9);
 
         Api.Response table = api.get("/api/v1/studies/" + study + "/trial-table?sort=value&order=desc&minValue=0.65");
         assertThat(((Number) table.get("total")).longValue()).isEqualTo(3);
