@@ -33,7 +33,7 @@ export async function renderList(app) {
   search.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(load, 250); });
   status.addEventListener('change', load);
   await load();
-  const poll = setInterval(() => load().catch(() => {}), 3000);
+  const poll = setInterval(() => { if (!document.hidden) load().catch(() => {}); }, 3000);
   document.getElementById('live').classList.add('on');
   return () => { clearInterval(poll); document.getElementById('live').classList.remove('on'); };
 }

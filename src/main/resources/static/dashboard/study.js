@@ -28,13 +28,14 @@ export async function renderStudy(app, id, rest) {
   // Navigation start to the first view drawn with its data: the benchmark reads it.
   document.body.dataset.paintMs = String(Math.round(performance.now()));
 
-  // Live updates: events after the last seq the summary reflects; debounce the re-reads.
+  // Live updates: events after the last seq the summary reflects; debounce the re-reads. A page that is
+  // hidden or left closes its stream: browsers allow about six connections per server over HTTP/1.1, and
+  // every open study page holds one, so streams of pages nobody looks at would starve the rest.
   let pending = null;
-  const source = new EventSource(`/api/v1${base}/stream?afterSeq=${summary.lastSeq}`);
+  let seq = summary.lastSeq;
+  let source = null;
   const live = document.getElementById('live');
-  source.onopen = () => live.classList.add('on');
-  source.onerror = () => live.classList.remove('on');
-  source.addEventListener('event', () => {
+  const reread = () => {
     if (pending) return;
     pending = setTimeout(async () => {
       pending = null;
@@ -44,8 +45,30 @@ export async function renderStudy(app, id, rest) {
         if (refresh) await refresh();
       } catch (e) { /* the next event retries */ }
     }, 700);
-  });
-  return () => { source.close(); clearTimeout(pending); charts.dispose(); live.classList.remove('on'); };
+  };
+  const connect = () => {
+    if (source) return;
+    source = new EventSource(`/api/v1${base}/stream?afterSeq=${seq}`);
+    source.onopen = () => live.classList.add('on');
+    source.onerror = () => live.classList.remove('on');
+    source.addEventListener('event', e => { seq = Math.max(seq, Number(e.lastEventId) || 0); reread(); });
+  };
+  const disconnect = () => {
+    if (source) { source.close(); source = null; }
+    live.classList.remove('on');
+  };
+  const onVisibility = () => { if (document.hidden) disconnect(); else { connect(); reread(); } };
+  document.addEventListener('visibilitychange', onVisibility);
+  const onShow = e => { if (e.persisted) { connect(); reread(); } }; // back from the back/forward cache
+  window.addEventListener('pagehide', disconnect);
+  window.addEventListener('pageshow', onShow);
+  connect();
+  return () => {
+    disconnect(); clearTimeout(pending); charts.dispose();
+    document.removeEventListener('visibilitychange', onVisibility);
+    window.removeEventListener('pagehide', disconnect);
+    window.removeEventListener('pageshow', onShow);
+  };
 }
 
 function renderStats(app, s, base) {
