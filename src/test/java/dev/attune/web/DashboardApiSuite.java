@@ -218,6 +218,37 @@ abstract class DashboardApiSuite {
     }
 
     @Test
+    void aReconnectWithLastEventIdResumesAfterIt() throws Exception {
+        String study = api.createStudy(ashaStudy("reconnect", 100));
+        for (int i = 0; i < 3; i++) {
+            api.post(
+                    "/api/v1/studies/" + study + "/trials",
+                    Map.of("config", Map.of("x", 0.1 * i, "act", "relu"), "metrics", Map.of("loss", i)));
+        }
+        // 6 events so far (added + completed per trial); the browser saw up to 4 and reconnects.
+        HttpRequest req = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/api/v1/studies/" + study + "/stream?afterSeq=0"))
+                .header("Last-Event-ID", "4")
+                .timeout(Duration.ofSeconds(20))
+                .build();
+        HttpResponse<java.io.InputStream> r =
+                HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofInputStream());
+        List<String> ids = new ArrayList<>();
+        List<String> data = new ArrayList<>();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+            for (String line; ids.size() < 2 && (line = in.readLine()) != null; ) {
+                if (line.startsWith("id:")) {
+                    ids.add(line.substring(3).trim());
+                } else if (line.startsWith("data:")) {
+                    data.add(line.substring(5).trim());
+                }
+            }
+        }
+        assertThat(ids).containsExactly("5", "6");
+        assertThat(data.getFirst()).contains("\"type\":\"TRIAL_ADDED\"", "\"trialId\":2");
+    }
+
+    @Test
     void badInputIsAProblemNamingTheField() {
         String study = api.createStudy(ashaStudy("bad", 10));
         Api.Response sort = api.get("/api/v1/studies/" + study + "/trial-table?sort=bogus");
