@@ -249,6 +249,28 @@ abstract class DashboardApiSuite {
     }
 
     @Test
+    void aStudyWithoutTrialsAnswersEveryQueryEmpty() {
+        String study = api.createStudy(ashaStudy("empty", 10));
+        String s = "/api/v1/studies/" + study;
+        for (String path : List.of(
+                "/summary", "/series/best", "/series/curves", "/trial-table", "/params", "/importance", "/workers")) {
+            assertThat(api.get(s + path).status()).as(path).isEqualTo(200);
+        }
+        assertThat(api.get(s + "/summary").get("bestValue")).isNull();
+        assertThat(list(api.get(s + "/series/best").get("bestByTrial"))).isEmpty();
+        assertThat(list(api.get(s + "/series/curves").get("curves"))).isEmpty();
+        assertThat(((Number) api.get(s + "/importance").get("params.0.importance")).doubleValue())
+                .isZero();
+        assertThat(api.get(s + "/export.csv").body().strip().split("\n")).hasSize(1);
+        // A pending trial (no value, no reports) changes none of that but the counts.
+        api.post(s + "/trials", Map.of("config", Map.of("x", 0.5, "act", "relu")));
+        assertThat(((Number) api.get(s + "/summary").get("trialCounts.PENDING")).longValue())
+                .isEqualTo(1);
+        assertThat(list(api.get(s + "/series/best").get("bestByTime"))).isEmpty();
+        assertThat(api.get(s + "/export.csv").body().strip().split("\n")).hasSize(1);
+    }
+
+    @Test
     void badInputIsAProblemNamingTheField() {
         String study = api.createStudy(ashaStudy("bad", 10));
         Api.Response sort = api.get("/api/v1/studies/" + study + "/trial-table?sort=bogus");
