@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 @Command(
         name = "bench",
         description = "Benchmarks that print numbers: a table for people, then one line of JSON for scripts.",
-        subcommands = {LoadBench.class, QualityBench.class},
+        subcommands = {LoadBench.class, QualityBench.class, DashboardBench.class},
         mixinStandardHelpOptions = true)
 public class BenchCommand implements Runnable {
     @Override

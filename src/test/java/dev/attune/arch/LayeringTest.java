@@ -204,6 +204,33 @@ class LayeringTest {
     }
 
     @Test
+    void theDashboardSitsOnTopAndItsAnalysesArePlainJava() {
+        // It may read the study service and the store's tables; nothing reads it.
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("dev.attune.web..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.attune.web..")
+                .check(CLASSES);
+        noClasses()
+                .that()
+                .resideInAPackage("dev.attune.web..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.attune.api..", "dev.attune.scheduler..", "dev.attune.searcher..", "dev.attune.math..")
+                .check(CLASSES);
+        noClasses()
+                .that()
+                .resideInAPackage("dev.attune.web.analysis..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(FRAMEWORKS)
+                .check(CLASSES);
+    }
+
+    @Test
     void noPackageCycles() {
         slices().matching("dev.attune.(*)..").should().beFreeOfCycles().check(CLASSES);
     }

@@ -25,7 +25,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
         properties = {
             "spring.datasource.url=jdbc:h2:mem:matrix;DB_CLOSE_DELAY=-1;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE",
             "attune.admin-token=" + SecuredServer.ADMIN_TOKEN,
-            "attune.rate-limit.per-second=0"
+            "attune.rate-limit.per-second=0",
+            // an event stream answers 200 and then streams; end it quickly so the matrix can read it whole
+            "attune.stream.max-seconds=1"
         })
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AccessMatrixTest {
@@ -62,7 +64,19 @@ class AccessMatrixTest {
             Map.entry("POST /api/v1/projects/{name}/tokens", Role.ADMIN),
             Map.entry("GET /api/v1/projects/{name}/tokens", Role.ADMIN),
             Map.entry("DELETE /api/v1/projects/{name}/tokens/{id}", Role.ADMIN),
-            Map.entry("GET /api/v1/audit", Role.ADMIN));
+            Map.entry("GET /api/v1/audit", Role.ADMIN),
+            Map.entry("GET /api/v1/summaries", Role.READER),
+            Map.entry("GET /api/v1/studies/{studyId}/summary", Role.READER),
+            Map.entry("GET /api/v1/studies/{studyId}/series/best", Role.READER),
+            Map.entry("GET /api/v1/studies/{studyId}/series/curves", Role.READER),
+            Map.entry("GET /api/v1/studies/{studyId}/trial-table", Role.READER),
+            Map.entry("GET /api/v1/studies/{studyId}/params", Role.READER),
+            Map.entry("GET /api/v1/studies/{studyId}/importance", Role.READER),
+            Map.entry("GET /api/v1/studies/{studyId}/workers", Role.READER),
+            Map.entry("GET /api/v1/studies/{studyId}/trials/{trialId}/events", Role.READER),
+            Map.entry("GET /api/v1/studies/{studyId}/export.csv", Role.READER),
+            Map.entry("GET /api/v1/studies/{studyId}/export.json", Role.READER),
+            Map.entry("GET /api/v1/studies/{studyId}/stream", Role.READER));
 
     /** The kinds of caller; each maps to a token (or none). */
     enum Who {

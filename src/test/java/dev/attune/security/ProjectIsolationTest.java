@@ -72,7 +72,18 @@ class ProjectIsolationTest {
                 "/api/v1/studies/%s/best",
                 "/api/v1/studies/%s/metadata",
                 "/api/v1/studies/%s/trials/0/logs",
-                "/api/v1/studies/%s/checkpoints");
+                "/api/v1/studies/%s/checkpoints",
+                // the dashboard's queries and export
+                "/api/v1/studies/%s/summary",
+                "/api/v1/studies/%s/series/best",
+                "/api/v1/studies/%s/series/curves",
+                "/api/v1/studies/%s/trial-table",
+                "/api/v1/studies/%s/params",
+                "/api/v1/studies/%s/importance",
+                "/api/v1/studies/%s/workers",
+                "/api/v1/studies/%s/trials/0/events",
+                "/api/v1/studies/%s/export.csv",
+                "/api/v1/studies/%s/export.json");
         for (String path : paths) {
             Api.Response foreign = a.get(path.formatted(studyB));
             Api.Response absent = a.get(path.formatted(missing));
@@ -104,9 +115,20 @@ class ProjectIsolationTest {
         bodies.add(whatIf.body());
         bodies.add(a.get("/api/v1/studies/" + studyA + "/events").body());
         bodies.add(a.get("/api/v1/studies/" + studyA + "/trials").body());
+        Api.Response summaries = a.get("/api/v1/summaries?limit=1000");
+        assertThat(summaries.status()).isEqualTo(200);
+        assertThat(summaries.body()).contains(studyA);
+        bodies.add(summaries.body());
+        Api.Response summariesOfB = a.get("/api/v1/summaries?project=speech");
+        assertThat(summariesOfB.body()).doesNotContain(studyB);
+        bodies.add(summariesOfB.body());
+        bodies.add(a.get("/api/v1/summaries?q=b-study").body());
         assertThat(bodies).noneMatch(body -> body.contains(studyB) && !body.contains("does not exist"));
         assertThat(bodies).noneMatch(body -> body.contains("b-study") || body.contains("speech\","));
         // the admin sees both
+        assertThat(admin.get("/api/v1/summaries?limit=1000").body())
+                .contains(studyA)
+                .contains(studyB);
         assertThat(admin.get("/api/v1/studies?project=vision&limit=1000").body())
                 .contains(studyA);
         assertThat(admin.get("/api/v1/studies?project=speech&limit=1000").body())

@@ -1,0 +1,275 @@
+package dev.attune.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.attune.support.Api;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * The dashboard in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver}),
+ * asserting what is drawn: texts, and pixels on the charts' canvases. Skipped only where
+ * {@code /usr/bin/chromium} is missing; {@code .ci/run} installs it. Each view's screenshot goes to
+ * {@code target/screenshots}, and to {@code docs/screenshots} with {@code -Dattune.screenshots=docs/screenshots}.
+ */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "spring.datasource.url=jdbc:h2:mem:browser;DB_CLOSE_DELAY=-1;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=10000",
+            "attune.stream.poll-ms=200"
+        })
+class DashboardBrowserTest {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static ChromeDriverService service;
+    private static WebDriver driver;
+    private static Path profile;
+    private static String study;
+    private static int reports;
+
+    @LocalServerPort
+    int port;
+
+    Api api;
+
+    @BeforeAll
+    static void browser() throws IOException {
+        assumeTrue(Files.isExecutable(CHROMIUM), "no /usr/bin/chromium: apt-get install -y chromium chromium-driver");
+        profile = Files.createTempDirectory("attune-chromium");
+        service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--window-size=1400,1000",
+                "--user-data-dir=" + profile);
+        driver = new ChromeDriver(service, options);
+        driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
+    }
+
+    @AfterAll
+    static void close() throws IOException {
+        if (driver != null) {
+            driver.quit();
+        }
+        if (service != null) {
+            service.stop();
+        }
+        if (profile != null) {
+            try (var files = Files.walk(profile)) {
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .map(Path::toFile)
+                        .forEach(File::delete);
+            }
+        }
+    }
+
+    @BeforeEach
+    void study() {
+        api = new Api(port);
+        if (study == null) {
+            study = api.createStudy(DashboardApiSuite.ashaStudy("browser-asha", 15));
+            reports = DashboardApiSuite.runAsha(api, study);
+        }
+    }
+
+    private String url(String path) {
+        return "http://127.0.0.1:" + port + path;
+    }
+
+    private WebElement await(By by) {
+        return new WebDriverWait(driver, Duration.ofSeconds(15)).until(d -> d.findElement(by));
+    }
+
+    private void awaitText(By by, String text) {
+        new WebDriverWait(driver, Duration.ofSeconds(15)).until(d -> d.findElements(by).stream()
+                .anyMatch(e -> e.getText().equals(text)));
+    }
+
+    /** Pixels of the chart's canvas that are drawn (not transparent), and those in ECharts' STOP red. */
+    private long[] pixels(String chartSelector) {
+        new WebDriverWait(driver, Duration.ofSeconds(15))
+                .until(d -> !d.findElements(By.cssSelector(chartSelector + " canvas"))
+                        .isEmpty());
+        Object r = ((JavascriptExecutor) driver)
+                .executeScript(
+                        "const c = document.querySelector(arguments[0] + ' canvas');"
+                                + "const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+                                + "let drawn = 0, red = 0;"
+                                + "for (let i = 0; i < d.length; i += 4) {"
+                                + "  if (d[i + 3] > 0) drawn++;"
+                                + "  if (d[i + 3] > 200 && d[i] > 170 && d[i + 1] < 90 && d[i + 2] < 90) red++;"
+                                + "}"
+                                + "return [drawn, red];",
+                        chartSelector);
+        List<?> l = (List<?>) r;
+        return new long[] {((Number) l.get(0)).longValue(), ((Number) l.get(1)).longValue()};
+    }
+
+    private void screenshot(String name) throws IOException {
+        // Let ECharts finish its frame before the picture.
+        ((JavascriptExecutor) driver)
+                .executeAsyncScript("const done = arguments[0]; requestAnimationFrame(() => setTimeout(done, 300));");
+        File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
+        Path target = Path.of("target/screenshots/" + name + ".png");
+        Files.createDirectories(target.getParent());
+        Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+        String docs = System.getProperty("attune.screenshots");
+        if (docs != null) {
+            Files.createDirectories(Path.of(docs));
+            Files.copy(shot.toPath(), Path.of(docs, name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    @Test
+    void listShowsTheStudyWithItsCounts() throws IOException {
+        driver.get(url("/"));
+        WebElement row = await(By.cssSelector("tr[data-study='" + study + "']"));
+        assertThat(row.getText()).contains("browser-asha", "ASHA", "DONE");
+        assertThat(row.findElement(By.cssSelector("td.trials")).getText()).isEqualTo("15");
+        driver.findElement(By.id("search")).sendKeys("no-such-study");
+        new WebDriverWait(driver, Duration.ofSeconds(10))
+                .until(d -> d.findElements(By.cssSelector("tr[data-study='" + study + "']"))
+                        .isEmpty());
+        driver.get(url("/"));
+        await(By.cssSelector("tr[data-study='" + study + "']"));
+        screenshot("studies");
+    }
+
+    @Test
+    void studyPageShowsNameCountAndBestAndDrawsTheCharts() throws IOException {
+        double best = ((Number) api.get("/api/v1/studies/" + study + "/best").get("trial.metrics.loss")).doubleValue();
+        driver.get(url("/studies/" + study));
+        awaitText(By.id("study-name"), "browser-asha");
+        awaitText(By.id("trial-count"), "15");
+        double shown = Double.parseDouble(await(By.id("best-value")).getText());
+        assertThat(shown).isCloseTo(best, org.assertj.core.data.Percentage.withPercentage(0.01));
+        assertThat(pixels("#chart-best-trials")[0]).isGreaterThan(1000);
+        assertThat(pixels("#chart-best-time")[0]).isGreaterThan(1000);
+        assertThat(await(By.id("best-config")).getText()).contains("\"x\"");
+        screenshot("study-overview");
+    }
+
+    @Test
+    void aTrialAddedThroughTheApiAppearsWithoutAReload() {
+        String live = api.createStudy(DashboardApiSuite.ashaStudy("browser-live", 100));
+        api.post(
+                "/api/v1/studies/" + live + "/trials",
+                Map.of("config", Map.of("x", 0.5, "act", "relu"), "metrics", Map.of("loss", 0.9)));
+        driver.get(url("/studies/" + live));
+        awaitText(By.id("trial-count"), "1");
+        ((JavascriptExecutor) driver).executeScript("window.__sameDocument = true;");
+        long t0 = System.nanoTime();
+        api.post(
+                "/api/v1/studies/" + live + "/trials",
+                Map.of("config", Map.of("x", 0.3, "act", "tanh"), "metrics", Map.of("loss", 0.25)));
+        new WebDriverWait(driver, Duration.ofSeconds(5))
+                .until(d -> d.findElement(By.id("trial-count")).getText().equals("2")
+                        && d.findElement(By.id("best-value")).getText().equals("0.25"));
+        assertThat((System.nanoTime() - t0) / 1e9).isLessThan(5.0);
+        assertThat(((JavascriptExecutor) driver).executeScript("return window.__sameDocument === true;"))
+                .isEqualTo(true);
+    }
+
+    @Test
+    void stoppedTrialsCurvesCarryTheirDecisionMarkers() throws IOException {
+        driver.get(url("/studies/" + study + "/curves"));
+        WebElement chart = await(By.cssSelector("#chart-curves[data-markers]"));
+        long stopped =
+                ((Number) api.get("/api/v1/studies/" + study + "/summary").get("trialCounts.STOPPED")).longValue();
+        assertThat(Long.parseLong(chart.getAttribute("data-markers"))).isEqualTo(stopped);
+        long[] px = pixels("#chart-curves");
+        assertThat(px[0]).isGreaterThan(1000);
+        assertThat(px[1]).as("red STOP markers on the canvas").isGreaterThan(50);
+        // An early stop's reason is listed with its rung.
+        String decisions = await(By.id("decisions")).getText();
+        assertThat(decisions).contains("STOP").contains("rung 1: below the cutoff");
+        screenshot("study-curves");
+    }
+
+    @Test
+    void exportDownloadsOneRowPerReport() {
+        driver.get(url("/studies/" + study));
+        WebElement link = await(By.linkText("Export CSV"));
+        Object text = ((JavascriptExecutor) driver)
+                .executeAsyncScript(
+                        "const done = arguments[arguments.length - 1];"
+                                + "fetch(arguments[0]).then(r => r.text()).then(done, e => done('error ' + e));",
+                        link.getAttribute("href"));
+        String[] lines = ((String) text).strip().split("\n");
+        assertThat(lines[0]).startsWith("trial_id,config_x,");
+        assertThat(lines).hasSize(reports + 1);
+    }
+
+    @Test
+    void otherViewsDraw() throws IOException {
+        driver.get(url("/studies/" + study + "/params"));
+        assertThat(pixels("#chart-parallel")[0]).isGreaterThan(1000);
+        assertThat(pixels("#chart-importance")[0]).isGreaterThan(500);
+        assertThat(pixels("#slice-0")[0]).isGreaterThan(500);
+        screenshot("study-params");
+
+        driver.get(url("/studies/" + study + "/trials"));
+        new WebDriverWait(driver, Duration.ofSeconds(15))
+                .until(d -> d.findElements(By.cssSelector("#trials tbody tr[data-trial]"))
+                                .size()
+                        == 15);
+        driver.findElement(By.cssSelector("th[data-sort='value']")).click();
+        new WebDriverWait(driver, Duration.ofSeconds(10))
+                .until(d -> d.findElement(By.cssSelector("th[data-sort='value']"))
+                        .getText()
+                        .endsWith("▼"));
+        screenshot("study-trials");
+
+        long best = ((Number) api.get("/api/v1/studies/" + study + "/summary").get("bestTrialId")).longValue();
+        driver.get(url("/studies/" + study + "/trials/" + best));
+        await(By.cssSelector("#chart-trial[data-markers]"));
+        assertThat(driver.findElement(By.id("reports")).getText()).contains("STOP");
+        assertThat(driver.findElement(By.id("events")).getText()).contains("TRIAL_ADDED", "REPORT");
+        assertThat(pixels("#chart-trial")[0]).isGreaterThan(500);
+        screenshot("trial-detail");
+
+        driver.get(url("/studies/" + study + "/workers"));
+        assertThat(pixels("#chart-workers")[0]).isGreaterThan(500);
+        screenshot("study-workers");
+
+        driver.get(url("/studies/" + study + "/whatif"));
+        await(By.id("w-run")).click();
+        WebElement saved = await(By.id("w-saved"));
+        assertThat(saved.getText()).endsWith("%");
+        screenshot("study-whatif");
+    }
+}
