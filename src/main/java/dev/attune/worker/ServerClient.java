@@ -12,8 +12,10 @@ import java.util.Map;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The worker's view of the server: JSON over HTTP, retried with exponential backoff while the server
- * is unreachable (connection refused, timeouts, 5xx), never on a 4xx, which is an answer.
+ * The worker's view of the server: JSON over HTTP, retried with exponential backoff (capped at the
+ * worker's maximum) while the server is unreachable (connection refused, timeouts), overloaded (429) or
+ * failing (5xx, e.g. 503 while its database is away), waiting at least what {@code Retry-After} asks
+ * (but never longer than the cap); never on another 4xx, which is an answer.
  */
 final class ServerClient {
     record Answer(int status, Map<String, Object> body) {}
@@ -63,11 +65,17 @@ final class ServerClient {
                     b.header("Authorization", "Bearer " + token);
                 }
                 HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() < 500) {
+                if (r.statusCode() < 500 && r.statusCode() != 429) {
                     Map<String, Object> json = r.body().isBlank() ? Map.of() : JSON.readValue(r.body(), Map.class);
                     return new Answer(r.statusCode(), json);
                 }
-                log.warn("server answered " + r.statusCode() + " on " + path + "; retrying");
+                long wait =
+                        retryAfterMillis(r.headers().firstValue("Retry-After").orElse(null), backoff);
+                log.warn("server answered " + r.statusCode() + " on " + path + "; retry " + attempt + " in " + wait
+                        + " ms");
+                Thread.sleep(wait);
+                backoff = Math.min(maxBackoff.toMillis(), backoff * 2);
+                continue;
             } catch (ConnectException | HttpTimeoutException e) {
                 log.warn("server unreachable (" + e.getClass().getSimpleName() + ") on " + path + "; retry " + attempt
                         + " in " + backoff + " ms");
@@ -78,6 +86,19 @@ final class ServerClient {
             Thread.sleep(backoff);
             backoff = Math.min(maxBackoff.toMillis(), backoff * 2);
         }
+    }
+
+    /** The wait before the next attempt: the server's {@code Retry-After} seconds if given, capped. */
+    long retryAfterMillis(String retryAfter, long backoff) {
+        long wait = backoff;
+        if (retryAfter != null) {
+            try {
+                wait = Math.max(backoff, Long.parseLong(retryAfter.trim()) * 1000);
+            } catch (NumberFormatException httpDate) {
+                // an HTTP date: keep the backoff
+            }
+        }
+        return Math.min(wait, maxBackoff.toMillis());
     }
 
     static String json(Object value) {
