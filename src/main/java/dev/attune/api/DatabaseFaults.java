@@ -32,6 +32,13 @@ final class DatabaseFaults {
                     && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P0"))) {
                 return true;
             }
+            // A connection the pool already closed after a broken link; met when the rollback of a
+            // failed transaction replaces its original error (the transaction did not commit).
+            if (t instanceof SQLException sql
+                    && sql.getMessage() != null
+                    && sql.getMessage().toLowerCase(java.util.Locale.ROOT).contains("connection is closed")) {
+                return true;
+            }
         }
         return false;
     }
