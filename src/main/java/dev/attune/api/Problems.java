@@ -81,6 +81,14 @@ public class Problems extends ResponseEntityExceptionHandler {
         return respond(p);
     }
 
+    @ExceptionHandler(dev.attune.study.OverloadedException.class)
+    ResponseEntity<Object> overloaded(dev.attune.study.OverloadedException e) {
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                .header(HttpHeaders.RETRY_AFTER, "1")
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem(HttpStatus.TOO_MANY_REQUESTS, "overloaded", "Overloaded", e.getMessage()));
+    }
+
     @ExceptionHandler(PayloadTooLargeException.class)
     ResponseEntity<Object> tooLarge(PayloadTooLargeException e) {
         return respond(problem(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "Payload too large", e.getMessage()));

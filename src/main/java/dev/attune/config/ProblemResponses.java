@@ -22,6 +22,7 @@ public class ProblemResponses implements GlobalOpenApiCustomizer {
             "409", "Illegal in the current status; currentStatus names it",
             "413", "Body larger than the limit",
             "415", "Body is not JSON",
+            "429", "Too many writes waiting for this study; retry after Retry-After seconds",
             "500", "A fault of the server; correlationId is in its log line",
             "503", "The database cannot be reached; the request was not applied, retry after Retry-After seconds"));
 

@@ -42,6 +42,16 @@ public class StudyWriter {
     /** At most this many writes share a transaction, so that one commit never waits on too much work. */
     static final int MAX_BATCH = 64;
 
+    /** At most this many writes wait for one study; more are refused with {@link OverloadedException}. */
+    private int maxQueued = 1000;
+
+    @org.springframework.beans.factory.annotation.Autowired
+    void setMaxQueued(
+            @org.springframework.beans.factory.annotation.Value("${attune.max-queued-writes-per-study:1000}")
+                    int maxQueued) {
+        this.maxQueued = maxQueued;
+    }
+
     public StudyWriter(
             StudyRepository studies,
             EventRepository events,
@@ -182,6 +192,11 @@ public class StudyWriter {
     public <T> T write(String studyId, Function<Context, T> operation) {
         Task<T> task = new Task<>(operation);
         Queue<Task<?>> queue = queues.computeIfAbsent(studyId, k -> new ConcurrentLinkedQueue<>());
+        // Bounded waiting instead of growing latency (size() walks the queue, which this bound keeps short).
+        if (queue.size() >= maxQueued) {
+            throw new OverloadedException(
+                    "study " + studyId + " has " + maxQueued + " writes waiting; retry after Retry-After");
+        }
         queue.add(task);
         ReentrantLock lock = engines.lockFor(studyId);
         lock.lock();
