@@ -113,6 +113,7 @@ class CrashIT {
             }
         }
         assertThat(acked.unexpected).isEmpty();
+        assertThat(acked.completed).as("completions were acknowledged").isNotEmpty();
         try (ServerProcess server = ServerProcess.start("crash-" + name + "-check", dir, env)) {
             check(new Api(server.port), "/api/v1/studies/" + study, acked);
         }
@@ -135,7 +136,8 @@ class CrashIT {
                 acked.trials.add(id);
                 double x = ((Number) ask.get("trial.config.x")).doubleValue();
                 String decision = "CONTINUE";
-                for (int epoch = 1; epoch <= EPOCHS && decision.equals("CONTINUE"); epoch++) {
+                // Up to the last rung but one, then complete: so that completions are acknowledged too.
+                for (int epoch = 1; epoch < EPOCHS && decision.equals("CONTINUE"); epoch++) {
                     Api.Response r = api.post(
                             base + "/trials/" + id + "/reports",
                             Map.of("metrics", Map.of("epoch", epoch, "loss", (x - 0.3) * (x - 0.3) + 1.0 / epoch)));
