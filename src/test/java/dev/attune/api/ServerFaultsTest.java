@@ -109,6 +109,30 @@ class ServerFaultsTest {
         }
     }
 
+    /** A chunked body has no length to refuse up front: the 413 comes while reading, the rest is swallowed. */
+    @Test
+    void a20MibChunkedBodyGetsA413TheClientCanRead() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(60_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /api/v1/studies HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                            + "Transfer-Encoding: chunked\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            byte[] chunk = new byte[64 * 1024];
+            java.util.Arrays.fill(chunk, (byte) ' ');
+            byte[] header = (Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+            for (int sent = 0; sent < TWENTY_MIB; sent += chunk.length) {
+                out.write(header);
+                out.write(chunk);
+                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String answer = readAnswer(s.getInputStream());
+            assertThat(answer).startsWith("HTTP/1.1 413").contains("payload-too-large");
+        }
+    }
+
     static String readAnswer(InputStream in) throws java.io.IOException {
         ByteArrayOutputStream got = new ByteArrayOutputStream();
         byte[] b = new byte[8192];
