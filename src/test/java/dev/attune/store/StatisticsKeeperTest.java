@@ -60,8 +60,9 @@ class StatisticsKeeperTest {
                 study,
                 now,
                 rows);
-        // PostgreSQL publishes table counters within about a second of the commit.
-        for (int i = 0; i < 50 && !keeper.stale().contains("study_event"); i++) {
+        // PostgreSQL publishes a backend's table counters at a commit at most once a second, else when
+        // the backend has been idle for 10 s: wait up to 20 s.
+        for (int i = 0; i < 200 && !keeper.stale().contains("study_event"); i++) {
             Thread.sleep(100);
         }
         assertThat(keeper.stale()).contains("study_event");
