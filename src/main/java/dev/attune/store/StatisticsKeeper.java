@@ -53,7 +53,9 @@ public class StatisticsKeeper {
                 .register(meters);
     }
 
-    @Scheduled(fixedDelayString = "${attune.analyze-interval-ms:5000}", initialDelay = 1000)
+    @Scheduled(
+            fixedDelayString = "${attune.analyze-interval-ms:5000}",
+            initialDelayString = "${attune.analyze-interval-ms:5000}")
     public void keep() {
         try {
             if (!postgres()) {

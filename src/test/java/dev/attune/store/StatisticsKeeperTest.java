@@ -54,14 +54,21 @@ class StatisticsKeeperTest {
         double tuples =
                 jdbc.queryForObject("select reltuples from pg_class where relname = 'study_event'", Double.class);
         int rows = (int) Math.max(600, 0.25 * Math.max(tuples, 0)) + 10;
-        jdbc.update(
-                "insert into study_event (study_id, seq, type, trial_id, payload, created_at)"
-                        + " select ?, g, 'STUDY_STATUS', null, '{}', ? from generate_series(1, ?) g",
-                study,
-                now,
-                rows);
-        // PostgreSQL publishes a backend's table counters at a commit at most once a second, else when
-        // the backend has been idle for 10 s: wait up to 20 s.
+        // One connection inserts and then asks PostgreSQL (15+) to publish its table counters at once.
+        jdbc.execute((org.springframework.jdbc.core.ConnectionCallback<Void>) c -> {
+            try (var insert = c.prepareStatement("insert into study_event (study_id, seq, type, trial_id, payload,"
+                    + " created_at) select ?, g, 'STUDY_STATUS', null, '{}', ? from generate_series(1, ?) g")) {
+                insert.setString(1, study);
+                insert.setTimestamp(2, now);
+                insert.setInt(3, rows);
+                insert.executeUpdate();
+            }
+            try (var s = c.createStatement()) {
+                s.execute("select pg_stat_force_next_flush()");
+                s.execute("select 1");
+            }
+            return null;
+        });
         for (int i = 0; i < 200 && !keeper.stale().contains("study_event"); i++) {
             Thread.sleep(100);
         }
