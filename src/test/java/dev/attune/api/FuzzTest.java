@@ -107,7 +107,14 @@ class FuzzTest {
             try {
                 r = api.send(request);
             } catch (IllegalStateException e) {
-                failures.add("#" + i + " " + request.method() + " " + request.uri() + ": no answer " + e.getCause());
+                // Tomcat refuses a request line over its 8 KiB header limit with a 400 and closes at once,
+                // which a client still sending may see as a reset: not an answer of the application.
+                if (request.uri().toString().length() > 8 * 1024) {
+                    statuses.merge(-1, 1, Integer::sum);
+                } else {
+                    failures.add(
+                            "#" + i + " " + request.method() + " " + request.uri() + ": no answer " + e.getCause());
+                }
                 continue;
             }
             statuses.merge(r.status(), 1, Integer::sum);
@@ -117,7 +124,7 @@ class FuzzTest {
             }
         }
         System.out.println("FuzzTest: seed " + SEED + ", " + REQUESTS + " requests over " + ops.size()
-                + " operations, answers by status " + statuses);
+                + " operations, answers by status (-1: connection reset on a URL over 8 KiB) " + statuses);
         assertThat(failures).as("5xx answers (seed %d)", SEED).isEmpty();
         // The mutations reach the validation and the services, not only the parser.
         assertThat(statuses.getOrDefault(200, 0)).isGreaterThan(REQUESTS / 20);
