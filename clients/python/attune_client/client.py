@@ -23,16 +23,22 @@ class AttuneError(Exception):
 
 
 class _Http:
-    def __init__(self, server: str, token: Optional[str] = None, retries: int = 8):
+    """JSON over HTTP. Unreachable servers, 5xx (503 while the server's database is away) and 429
+    (overload) are retried ``retries`` times with exponential backoff capped at ``max_delay`` seconds,
+    waiting at least the answer's ``Retry-After``; any other 4xx raises ``AttuneError`` at once."""
+
+    def __init__(self, server: str, token: Optional[str] = None, retries: int = 8, max_delay: float = 10.0):
         self.server = server.rstrip("/")
         # No token given: the ATTUNE_TOKEN environment variable, as the worker does.
         self.token = token if token is not None else os.environ.get("ATTUNE_TOKEN")
         self.retries = retries
+        self.max_delay = max_delay
 
     def call(self, method: str, path: str, body: Optional[dict] = None) -> Dict[str, Any]:
         data = None if body is None else json.dumps(body).encode()
         delay = 0.2
         for attempt in range(self.retries + 1):
+            wait = delay
             request = urllib.request.Request(self.server + path, data=data, method=method)
             request.add_header("Content-Type", "application/json")
             if self.token:
@@ -44,20 +50,18 @@ class _Http:
             except urllib.error.HTTPError as e:
                 text = e.read().decode()
                 problem = json.loads(text) if text.startswith("{") else {"detail": text}
-                if e.code == 429 and attempt < self.retries:
-                    # Rate limited: wait as long as the server asks (bounded), then try again.
-                    retry_after = e.headers.get("Retry-After", "1")
-                    time.sleep(min(float(retry_after) if retry_after.isdigit() else 1.0, 60.0))
-                    continue
-                if e.code < 500:
+                if e.code < 500 and e.code != 429:
                     raise AttuneError(e.code, problem) from None
                 if attempt == self.retries:
                     raise AttuneError(e.code, problem) from None
+                retry_after = e.headers.get("Retry-After") if e.headers else None
+                if retry_after and retry_after.strip().isdigit():
+                    wait = max(delay, float(retry_after.strip()))
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 if attempt == self.retries:
                     raise
-            time.sleep(delay)
-            delay = min(delay * 2, 10.0)
+            time.sleep(min(wait, self.max_delay))
+            delay = min(delay * 2, self.max_delay)
         raise AssertionError("unreachable")
 
 

@@ -1,10 +1,13 @@
 """Tests of the Python client against a real Attune server at $ATTUNE_URL (PythonClientIT starts one)."""
+import http.server
 import io
 import json
 import os
+import threading
 import unittest
 
 from attune_client import AttuneError, Reporter, Study, create_study
+from attune_client.client import _Http
 
 URL = os.environ.get("ATTUNE_URL", "http://127.0.0.1:8080")
 
@@ -87,3 +90,53 @@ class StudyTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class _Scripted(http.server.BaseHTTPRequestHandler):
+    """Answers the statuses in ``script`` in turn (then 200), counting the requests."""
+    script = []
+    calls = 0
+
+    def do_GET(self):
+        cls = type(self)
+        status = cls.script[cls.calls] if cls.calls < len(cls.script) else 200
+        cls.calls += 1
+        body = json.dumps({"ok": True} if status == 200 else
+                          {"type": "https://attune.dev/problems/x", "detail": "busy"}).encode()
+        self.send_response(status)
+        if status in (429, 503):
+            self.send_header("Retry-After", "0")
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+class RetryTest(unittest.TestCase):
+    def serve(self, script):
+        _Scripted.script, _Scripted.calls = script, 0
+        server = http.server.HTTPServer(("127.0.0.1", 0), _Scripted)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        self.addCleanup(server.shutdown)
+        return "http://127.0.0.1:%d" % server.server_port
+
+    def test_retries_503_and_429_until_the_server_answers(self):
+        url = self.serve([503, 429, 503])
+        self.assertEqual(_Http(url, max_delay=0.05).call("GET", "/x"), {"ok": True})
+        self.assertEqual(_Scripted.calls, 4)
+
+    def test_gives_up_after_its_retries(self):
+        url = self.serve([503] * 10)
+        with self.assertRaises(AttuneError) as e:
+            _Http(url, retries=2, max_delay=0.05).call("GET", "/x")
+        self.assertEqual(e.exception.status, 503)
+        self.assertEqual(_Scripted.calls, 3)
+
+    def test_does_not_retry_other_client_errors(self):
+        url = self.serve([404])
+        with self.assertRaises(AttuneError):
+            _Http(url, max_delay=0.05).call("GET", "/x")
+        self.assertEqual(_Scripted.calls, 1)

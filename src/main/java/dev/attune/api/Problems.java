@@ -94,6 +94,14 @@ public class Problems extends ResponseEntityExceptionHandler {
         return respond(p);
     }
 
+    @ExceptionHandler(dev.attune.service.OverloadedException.class)
+    ResponseEntity<Object> overloaded(dev.attune.service.OverloadedException e) {
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
+                .header(HttpHeaders.RETRY_AFTER, "1")
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem(HttpStatus.TOO_MANY_REQUESTS, "overloaded", "Overloaded", e.getMessage()));
+    }
+
     @ExceptionHandler(PayloadTooLargeException.class)
     ResponseEntity<Object> tooLarge(PayloadTooLargeException e) {
         return respond(problem(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "Payload too large", e.getMessage()));
@@ -106,12 +114,45 @@ public class Problems extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> unexpected(Exception e, HttpServletRequest request) {
-        log.error("unexpected error on {} {}", request.getMethod(), request.getRequestURI(), e);
-        return respond(problem(
+        String id = correlationId();
+        if (DatabaseFaults.unavailable(e)) {
+            log.warn(
+                    "database unavailable on {} {} [correlationId={}]: {}",
+                    request.getMethod(),
+                    request.getRequestURI(),
+                    id,
+                    DatabaseFaults.describe(e));
+            ProblemDetail p = problem(
+                    HttpStatus.SERVICE_UNAVAILABLE,
+                    "database-unavailable",
+                    "Database unavailable",
+                    "the database cannot be reached; the request was not applied, retry it later");
+            p.setProperty("correlationId", id);
+            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                    .header(HttpHeaders.RETRY_AFTER, Long.toString(DatabaseFaults.RETRY_AFTER_SECONDS))
+                    .header(CORRELATION_HEADER, id)
+                    .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .body(p);
+        }
+        log.error("unexpected error on {} {} [correlationId={}]", request.getMethod(), request.getRequestURI(), id, e);
+        ProblemDetail p = problem(
                 HttpStatus.INTERNAL_SERVER_ERROR,
                 "internal",
                 "Internal error",
-                "the server failed; the request was not applied"));
+                "the server failed; the request was not applied (correlation id " + id + " is in the server's log)");
+        p.setProperty("correlationId", id);
+        return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
+                .header(CORRELATION_HEADER, id)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(p);
+    }
+
+    static final String CORRELATION_HEADER = "X-Correlation-Id";
+
+    /** A random id that ties a 5xx answer to its log line. */
+    static String correlationId() {
+        return java.util.HexFormat.of()
+                .toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextLong());
     }
 
     @Override

@@ -13,21 +13,50 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Refuses bodies over the limit with 413: at once when {@code Content-Length} says so, and while reading
- * when a chunked body runs past it.
+ * Refuses bodies over the limit with 413: before the controller when {@code Content-Length} says so
+ * (after draining the body, see {@link #drain}), and while reading when a chunked body runs past it
+ * (Tomcat then swallows the rest, up to {@code server.tomcat.max-swallow-size}).
  */
 @Component
 public class RequestSizeLimit extends OncePerRequestFilter {
     private final long limit;
+    private final long drainLimit;
 
-    public RequestSizeLimit(@Value("${attune.max-request-bytes:1048576}") long limit) {
+    public RequestSizeLimit(
+            @Value("${attune.max-request-bytes:1048576}") long limit,
+            @Value("${attune.max-drain-bytes:67108864}") long drainLimit) {
         this.limit = limit;
+        this.drainLimit = drainLimit;
+    }
+
+    /**
+     * Reads and drops an oversized body before answering, so that a client that sends its whole body
+     * before reading (Python's urllib and requests do) reads the 413 instead of a broken pipe. A client
+     * that sent {@code Expect: 100-continue} gets its 413 at once (Tomcat then sends no 100), and a body
+     * beyond {@code attune.max-drain-bytes} is not worth reading: the connection is closed on it.
+     */
+    private void drain(HttpServletRequest request, long length) throws IOException {
+        if (length > drainLimit || request.getHeader("Expect") != null) {
+            return;
+        }
+        byte[] buffer = new byte[64 * 1024];
+        var in = request.getInputStream();
+        long left = length;
+        while (left > 0) {
+            int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+            if (n < 0) {
+                return;
+            }
+            left -= n;
+        }
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        if (request.getContentLengthLong() > limit) {
+        long length = request.getContentLengthLong();
+        if (length > limit) {
+            drain(request, length);
             response.setStatus(413);
             response.setContentType("application/problem+json");
             response.getWriter()

@@ -25,6 +25,18 @@ import org.springframework.web.bind.annotation.RestController;
 @RequestMapping(path = "/api/v1/studies/{studyId}", produces = "application/json")
 @Tag(name = "Trials", description = "The worker protocol: ask, report, complete, fail, skip, heartbeat")
 public class TrialController {
+    /** The width of {@code trial.worker_id}. */
+    static final int MAX_WORKER_ID = 200;
+
+    /** The width of {@code trial.status_reason}. */
+    static final int MAX_REASON = 2000;
+
+    static void checkReason(Map<String, Object> request) {
+        if (request != null && request.get("reason") instanceof String r && r.length() > MAX_REASON) {
+            throw dev.attune.space.InvalidInputException.of("reason", "must be at most " + MAX_REASON + " characters");
+        }
+    }
+
     private final TrialService trials;
     private final TrialLeases leases;
     private final TrialQueries queries;
@@ -50,6 +62,10 @@ public class TrialController {
             throw dev.attune.space.InvalidInputException.of(
                     worker != null && !(worker instanceof String) ? "workerId" : "body",
                     "only workerId (a string) is accepted");
+        }
+        if (worker instanceof String w && w.length() > MAX_WORKER_ID) {
+            throw dev.attune.space.InvalidInputException.of(
+                    "workerId", "must be at most " + MAX_WORKER_ID + " characters");
         }
         return Mapping.ask(trials.ask(studyId, (String) worker));
     }
@@ -89,6 +105,7 @@ public class TrialController {
             @PathVariable String studyId,
             @PathVariable long trialId,
             @RequestBody(required = false) Map<String, Object> request) {
+        checkReason(request);
         return Mapping.trial(trials.fail(studyId, trialId, request));
     }
 
@@ -102,6 +119,7 @@ public class TrialController {
             @PathVariable String studyId,
             @PathVariable long trialId,
             @RequestBody(required = false) Map<String, Object> request) {
+        checkReason(request);
         return Mapping.trial(trials.skip(studyId, trialId, request));
     }
 

@@ -25,6 +25,9 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>With {@code --prefill} the study first gets that many completed trials (added in batches by
  * parallel clients, not measured), so runs at different study sizes show whether a report's cost
  * depends on the number of trials.
+ *
+ * <p>Next to throughput it prints the servers' CPU time in the measured phase per report, read from each
+ * server's own {@code process.cpu.time} metric, so that runs on a shared machine compare by cost.
  */
 @Command(name = "load", mixinStandardHelpOptions = true, description = "HTTP load: ask → reports → complete")
 public class LoadBench implements java.util.concurrent.Callable<Integer> {
@@ -99,11 +102,39 @@ public class LoadBench implements java.util.concurrent.Callable<Integer> {
         Recorder warm = new Recorder();
         runTrials(ids, warmup, warm);
         Recorder rec = new Recorder();
+        double cpu0 = serverCpuSeconds();
         long t0 = System.nanoTime();
         runTrials(ids, trials, rec);
         double seconds = (System.nanoTime() - t0) / 1e9;
-        print(rec, seconds, study);
+        double cpu = serverCpuSeconds() - cpu0;
+        print(rec, seconds, study, cpu);
         return 0;
+    }
+
+    /**
+     * The CPU time the servers' processes have used, summed over {@code --url}s, from their own
+     * {@code process.cpu.time} (actuator metrics); NaN when a server does not publish it.
+     */
+    @SuppressWarnings("unchecked")
+    double serverCpuSeconds() {
+        double total = 0;
+        for (String url : urls) {
+            try {
+                HttpResponse<String> r = http.send(
+                        HttpRequest.newBuilder(URI.create(url + "/actuator/metrics/process.cpu.time"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                Map<String, Object> m = JSON.readValue(r.body(), Map.class);
+                double value = ((Number) ((List<Map<String, Object>>) m.get("measurements"))
+                                .getFirst()
+                                .get("value"))
+                        .doubleValue();
+                total += "ns".equals(m.get("baseUnit")) ? value / 1e9 : value;
+            } catch (Exception e) {
+                return Double.NaN;
+            }
+        }
+        return total;
     }
 
     private String createStudy() throws Exception {
@@ -180,7 +211,7 @@ public class LoadBench implements java.util.concurrent.Callable<Integer> {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private void print(Recorder rec, double seconds, String study) {
+    private void print(Recorder rec, double seconds, String study, double serverCpu) {
         System.out.printf(
                 Locale.ROOT,
                 "study %s (+%d more), %d clients, %d trials x %d reports, prefill %d, %.1f s%n",
@@ -219,6 +250,20 @@ public class LoadBench implements java.util.concurrent.Callable<Integer> {
             summary.put(op + "P99Ms", Math.round(s.p99() * 100) / 100.0);
             summary.put(op + "Errors", s.errors());
         }
+        long reportCount = rec.stats("report").count();
+        // All the server's work in the measured phase (asks, completes, GC) charged to the reports.
+        double cpuMsPerReport = reportCount == 0 ? Double.NaN : serverCpu * 1000 / reportCount;
+        System.out.printf(
+                Locale.ROOT,
+                "server CPU %.1f s in the measured phase = %.2f ms per report (asks and completes included),"
+                        + " %.0f reports per CPU-second%n",
+                serverCpu,
+                cpuMsPerReport,
+                1000 / cpuMsPerReport);
+        summary.put("serverCpuSeconds", Double.isNaN(serverCpu) ? null : Math.round(serverCpu * 100) / 100.0);
+        summary.put(
+                "serverCpuMsPerReport",
+                Double.isNaN(cpuMsPerReport) ? null : Math.round(cpuMsPerReport * 1000) / 1000.0);
         summary.put("clients", clients);
         summary.put("servers", urls.size());
         summary.put("studies", studies);

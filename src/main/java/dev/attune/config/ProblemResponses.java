@@ -24,7 +24,10 @@ public class ProblemResponses implements GlobalOpenApiCustomizer {
             "409", "Illegal in the current status; currentStatus names it",
             "413", "Body larger than the limit",
             "415", "Body is not JSON",
-            "429", "The token's rate limit is exceeded; Retry-After says when to try again"));
+            "429",
+                    "Too many requests: the token's rate limit, or too many writes waiting for this study; retry after Retry-After seconds",
+            "500", "A fault of the server; correlationId is in its log line",
+            "503", "The database cannot be reached; the request was not applied, retry after Retry-After seconds"));
 
     @Override
     public void customise(io.swagger.v3.oas.models.OpenAPI openApi) {
@@ -38,7 +41,10 @@ public class ProblemResponses implements GlobalOpenApiCustomizer {
                 .addProperty("detail", new StringSchema())
                 .addProperty("instance", new StringSchema())
                 .addProperty("currentStatus", new StringSchema().description("on 409: the trial's or study's status"))
-                .addProperty("errors", new ArraySchema().items(error).description("on 400: each invalid field"));
+                .addProperty("errors", new ArraySchema().items(error).description("on 400: each invalid field"))
+                .addProperty(
+                        "correlationId",
+                        new StringSchema().description("on 500 and 503: the id of the server's log line"));
         openApi.getComponents().addSchemas("Problem", problem);
         Content content = new Content()
                 .addMediaType(

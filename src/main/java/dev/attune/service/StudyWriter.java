@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -44,13 +45,18 @@ public class StudyWriter {
     /** At most this many writes share a transaction, so that one commit never waits on too much work. */
     static final int MAX_BATCH = 64;
 
+    /** At most this many writes wait for one study; more are refused with {@link OverloadedException}. */
+    private final int maxQueued;
+
     public StudyWriter(
             StudyRepository studies,
             StudyProjection projection,
             EngineCache engines,
             TransactionTemplate tx,
             Clock clock,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            @Value("${attune.max-queued-writes-per-study:1000}") int maxQueued) {
+        this.maxQueued = maxQueued;
         this.studies = studies;
         this.projection = projection;
         this.engines = engines;
@@ -125,6 +131,11 @@ public class StudyWriter {
     public <T> T write(String studyId, Function<Context, T> operation) {
         Task<T> task = new Task<>(operation);
         Queue<Task<?>> queue = queues.computeIfAbsent(studyId, k -> new ConcurrentLinkedQueue<>());
+        // Bounded waiting instead of growing latency (size() walks the queue, which this bound keeps short).
+        if (queue.size() >= maxQueued) {
+            throw new OverloadedException(
+                    "study " + studyId + " has " + maxQueued + " writes waiting; retry after Retry-After");
+        }
         queue.add(task);
         ReentrantLock lock = engines.lockFor(studyId);
         lock.lock();

@@ -12,9 +12,10 @@ import java.util.Map;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The worker's view of the server: JSON over HTTP, retried with exponential backoff while the server
- * is unreachable (connection refused, timeouts, 5xx), after {@code Retry-After} on a 429 (rate
- * limited), never on another 4xx, which is an answer.
+ * The worker's view of the server: JSON over HTTP, retried with exponential backoff (capped at the
+ * worker's maximum) while the server is unreachable (connection refused, timeouts), overloaded (429) or
+ * failing (5xx, e.g. 503 while its database is away), waiting at least what {@code Retry-After} asks
+ * (but never longer than the cap); never on another 4xx, which is an answer.
  */
 final class ServerClient {
     record Answer(int status, Map<String, Object> body) {}
@@ -64,21 +65,17 @@ final class ServerClient {
                     b.header("Authorization", "Bearer " + token);
                 }
                 HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 429) {
-                    // Rate limited: wait as long as the server says (bounded), without counting it as a failure.
-                    long wait = r.headers()
-                            .firstValue("Retry-After")
-                            .map(ServerClient::seconds)
-                            .orElse(1L);
-                    log.warn("server rate-limited " + path + "; retrying in " + wait + " s");
-                    Thread.sleep(Math.min(wait, 60) * 1000);
-                    continue;
-                }
-                if (r.statusCode() < 500) {
+                if (r.statusCode() < 500 && r.statusCode() != 429) {
                     Map<String, Object> json = r.body().isBlank() ? Map.of() : JSON.readValue(r.body(), Map.class);
                     return new Answer(r.statusCode(), json);
                 }
-                log.warn("server answered " + r.statusCode() + " on " + path + "; retrying");
+                long wait =
+                        retryAfterMillis(r.headers().firstValue("Retry-After").orElse(null), backoff);
+                log.warn("server answered " + r.statusCode() + " on " + path + "; retry " + attempt + " in " + wait
+                        + " ms");
+                Thread.sleep(wait);
+                backoff = Math.min(maxBackoff.toMillis(), backoff * 2);
+                continue;
             } catch (ConnectException | HttpTimeoutException e) {
                 log.warn("server unreachable (" + e.getClass().getSimpleName() + ") on " + path + "; retry " + attempt
                         + " in " + backoff + " ms");
@@ -91,12 +88,17 @@ final class ServerClient {
         }
     }
 
-    private static long seconds(String retryAfter) {
-        try {
-            return Math.max(1, Long.parseLong(retryAfter.strip()));
-        } catch (NumberFormatException e) {
-            return 1;
+    /** The wait before the next attempt: the server's {@code Retry-After} seconds if given, capped. */
+    long retryAfterMillis(String retryAfter, long backoff) {
+        long wait = backoff;
+        if (retryAfter != null) {
+            try {
+                wait = Math.max(backoff, Long.parseLong(retryAfter.trim()) * 1000);
+            } catch (NumberFormatException httpDate) {
+                // an HTTP date: keep the backoff
+            }
         }
+        return Math.min(wait, maxBackoff.toMillis());
     }
 
     static String json(Object value) {

@@ -131,6 +131,9 @@ final class TrialRun {
     static String tail(Path file) {
         try {
             String s = Files.exists(file) ? Files.readString(file) : "";
+            // The server refuses NUL characters (PostgreSQL cannot store them); a binary byte in the
+            // output should not cost the whole tail.
+            s = s.replace('\0', '\uFFFD');
             return s.length() <= 32_768 ? s : s.substring(s.length() - 32_768);
         } catch (IOException e) {
             return "";
@@ -200,7 +203,7 @@ final class TrialRun {
         synchronized (stderrTail) {
             tail = String.join("\n", stderrTail);
         }
-        String reason = "exit code " + exit + (tail.isEmpty() ? "" : ":\n" + tail);
+        String reason = ("exit code " + exit + (tail.isEmpty() ? "" : ":\n" + tail)).replace('\0', '\uFFFD');
         server.post(
                 path("/fail"),
                 Map.of("reason", reason.length() > 1900 ? reason.substring(reason.length() - 1900) : reason));

@@ -289,6 +289,151 @@ class BadInputTest {
         c.add(new Case("text/plain body", "POST", "/api/v1/studies", "hello", "text/plain", 415, "text/plain"));
         c.add(post("oversized body", "/api/v1/studies", "{\"name\": \"" + "x".repeat(70_000) + "\"}", 413, "65536"));
         c.add(new Case("wrong method", "PUT", "/api/v1/studies/%s", "{}", "application/json", 405, "PUT"));
+        // Bounded fields: every string has a length limit checked before the database sees it.
+        String trial0 = "/api/v1/studies/%s/trials/0";
+        c.add(post(
+                "worker id of 201 characters",
+                "/api/v1/studies/%s/ask",
+                "{\"workerId\": \"" + "w".repeat(201) + "\"}",
+                400,
+                "workerId"));
+        c.add(post(
+                "study name of 201 characters",
+                studies,
+                study(", \"name\": \"" + "n".repeat(201) + "\""),
+                400,
+                "name"));
+        c.add(post(
+                "project of 65 characters",
+                studies,
+                study(", \"project\": \"" + "p".repeat(65) + "\""),
+                400,
+                "project"));
+        c.add(post(
+                "method name of 101 characters",
+                studies,
+                study(", \"method\": \"" + "m".repeat(101) + "\""),
+                400,
+                "method"));
+        c.add(post(
+                "fail reason of 2001 characters",
+                trial0 + "/fail",
+                "{\"reason\": \"" + "r".repeat(2001) + "\"}",
+                400,
+                "reason"));
+        c.add(post(
+                "skip reason of 2001 characters",
+                trial0 + "/skip",
+                "{\"reason\": \"" + "r".repeat(2001) + "\"}",
+                400,
+                "reason"));
+        c.add(post(
+                "link url of 2001 characters",
+                trial0 + "/links",
+                "{\"url\": \"https://x/" + "u".repeat(2001) + "\"}",
+                400,
+                "url"));
+        c.add(post(
+                "link name of 201 characters",
+                trial0 + "/links",
+                "{\"url\": \"https://x\", \"name\": \"" + "n".repeat(201) + "\"}",
+                400,
+                "name"));
+        c.add(new Case(
+                "metadata key of 201 characters",
+                "PUT",
+                trial0 + "/metadata",
+                "{\"" + "k".repeat(201) + "\": 1}",
+                "application/json",
+                400,
+                "kkkk"));
+        c.add(new Case(
+                "study metadata key of 201 characters",
+                "PUT",
+                "/api/v1/studies/%s/metadata",
+                "{\"" + "k".repeat(201) + "\": 1}",
+                "application/json",
+                400,
+                "longer than 200"));
+        c.add(new Case(
+                "metadata value with NUL",
+                "PUT",
+                trial0 + "/metadata",
+                "{\"k\": \"a\\u0000b\"}",
+                "application/json",
+                400,
+                "k"));
+        c.add(new Case(
+                "log upload with NUL",
+                "PUT",
+                trial0 + "/logs",
+                "{\"stdout\": \"a\\u0000b\"}",
+                "application/json",
+                400,
+                "stdout"));
+        c.add(post(
+                "metric name of 201 characters",
+                report,
+                "{\"metrics\": {\"" + "l".repeat(201) + "\": 1}}",
+                400,
+                "metrics.llll"));
+        c.add(post("study name with NUL", studies, study(", \"name\": \"a\\u0000b\""), 400, "name"));
+        c.add(post(
+                "points to evaluate over 10000",
+                studies,
+                study(", \"pointsToEvaluate\": [" + "{},".repeat(10_000) + "{}]"),
+                400,
+                "pointsToEvaluate"));
+        c.add(post("nesting deeper than 32", studies, "[".repeat(40) + "]".repeat(40), 400, "body"));
+        c.add(new Case(
+                "nested metadata deeper than 32",
+                "PUT",
+                trial0 + "/metadata",
+                "{\"k\": " + "[".repeat(40) + "]".repeat(40) + "}",
+                "application/json",
+                400,
+                "nesting depth"));
+        c.add(post("number of 500 digits", report, "{\"metrics\": {\"loss\": " + "9".repeat(500) + "}}", 400, "body"));
+        c.add(post(
+                "step beyond a long",
+                report,
+                "{\"metrics\": {\"loss\": 1}, \"step\": 99999999999999999999}",
+                400,
+                "step"));
+        c.add(new Case(
+                "study id of 300 characters",
+                "GET",
+                "/api/v1/studies/" + "s".repeat(300),
+                null,
+                null,
+                404,
+                "does not exist"));
+        // A NUL in the path (%00) is refused by Tomcat itself with a plain 400, before any handler.
+        c.add(new Case("query value with a NUL", "GET", "/api/v1/studies?project=a%00b", null, null, 400, "project"));
+        c.add(new Case(
+                "query value of 1001 characters",
+                "GET",
+                "/api/v1/studies?project=" + "p".repeat(1001),
+                null,
+                null,
+                400,
+                "project"));
+        c.add(new Case(
+                "trial id beyond a long",
+                "GET",
+                "/api/v1/studies/%s/trials/99999999999999999999",
+                null,
+                null,
+                400,
+                "trialId"));
+        c.add(new Case(
+                "event cursor not a number",
+                "GET",
+                "/api/v1/studies/%s/events?afterSeq=x",
+                null,
+                null,
+                400,
+                "afterSeq"));
         return c.stream().map(Arguments::of);
     }
 

@@ -1,6 +1,5 @@
 package dev.attune.support;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -24,19 +23,28 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     public static ServerProcess start(String name, Map<String, String> env, String... args) throws IOException {
+        return start(name, Path.of("."), env, args);
+    }
+
+    /**
+     * Starts the server with {@code workDir} as its working directory, where the embedded default database
+     * ({@code ./data}) then lives.
+     */
+    public static ServerProcess start(String name, Path workDir, Map<String, String> env, String... args)
+            throws IOException {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
         String java = ProcessHandle.current().info().command().orElse("java");
-        String jar = System.getProperty("attune.jar", "target/attune.jar");
+        String jar = Path.of(jar()).toAbsolutePath().toString();
         Path log = Files.createTempFile("attune-" + name + "-", ".log");
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-jar", jar));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);
         pb.environment().put("PORT", Integer.toString(port));
-        pb.directory(new File("."));
+        pb.directory(workDir.toFile());
         ServerProcess p = new ServerProcess(pb.start(), port, log);
         p.awaitHealthy(Duration.ofSeconds(90));
         return p;

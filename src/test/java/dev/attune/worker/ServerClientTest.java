@@ -12,8 +12,69 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** The worker's client sends its token and waits out a 429 for its Retry-After instead of giving up. */
+/**
+ * The worker's client sends its token, waits out a rate-limited or overloaded (429) or database-less (503)
+ * server for its Retry-After, and takes other answers as answers.
+ */
 class ServerClientTest {
+    static HttpServer scripted(List<Integer> statuses, AtomicInteger calls) throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            int i = calls.getAndIncrement();
+            int status = i < statuses.size() ? statuses.get(i) : 200;
+            byte[] body = (status == 200 ? "{\"ok\":true}" : "{\"detail\":\"busy\"}").getBytes(StandardCharsets.UTF_8);
+            if (status == 429 || status == 503) {
+                exchange.getResponseHeaders().add("Retry-After", "1");
+            }
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(status, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        return server;
+    }
+
+    @Test
+    void retries429And503ThenReturnsTheAnswer() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        HttpServer server = scripted(List.of(429, 503), calls);
+        try {
+            ServerClient client = new ServerClient(
+                    "http://127.0.0.1:" + server.getAddress().getPort(), null, Duration.ofMillis(50), new Log());
+            ServerClient.Answer a = client.get("/x");
+            assertThat(a.status()).isEqualTo(200);
+            assertThat(a.body()).containsEntry("ok", true);
+            assertThat(calls.get()).isEqualTo(3);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void anotherClientErrorIsAnAnswer() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        HttpServer server = scripted(List.of(409), calls);
+        try {
+            ServerClient client = new ServerClient(
+                    "http://127.0.0.1:" + server.getAddress().getPort(), null, Duration.ofMillis(50), new Log());
+            assertThat(client.get("/x").status()).isEqualTo(409);
+            assertThat(calls.get()).isEqualTo(1);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void retryAfterIsHonouredUpToTheCap() {
+        ServerClient client = new ServerClient("http://x", null, Duration.ofSeconds(5), new Log());
+        assertThat(client.retryAfterMillis("2", 200)).isEqualTo(2000);
+        assertThat(client.retryAfterMillis("60", 200)).isEqualTo(5000);
+        assertThat(client.retryAfterMillis(null, 400)).isEqualTo(400);
+        assertThat(client.retryAfterMillis("Wed, 21 Oct 2015 07:28:00 GMT", 400))
+                .isEqualTo(400);
+    }
+
     @Test
     void sendsTheTokenAndRetriesARateLimitedRequestAfterRetryAfter() throws Exception {
         AtomicInteger calls = new AtomicInteger();
