@@ -11,10 +11,13 @@ import dev.attune.study.StudyDefinitionParser;
 import dev.attune.study.StudyEvent;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -24,10 +27,14 @@ import org.springframework.stereotype.Component;
  * behind the row's {@code lastSeq} (another replica wrote, or this one restarted) folds in the missing
  * events; a missing one is rebuilt from the whole log. A transaction that rolls back evicts its engine,
  * since the engine may already hold the change that was not stored.
+ *
+ * <p>At most {@code attune.max-cached-studies} aggregates are kept, least recently used out first, so that
+ * memory stays bounded however many studies a replica serves; an evicted study is rebuilt from its log
+ * at its next write (a writer that holds it meanwhile keeps its own reference).
  */
 @Component
 public class EngineCache {
-    private final Map<String, Study> engines = new ConcurrentHashMap<>();
+    private final Map<String, Study> engines;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final EventRepository events;
     private final StudyDefinitionParser parser;
@@ -35,7 +42,18 @@ public class EngineCache {
     private final Counter caughtUp;
     private final Counter rebuilt;
 
-    public EngineCache(EventRepository events, StudyDefinitionParser parser, JsonCodec json, MeterRegistry meters) {
+    public EngineCache(
+            EventRepository events,
+            StudyDefinitionParser parser,
+            JsonCodec json,
+            MeterRegistry meters,
+            @Value("${attune.max-cached-studies:1000}") int maxCached) {
+        this.engines = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Study> eldest) {
+                return size() > maxCached;
+            }
+        });
         this.events = events;
         this.parser = parser;
         this.json = json;
@@ -91,6 +109,11 @@ public class EngineCache {
     StudyEvent event(EventRow row) {
         return EventCodec.decode(
                 row.getSeq(), EventType.valueOf(row.getType()), row.getTrialId(), json.read(row.getPayload()));
+    }
+
+    /** How many aggregates this replica holds now. */
+    int size() {
+        return engines.size();
     }
 
     void evict(String studyId) {
