@@ -80,6 +80,12 @@ public class LoadBench implements java.util.concurrent.Callable<Integer> {
             description = "studies the clients spread over (default ${DEFAULT-VALUE})")
     int studies;
 
+    @Option(
+            names = "--baseline",
+            description = "send every report to the server's one-INSERT baseline endpoint instead (the server must"
+                    + " run with SPRING_PROFILES_ACTIVE=bench): the cost floor of a write on the same stack")
+    boolean baseline;
+
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -176,6 +182,19 @@ public class LoadBench implements java.util.concurrent.Callable<Integer> {
 
     @SuppressWarnings("unchecked")
     private void runTrials(List<String> ids, int count, Recorder rec) throws Exception {
+        if (baseline) {
+            // The same clients and report bodies, each report one INSERT and nothing else.
+            parallel(count, i -> {
+                for (int step = 1; step <= reports; step++) {
+                    long r0 = System.nanoTime();
+                    rec.add(
+                            "report",
+                            r0,
+                            post("/bench/baseline", Map.of("metrics", Map.of("loss", 1.0 / step), "step", step)));
+                }
+            });
+            return;
+        }
         parallel(count, i -> {
             String base = "/api/v1/studies/" + ids.get(i % ids.size());
             long t = System.nanoTime();
@@ -264,6 +283,7 @@ public class LoadBench implements java.util.concurrent.Callable<Integer> {
         summary.put(
                 "serverCpuMsPerReport",
                 Double.isNaN(cpuMsPerReport) ? null : Math.round(cpuMsPerReport * 1000) / 1000.0);
+        summary.put("baseline", baseline);
         summary.put("clients", clients);
         summary.put("servers", urls.size());
         summary.put("studies", studies);
