@@ -76,8 +76,14 @@ signout.addEventListener('click', e => {
   clearToken();
   route();
 });
-// A poll or the live stream was refused: show the view again, which asks for a token if it must.
-window.addEventListener('attune:unauthorized', () => route());
+// A poll or the live stream was refused: show the view again, which asks for a token if it must. At most
+// once in 3 s, so a server that refuses only the stream cannot make the page redraw in a loop.
+let lastUnauthorized = 0;
+window.addEventListener('attune:unauthorized', () => {
+  if (Date.now() - lastUnauthorized < 3000) return;
+  lastUnauthorized = Date.now();
+  route();
+});
 
 document.addEventListener('click', e => {
   const a = e.target.closest('a[data-link]');
