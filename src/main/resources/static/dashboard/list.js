@@ -1,5 +1,5 @@
 // The studies list: search, status filter, live refresh every few seconds (a small summary query).
-import { get, esc, fmt, ago } from './api.js';
+import { get, esc, fmt, ago, unauthorized } from './api.js';
 
 export async function renderList(app) {
   document.getElementById('crumbs').textContent = 'Studies';
@@ -33,7 +33,7 @@ export async function renderList(app) {
   search.addEventListener('input', () => { clearTimeout(timer); timer = setTimeout(load, 250); });
   status.addEventListener('change', load);
   await load();
-  const poll = setInterval(() => { if (!document.hidden) load().catch(() => {}); }, 3000);
+  const poll = setInterval(() => { if (!document.hidden) load().catch(e => { if (e.status === 401) unauthorized(); }); }, 3000);
   document.getElementById('live').classList.add('on');
   return () => { clearInterval(poll); document.getElementById('live').classList.remove('on'); };
 }

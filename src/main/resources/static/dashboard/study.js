@@ -1,7 +1,8 @@
 // One study: overview, learning curves, parameters, trials, workers, what-if, and a trial's detail.
-// Live: the page follows the study's event stream (SSE from the last seq it saw) and, after events,
-// re-reads only the small downsampled queries of the view on screen.
-import { get, post, esc, fmt, ago, config } from './api.js';
+// Live: the page follows the study's event stream (SSE from the last seq it saw, read with fetch() so it
+// carries the token) and, after events, re-reads only the small downsampled queries of the view on screen.
+import { get, post, esc, fmt, ago, config, downloadWithToken, unauthorized } from './api.js';
+import { follow } from './stream.js';
 import { Charts, bestOption, curvesOption, parallelOption, sliceOption, importanceOption, workersOption } from './charts.js';
 
 const TABS = [['', 'Overview'], ['curves', 'Learning curves'], ['params', 'Parameters'], ['trials', 'Trials'], ['workers', 'Workers'], ['whatif', 'What-if']];
@@ -43,15 +44,17 @@ export async function renderStudy(app, id, rest) {
         summary = await get(`${base}/summary`);
         renderStats(app, summary, base);
         if (refresh) await refresh();
-      } catch (e) { /* the next event retries */ }
+      } catch (e) { if (e.status === 401) unauthorized(); /* else the next event retries */ }
     }, 700);
   };
   const connect = () => {
     if (source) return;
-    source = new EventSource(`/api/v1${base}/stream?afterSeq=${seq}`);
-    source.onopen = () => live.classList.add('on');
-    source.onerror = () => live.classList.remove('on');
-    source.addEventListener('event', e => { seq = Math.max(seq, Number(e.lastEventId) || 0); reread(); });
+    source = follow(`${base}/stream?afterSeq=${seq}`, {
+      onOpen: () => live.classList.add('on'),
+      onError: () => live.classList.remove('on'),
+      onEvent: e => { if (e.type === 'event') { seq = Math.max(seq, Number(e.id) || 0); reread(); } },
+      onRefused: e => { if (e.status === 401) unauthorized(); },
+    });
   };
   const disconnect = () => {
     if (source) { source.close(); source = null; }
@@ -96,12 +99,13 @@ async function overview(ctx) {
       <div class="card"><h2>Best trial's config</h2><pre id="best-config"></pre></div>
       <div class="card"><h2>Definition</h2><pre id="definition">${esc(JSON.stringify(s.definition, null, 2))}</pre>
         <p>${s.status === 'ACTIVE' ? '<button class="danger" id="stop-study">Stop study…</button>' : ''}
-           <a href="/api/v1${ctx.base}/export.csv" download>Export CSV</a> · <a href="/api/v1${ctx.base}/export.json" download>JSON</a></p></div>
+           <a href="/api/v1${ctx.base}/export.csv" download class="export">Export CSV</a> · <a href="/api/v1${ctx.base}/export.json" download class="export">JSON</a></p></div>
     </div>`;
+  ctx.view.querySelectorAll('a.export').forEach(a => a.addEventListener('click', downloadWithToken));
   const stop = ctx.view.querySelector('#stop-study');
   if (stop) stop.onclick = async () => {
     if (!confirm(`Stop study "${s.name}"? No new trials will be handed out; running trials may finish.`)) return;
-    await post(`${ctx.base}/stop`, {}); location.reload();
+    try { await post(`${ctx.base}/stop`, {}); location.reload(); } catch (e) { alert(`Could not stop the study: ${e.message}`); }
   };
   async function load() {
     const series = await get(`${ctx.base}/series/best?maxPoints=2000`);
