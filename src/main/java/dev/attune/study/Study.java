@@ -27,7 +27,6 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.LongFunction;
@@ -702,7 +701,6 @@ public final class Study {
 
     @Override
     public String toString() {
-        return "Study[" + id + " at " + seq + ", " + status + (Objects.isNull(statusReason) ? "" : ": " + statusReason)
-                + "]";
+        return "Study[" + id + " at " + seq + ", " + status + (statusReason == null ? "" : ": " + statusReason) + "]";
     }
 }
