@@ -161,13 +161,19 @@ async function params(ctx) {
 }
 
 async function trials(ctx) {
-  const state = { sort: 'id', order: 'desc', status: '', min: '', max: '', offset: 0, limit: 50 };
+  const state = { sort: 'id', order: 'desc', status: '', min: '', max: '', param: '', pmin: '', pmax: '', pvalue: '', offset: 0, limit: 50 };
+  const space = (ctx.summary().definition || {}).space || {};
+  const params = Object.keys(space).filter(k => space[k] && typeof space[k] === 'object' && space[k].type);
   const statuses = ['', 'PENDING', 'RUNNING', 'PAUSED', 'STOPPED', 'COMPLETED', 'FAILED', 'SKIPPED', 'STALE'];
   ctx.view.innerHTML = `
     <div class="controls">
       <select id="f-status">${statuses.map(s => `<option value="${s}">${s ? s.toLowerCase() : 'any status'}</option>`).join('')}</select>
       <input id="f-min" type="number" step="any" placeholder="min value" size="10">
       <input id="f-max" type="number" step="any" placeholder="max value" size="10">
+      <select id="f-param"><option value="">any config</option>${params.map(p => `<option value="${esc(p)}">${esc(p)}</option>`).join('')}</select>
+      <input id="f-pmin" type="number" step="any" placeholder="param ≥" size="8">
+      <input id="f-pmax" type="number" step="any" placeholder="param ≤" size="8">
+      <input id="f-pvalue" type="text" placeholder="param =" size="8">
       <button id="prev">‹ prev</button><span id="page" class="muted"></span><button id="next">next ›</button>
     </div>
     <table id="trials"><thead><tr>
@@ -179,6 +185,12 @@ async function trials(ctx) {
     if (state.status) q.set('status', state.status);
     if (state.min !== '') q.set('minValue', state.min);
     if (state.max !== '') q.set('maxValue', state.max);
+    if (state.param) {
+      q.set('param', state.param);
+      if (state.pmin !== '') q.set('paramMin', state.pmin);
+      if (state.pmax !== '') q.set('paramMax', state.pmax);
+      if (state.pvalue !== '') q.set('paramValue', state.pvalue);
+    }
     const t = await get(`${ctx.base}/trial-table?${q}`);
     $('#trials tbody').innerHTML = t.items.map(r => `<tr data-trial="${r.id}">
       <td><a data-link href="${ctx.base}/trials/${r.id}">${r.id}</a></td><td><span class="badge ${r.status}">${r.status}</span></td>
@@ -196,6 +208,9 @@ async function trials(ctx) {
   $('#f-status').onchange = e => { state.status = e.target.value; state.offset = 0; load(); };
   $('#f-min').onchange = e => { state.min = e.target.value; state.offset = 0; load(); };
   $('#f-max').onchange = e => { state.max = e.target.value; state.offset = 0; load(); };
+  for (const [id, key] of [['#f-param', 'param'], ['#f-pmin', 'pmin'], ['#f-pmax', 'pmax'], ['#f-pvalue', 'pvalue']]) {
+    $(id).onchange = e => { state[key] = e.target.value; state.offset = 0; load(); };
+  }
   $('#prev').onclick = () => { state.offset = Math.max(0, state.offset - state.limit); load(); };
   $('#next').onclick = () => { state.offset += state.limit; load(); };
   await load();

@@ -105,9 +105,28 @@ public class DashboardController {
                     @RequestParam(required = false)
                     Double minValue,
             @RequestParam(required = false) Double maxValue,
+            @Parameter(description = "filter by this parameter of the config (with paramMin/paramMax or paramValue)")
+                    @RequestParam(required = false)
+                    String param,
+            @Parameter(description = "smallest value of param to include") @RequestParam(required = false)
+                    Double paramMin,
+            @Parameter(description = "largest value of param to include") @RequestParam(required = false)
+                    Double paramMax,
+            @Parameter(description = "param's value to match exactly (a category, or a number as written)")
+                    @RequestParam(required = false)
+                    String paramValue,
             @RequestParam(defaultValue = "0") int offset,
             @RequestParam(defaultValue = "50") int limit) {
-        return queries.trials(studyId, status, sort, order, minValue, maxValue, offset, range("limit", limit, 1, 1000));
+        return queries.trials(
+                studyId,
+                status,
+                sort,
+                order,
+                minValue,
+                maxValue,
+                DashboardQueries.ParamFilter.of(param, paramMin, paramMax, paramValue),
+                offset,
+                range("limit", limit, 1, 1000));
     }
 
     @GetMapping(path = "/api/v1/studies/{studyId}/params", produces = JSON)

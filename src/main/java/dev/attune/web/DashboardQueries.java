@@ -290,9 +290,13 @@ public class DashboardQueries {
             String order,
             @Nullable Double minValue,
             @Nullable Double maxValue,
+            @Nullable ParamFilter param,
             int offset,
             int limit) {
         StudyDefinitions d = definition(studyId);
+        if (param != null && !(d.json().get("space") instanceof Map<?, ?> space && space.containsKey(param.name()))) {
+            throw InvalidInputException.of("param", "is not a parameter of the study's space: " + param.name());
+        }
         String column = SORTS.get(sort);
         if (column == null) {
             throw InvalidInputException.of(
@@ -326,7 +330,7 @@ public class DashboardQueries {
             where.append(" and best_objective <= ?");
             args.add(hi);
         }
-        Long total = jdbc.queryForObject("select count(*)" + where, Long.class, args.toArray());
+        Long total = param == null ? jdbc.queryForObject("select count(*)" + where, Long.class, args.toArray()) : null;
         // For "value", desc in the metric's own direction: the stored objective is flipped for max.
         boolean descending = order.equalsIgnoreCase("desc");
         if (column.equals("best_objective") && "max".equals(d.mode())) {
@@ -334,9 +338,11 @@ public class DashboardQueries {
         }
         String sql = "select trial_id, status, config, metrics, best_objective, report_count, worker_id, status_reason,"
                 + " created_at, updated_at" + where + " order by " + column + (descending ? " desc" : " asc")
-                + " nulls last, trial_id limit ? offset ?";
-        args.add(limit);
-        args.add(offset);
+                + " nulls last, trial_id" + (param == null ? " limit ? offset ?" : "");
+        if (param == null) {
+            args.add(limit);
+            args.add(offset);
+        }
         List<DashboardViews.TrialRow> items = jdbc.query(
                 sql,
                 (rs, i) -> new DashboardViews.TrialRow(
@@ -351,7 +357,66 @@ public class DashboardQueries {
                         instant(rs, "created_at"),
                         instant(rs, "updated_at")),
                 args.toArray());
+        if (param != null) {
+            // Configs are JSON text: a parameter filter reads them here, over the rows the other filters kept.
+            List<DashboardViews.TrialRow> matching =
+                    items.stream().filter(t -> param.matches(t.config())).toList();
+            total = (long) matching.size();
+            items = matching.subList(Math.min(offset, matching.size()), Math.min(offset + limit, matching.size()));
+        }
         return new DashboardViews.TrialTable(total == null ? 0 : total, offset, limit, items);
+    }
+
+    /** Trials whose config's {@code name} lies in [min, max], or equals {@code value} as written. */
+    public record ParamFilter(
+            String name,
+            @Nullable Double min,
+            @Nullable Double max,
+            @Nullable String value) {
+        /** The filter the query asks for, or null without {@code param}; bounds without it are refused. */
+        static @Nullable ParamFilter of(
+                @Nullable String name, @Nullable Double min, @Nullable Double max, @Nullable String value) {
+            if (name == null || name.isBlank()) {
+                if (min != null || max != null || value != null) {
+                    throw InvalidInputException.of("param", "is required with paramMin, paramMax or paramValue");
+                }
+                return null;
+            }
+            for (Double bound : new Double[] {min, max}) {
+                if (bound != null && !Double.isFinite(bound)) {
+                    throw InvalidInputException.of(bound == min ? "paramMin" : "paramMax", "must be a finite number");
+                }
+            }
+            return new ParamFilter(name, min, max, value);
+        }
+
+        boolean matches(Map<String, Object> config) {
+            Object v = config.get(name);
+            if (v == null) {
+                return false;
+            }
+            if (value != null
+                    && !String.valueOf(v).equals(value)
+                    && !(v instanceof Number n && sameNumber(n.doubleValue(), value))) {
+                return false;
+            }
+            if (min != null || max != null) {
+                if (!(v instanceof Number n)) {
+                    return false;
+                }
+                double x = n.doubleValue();
+                return (min == null || x >= min) && (max == null || x <= max);
+            }
+            return true;
+        }
+
+        private static boolean sameNumber(double x, String written) {
+            try {
+                return x == Double.parseDouble(written);
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
     }
 
     /**

@@ -115,6 +115,33 @@ abstract class DashboardApiSuite {
                 .extracting(t -> ((Number) t.get("value")).doubleValue())
                 .containsExactly(0.9, 0.8, 0.7);
 
+        // By a parameter of the config: a range of x, and a category, with the other filters and paging.
+        Api.Response byX = api.get("/api/v1/studies/" + study
+                + "/trial-table?sort=value&order=desc&param=x&paramMin=0.55&paramMax=0.85&limit=2");
+        assertThat(((Number) byX.get("total")).longValue()).isEqualTo(3);
+        assertThat(list(byX.get("items")))
+                .extracting(t -> ((Number) t.get("value")).doubleValue())
+                .containsExactly(0.8, 0.7);
+        Api.Response secondPage = api.get("/api/v1/studies/" + study
+                + "/trial-table?sort=value&order=desc&param=x&paramMin=0.55&paramMax=0.85&limit=2&offset=2");
+        assertThat(list(secondPage.get("items")))
+                .extracting(t -> ((Number) t.get("value")).doubleValue())
+                .containsExactly(0.6);
+        assertThat(((Number) api.get("/api/v1/studies/" + study + "/trial-table?param=act&paramValue=relu")
+                                .get("total"))
+                        .longValue())
+                .isEqualTo(5);
+        assertThat(((Number) api.get("/api/v1/studies/" + study + "/trial-table?param=act&paramValue=tanh")
+                                .get("total"))
+                        .longValue())
+                .isZero();
+        Api.Response unknownParam = api.get("/api/v1/studies/" + study + "/trial-table?param=nope&paramMin=1");
+        assertThat(unknownParam.status()).isEqualTo(400);
+        assertThat(unknownParam.body()).contains("\"field\":\"param\"");
+        assertThat(api.get("/api/v1/studies/" + study + "/trial-table?paramMin=1")
+                        .body())
+                .contains("\"field\":\"param\"");
+
         Api.Response list = api.get("/api/v1/summaries?q=ACCUR");
         assertThat(list.body()).contains(study);
         assertThat(api.get("/api/v1/summaries?q=no-such-study-name").body()).doesNotContain(study);
