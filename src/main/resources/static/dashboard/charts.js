@@ -125,3 +125,37 @@ export function workersOption(w) {
 
 function fmtNum(v) { return typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toPrecision(5)) : String(v); }
 function escape(s) { return String(s).replace(/[&<>]/g, c => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' }[c])); }
+
+/** The first two metrics of every completed trial, the non-dominated ones drawn over the rest. */
+export function paretoOption(front, completed) {
+  const [mx, my] = front.metrics;
+  const onFront = new Set(front.trials.map(t => t.id));
+  const point = t => [t.metrics[mx], t.metrics[my], t.id];
+  const rest = completed.filter(t => !onFront.has(t.id) && t.metrics[mx] !== undefined && t.metrics[my] !== undefined);
+  const frontPoints = front.trials.map(point).sort((a, b) => a[0] - b[0]);
+  const opt = {
+    ...base,
+    legend: { top: 0 },
+    xAxis: { type: 'value', name: mx, nameLocation: 'middle', nameGap: 25, scale: true },
+    yAxis: { type: 'value', name: my, scale: true },
+    series: [
+      { name: 'dominated', type: 'scatter', symbolSize: 5, itemStyle: { color: '#b8c4d6' }, data: rest.map(point) },
+      { name: 'Pareto front', type: 'line', step: false, symbolSize: 8, itemStyle: { color: '#c23b3b' }, data: frontPoints },
+    ],
+  };
+  opt.tooltip.formatter = p => `trial ${p.data[2]}<br>${mx} ${fmtNum(p.data[0])}<br>${my} ${fmtNum(p.data[1])}`;
+  return opt;
+}
+
+/** The hypervolume of the front after each completed trial. */
+export function hypervolumeOption(hv) {
+  const opt = {
+    ...base,
+    xAxis: { type: 'value', name: 'trial', nameLocation: 'middle', nameGap: 25, scale: true },
+    yAxis: { type: 'value', name: 'hypervolume', scale: true },
+    series: [{ name: 'hypervolume', type: 'line', step: 'end', showSymbol: false, lineStyle: { width: 2 },
+      data: hv.history.map(p => [p.trialId, p.hypervolume]) }],
+  };
+  opt.tooltip = { trigger: 'axis', confine: true };
+  return opt;
+}

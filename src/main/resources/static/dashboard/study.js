@@ -3,9 +3,18 @@
 // carries the token) and, after events, re-reads only the small downsampled queries of the view on screen.
 import { get, post, esc, fmt, ago, config, downloadWithToken, unauthorized } from './api.js';
 import { follow } from './stream.js';
-import { Charts, bestOption, curvesOption, parallelOption, sliceOption, importanceOption, workersOption } from './charts.js';
+import { Charts, bestOption, curvesOption, parallelOption, sliceOption, importanceOption, workersOption, paretoOption, hypervolumeOption } from './charts.js';
 
 const TABS = [['', 'Overview'], ['curves', 'Learning curves'], ['params', 'Parameters'], ['trials', 'Trials'], ['workers', 'Workers'], ['whatif', 'What-if']];
+
+/** The study's metrics as defined; a study with several gets the Pareto view. */
+function metricsOf(summary) {
+  return ((summary.definition || {}).metrics || []).map(m => m.name);
+}
+
+function tabsOf(summary) {
+  return metricsOf(summary).length > 1 ? [...TABS.slice(0, 2), ['pareto', 'Pareto front'], ...TABS.slice(2)] : TABS;
+}
 
 export async function renderStudy(app, id, rest) {
   const charts = new Charts();
@@ -19,12 +28,12 @@ export async function renderStudy(app, id, rest) {
   app.innerHTML = `
     <h1><span id="study-name">${esc(summary.name)}</span> <span id="study-status" class="badge"></span></h1>
     <div class="row" id="stats"></div>
-    <nav class="tabs">${TABS.map(([t, label]) => `<a data-link href="${base}${t ? '/' + t : ''}" class="${t === tab ? 'on' : ''}">${label}</a>`).join('')}</nav>
+    <nav class="tabs">${tabsOf(summary).map(([t, label]) => `<a data-link href="${base}${t ? '/' + t : ''}" class="${t === tab ? 'on' : ''}">${label}</a>`).join('')}</nav>
     <section id="view"></section>`;
   const view = app.querySelector('#view');
   renderStats(app, summary, base);
   const ctx = { id, base, charts, view, summary: () => summary };
-  const views = { '': overview, curves, params, trials, workers, whatif };
+  const views = { '': overview, curves, params, trials, workers, whatif, pareto };
   const refresh = trialId !== null ? await trialDetail(ctx, trialId) : await (views[tab] || overview)(ctx);
   // Navigation start to the first view drawn with its data: the benchmark reads it.
   document.body.dataset.paintMs = String(Math.round(performance.now()));
@@ -213,6 +222,35 @@ async function trials(ctx) {
   }
   $('#prev').onclick = () => { state.offset = Math.max(0, state.offset - state.limit); load(); };
   $('#next').onclick = () => { state.offset += state.limit; load(); };
+  await load();
+  return load;
+}
+
+// Several metrics: the non-dominated completed trials over all completed ones (first two metrics), the
+// exact hypervolume of the front and its history over trials, from /pareto and /hypervolume.
+async function pareto(ctx) {
+  ctx.view.innerHTML = `
+    <div class="grid2">
+      <div class="card"><h2>Pareto front <span class="muted" id="front-size"></span></h2><div id="chart-pareto" class="chart"></div></div>
+      <div class="card"><h2>Hypervolume <span class="muted" id="hv-value"></span></h2><div id="chart-hypervolume" class="chart"></div>
+        <p class="muted" id="hv-reference"></p></div>
+    </div>
+    <div class="card"><h2>Non-dominated trials</h2><table id="front"><thead><tr><th>Trial</th><th>Metrics</th><th>Config</th></tr></thead><tbody></tbody></table></div>`;
+  async function load() {
+    const [front, hv, done] = await Promise.all([
+      get(`${ctx.base}/pareto`),
+      get(`${ctx.base}/hypervolume`),
+      get(`${ctx.base}/trial-table?status=COMPLETED&limit=1000`),
+    ]);
+    ctx.view.querySelector('#front-size').textContent = `${fmt(front.trials.length)} of ${fmt(done.total)} completed trials`;
+    ctx.view.querySelector('#hv-value').textContent = fmt(hv.hypervolume);
+    ctx.view.querySelector('#hv-reference').textContent = `reference point ${hv.reference.map(fmt).join(', ')} (${hv.metrics.join(', ')})`;
+    ctx.charts.set(ctx.view.querySelector('#chart-pareto'), paretoOption(front, done.items));
+    ctx.charts.set(ctx.view.querySelector('#chart-hypervolume'), hypervolumeOption(hv));
+    ctx.view.querySelector('#front tbody').innerHTML = front.trials.map(t => `<tr data-trial="${t.id}">
+      <td><a data-link href="${ctx.base}/trials/${t.id}">${t.id}</a></td><td class="cfg">${config(t.metrics)}</td><td class="cfg">${config(t.config)}</td></tr>`).join('')
+      || '<tr><td colspan="3" class="muted">No completed trial yet.</td></tr>';
+  }
   await load();
   return load;
 }

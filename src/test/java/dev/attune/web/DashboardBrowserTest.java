@@ -272,4 +272,33 @@ class DashboardBrowserTest {
         assertThat(saved.getText()).endsWith("%");
         screenshot("study-whatif");
     }
+
+    @Test
+    void aStudyWithTwoMetricsDrawsItsParetoFrontAndHypervolume() throws IOException {
+        Map<String, Object> d = DashboardApiSuite.ashaStudy("browser-pareto", 20);
+        d.put("method", "MOASHA");
+        d.put("metrics", List.of(Map.of("name", "loss", "mode", "min"), Map.of("name", "acc", "mode", "max")));
+        String mo = api.createStudy(d);
+        // (loss, acc): four on the front (better loss means worse acc) and two dominated ones.
+        double[][] points = {{1, 1}, {2, 3}, {3, 5}, {4, 6}, {3, 2}, {5, 5}};
+        for (double[] p : points) {
+            api.post(
+                    "/api/v1/studies/" + mo + "/trials",
+                    Map.of(
+                            "config", Map.of("x", p[0] / 10, "act", "relu"),
+                            "metrics", Map.of("loss", p[0], "acc", p[1], "epoch", 9)));
+        }
+        driver.get(url("/studies/" + mo));
+        await(By.cssSelector("nav.tabs a[href$='/pareto']")).click();
+        awaitText(By.id("front-size"), "4 of 6 completed trials");
+        new WebDriverWait(driver, Duration.ofSeconds(15))
+                .until(x -> x.findElements(By.cssSelector("#front tbody tr[data-trial]")).size() == 4);
+        double hv = ((Number) api.get("/api/v1/studies/" + mo + "/hypervolume").get("hypervolume")).doubleValue();
+        assertThat(hv).isPositive();
+        double shown = Double.parseDouble(driver.findElement(By.id("hv-value")).getText().replace(",", ""));
+        assertThat(shown).isCloseTo(hv, org.assertj.core.data.Percentage.withPercentage(0.01));
+        assertThat(pixels("#chart-pareto")[1]).as("the front is drawn in red").isGreaterThan(50);
+        assertThat(pixels("#chart-hypervolume")[0]).isGreaterThan(500);
+        screenshot("study-pareto");
+    }
 }
