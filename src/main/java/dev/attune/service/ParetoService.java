@@ -93,8 +93,8 @@ public class ParetoService {
         double volume = 0;
         for (int i = 0; i < points.size(); i++) {
             Point p = points.get(i);
-            if (front.stream().noneMatch(q -> dominatesOrEquals(q.min(), p.min()))) {
-                front.removeIf(q -> dominatesOrEquals(p.min(), q.min()));
+            if (front.stream().noneMatch(q -> dominates(q.min(), p.min()))) {
+                front.removeIf(q -> dominates(p.min(), q.min()));
                 front.add(p);
                 volume = -1; // stale
             }
@@ -238,14 +238,5 @@ public class ParetoService {
             strictly |= a[k] < b[k];
         }
         return strictly;
-    }
-
-    private static boolean dominatesOrEquals(double[] a, double[] b) {
-        for (int k = 0; k < a.length; k++) {
-            if (a[k] > b[k]) {
-                return false;
-            }
-        }
-        return true;
     }
 }
