@@ -1,5 +1,6 @@
 package dev.attune.service;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.attune.math.Hypervolume;
 import dev.attune.space.InvalidInputException;
 import dev.attune.store.TrialRepository;
@@ -17,8 +18,10 @@ import org.springframework.stereotype.Service;
 /**
  * Multi-objective results: the Pareto front of a study's completed trials and its hypervolume. Only
  * completed trials that reported a finite value of every study metric take part; a study's metrics are
- * turned to "smaller is better" with their modes. Attune has no constraint metrics yet, so every trial
- * counts as feasible.
+ * turned to "smaller is better" with their modes. A study with a constraint metric (the option
+ * {@code constraintMetric}; feasible when its value is ≤ 0, missing: infeasible) lists the front of its
+ * feasible trials first, then the front of the infeasible ones, and its hypervolume counts feasible trials
+ * only.
  */
 @Service
 public class ParetoService {
@@ -37,7 +40,9 @@ public class ParetoService {
         this.json = json;
     }
 
-    public record FrontTrial(long id, Map<String, Object> config, Map<String, Object> metrics) {}
+    /** {@code feasible}: null when the study has no constraint metric. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record FrontTrial(long id, Map<String, Object> config, Map<String, Object> metrics, Boolean feasible) {}
 
     public record Front(List<String> metrics, List<FrontTrial> trials) {}
 
@@ -51,21 +56,35 @@ public class ParetoService {
             int frontSize,
             List<HistoryPoint> history) {}
 
-    private record Point(TrialRow row, double[] values, double[] min) {}
+    private record Point(TrialRow row, double[] values, double[] min, Boolean feasible) {}
+
+    private record Objectives(List<Metric> metrics, String constraint) {}
 
     /** The non-dominated completed trials, ordered by the first metric (best first) then trial id. */
     public Front pareto(String studyId) {
-        List<Metric> metrics = metrics(studyId);
-        List<Point> front = nonDominated(completed(studyId, metrics));
-        front.sort(Comparator.<Point>comparingDouble(p -> p.min()[0])
-                .thenComparingLong(p -> p.row().getTrialId()));
+        Objectives objectives = objectives(studyId);
+        List<Metric> metrics = objectives.metrics();
+        List<Point> all = completed(studyId, objectives);
+        List<Point> front = new ArrayList<>();
+        for (boolean feasible : new boolean[] {true, false}) {
+            List<Point> part = nonDominated(all.stream()
+                    .filter(p -> p.feasible() == null || p.feasible() == feasible)
+                    .toList());
+            part.sort(Comparator.<Point>comparingDouble(p -> p.min()[0])
+                    .thenComparingLong(p -> p.row().getTrialId()));
+            front.addAll(part);
+            if (objectives.constraint() == null) {
+                break;
+            }
+        }
         return new Front(
                 names(metrics),
                 front.stream()
                         .map(p -> new FrontTrial(
                                 p.row().getTrialId(),
                                 json.read(p.row().getConfig()),
-                                json.read(p.row().getMetrics())))
+                                json.read(p.row().getMetrics()),
+                                p.feasible()))
                         .toList());
     }
 
@@ -75,9 +94,12 @@ public class ParetoService {
      * 0.1) when the range is 0) and its history in trial-id order, at most {@link #MAX_HISTORY} points.
      */
     public HypervolumeResult hypervolume(String studyId, List<String> reference) {
-        List<Metric> metrics = metrics(studyId);
+        Objectives objectives = objectives(studyId);
+        List<Metric> metrics = objectives.metrics();
         double[] given = reference == null || reference.isEmpty() ? null : parseReference(reference, metrics.size());
-        List<Point> points = completed(studyId, metrics);
+        List<Point> points = completed(studyId, objectives).stream()
+                .filter(p -> p.feasible() == null || p.feasible())
+                .toList();
         if (given == null && points.isEmpty()) {
             return new HypervolumeResult(names(metrics), null, 0, 0, 0, List.of());
         }
@@ -175,9 +197,12 @@ public class ParetoService {
         return out;
     }
 
-    private List<Metric> metrics(String studyId) {
+    private Objectives objectives(String studyId) {
         StudyDefinition definition = engines.definition(studies.find(studyId));
-        return definition.metrics();
+        Object constraint = definition.givenOptions() == null
+                ? null
+                : definition.givenOptions().get("constraintMetric");
+        return new Objectives(definition.metrics(), constraint instanceof String c ? c : null);
     }
 
     private static List<String> names(List<Metric> metrics) {
@@ -185,7 +210,8 @@ public class ParetoService {
     }
 
     /** Completed trials with a finite value of every metric, in trial-id order. */
-    private List<Point> completed(String studyId, List<Metric> metrics) {
+    private List<Point> completed(String studyId, Objectives objectives) {
+        List<Metric> metrics = objectives.metrics();
         List<Point> out = new ArrayList<>();
         for (TrialRow row : trials.findByStudyIdAndStatusAndTrialIdGreaterThanOrderByTrialId(
                 studyId, TrialStatus.COMPLETED.name(), -1, Limit.unlimited())) {
@@ -205,7 +231,11 @@ public class ParetoService {
                 }
             }
             if (complete) {
-                out.add(new Point(row, values, min));
+                Boolean feasible = null;
+                if (objectives.constraint() != null) {
+                    feasible = reported.get(objectives.constraint()) instanceof Number c && c.doubleValue() <= 0;
+                }
+                out.add(new Point(row, values, min, feasible));
             }
         }
         return out;

@@ -658,6 +658,44 @@ abstract class StudyApiSuite {
         assertThat(api.get(base + "/hypervolume?reference=5,5").status()).isEqualTo(400);
     }
 
+    @Test
+    void constrainedStudyListsTheFeasibleFrontFirst() {
+        String study = api.createStudy(definition(
+                23,
+                Map.of(
+                        "pointsToEvaluate", List.of(),
+                        "method", "ConstrainedBayesianOptimization",
+                        "options", Map.of("constraintMetric", "c"))));
+        String base = "/api/v1/studies/" + study;
+        // (loss, c): 0 infeasible, 1 and 2 feasible (2 dominated by 1), 3 without c: infeasible.
+        List<Map<String, Object>> metrics = List.of(
+                Map.of("loss", 1.0, "c", 1.0),
+                Map.of("loss", 2.0, "c", 0.0),
+                Map.of("loss", 3.0, "c", -1.0),
+                Map.of("loss", 0.5));
+        for (int i = 0; i < metrics.size(); i++) {
+            assertThat(api.post(
+                                    base + "/trials",
+                                    Map.of(
+                                            "config", Map.of("x", 1.0 * i, "lr", 0.01, "layers", 2, "act", "relu"),
+                                            "metrics", metrics.get(i)))
+                            .status())
+                    .isEqualTo(201);
+        }
+        Api.Response pareto = api.get(base + "/pareto");
+        assertThat(pareto.status()).as(pareto.body()).isEqualTo(200);
+        assertThat(((List<?>) pareto.get("trials"))).hasSize(2);
+        assertThat(pareto.get("trials.0.id")).isEqualTo(1);
+        assertThat(pareto.get("trials.0.feasible")).isEqualTo(true);
+        assertThat(pareto.get("trials.1.id")).isEqualTo(3);
+        assertThat(pareto.get("trials.1.feasible")).isEqualTo(false);
+        Api.Response hv = api.get(base + "/hypervolume?reference=5");
+        assertThat(((Number) hv.get("hypervolume")).doubleValue())
+                .as("feasible trials only")
+                .isEqualTo(3.0);
+        assertThat(hv.get("completed")).isEqualTo(2);
+    }
+
     @SuppressWarnings("unchecked")
     private static double metric(Map<String, Object> trial, String name) {
         return ((Number) ((Map<String, Object>) trial.get("metrics")).get(name)).doubleValue();
