@@ -131,7 +131,9 @@ public class StudyService {
         StudyDefinition definition = engines.definition(row);
         if (definition.metrics().size() > 1) {
             throw InvalidInputException.of(
-                    "metrics", "the study has several metrics; ask for /pareto instead of /best");
+                    "metrics",
+                    "the study has several metrics; ask for GET /api/v1/studies/" + studyId
+                            + "/pareto instead of /best");
         }
         return trials.findFirstByStudyIdAndBestObjectiveNotNullAndStatusNotOrderByBestObjectiveAscTrialIdAsc(
                         studyId, TrialStatus.FAILED.name())

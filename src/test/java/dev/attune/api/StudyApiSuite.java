@@ -527,4 +527,177 @@ abstract class StudyApiSuite {
         assertThat(trials).isPositive();
         assertThat(reports).isPositive();
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void paretoAndHypervolumeOfATwoMetricStudy() {
+        String study = api.createStudy(definition(
+                21,
+                Map.of(
+                        "pointsToEvaluate",
+                        List.of(),
+                        "method",
+                        "MOASHA",
+                        "resource",
+                        Map.of("attr", "epoch", "maxAttr", "epochs"),
+                        "metrics",
+                        List.of(Map.of("name", "loss", "mode", "min"), Map.of("name", "acc", "mode", "max")))));
+        String base = "/api/v1/studies/" + study;
+        java.util.Random random = new java.util.Random(21);
+        for (int i = 0; i < 25; i++) {
+            Map<String, Object> config = Map.of("x", random.nextDouble(), "lr", 0.01, "layers", 2, "act", "relu");
+            // Integer values so that the hypervolume can be counted cell by cell below; ties on purpose.
+            Map<String, Object> metrics = Map.of("loss", random.nextInt(10), "acc", random.nextInt(10), "epoch", 3);
+            assertThat(api.post(base + "/trials", Map.of("config", config, "metrics", metrics))
+                            .status())
+                    .isEqualTo(201);
+        }
+        // A pending trial has no metrics and stays out.
+        api.post(base + "/trials", Map.of("config", Map.of("x", 0.5, "lr", 0.01, "layers", 1, "act", "tanh")));
+
+        List<Map<String, Object>> all = (List<Map<String, Object>>)
+                api.get(base + "/trials?status=COMPLETED&limit=1000").get("items");
+        assertThat(all).hasSize(25);
+        List<Map<String, Object>> expected = new ArrayList<>();
+        for (Map<String, Object> t : all) {
+            boolean dominated = all.stream().anyMatch(o -> {
+                double l = metric(o, "loss");
+                double a = metric(o, "acc");
+                return l <= metric(t, "loss")
+                        && a >= metric(t, "acc")
+                        && (l < metric(t, "loss") || a > metric(t, "acc"));
+            });
+            if (!dominated) {
+                expected.add(t);
+            }
+        }
+        expected.sort(java.util.Comparator.<Map<String, Object>>comparingDouble(t -> metric(t, "loss"))
+                .thenComparingInt(t -> ((Number) t.get("id")).intValue()));
+
+        Api.Response pareto = api.get(base + "/pareto");
+        assertThat(pareto.status()).as(pareto.body()).isEqualTo(200);
+        assertThat(pareto.get("metrics")).isEqualTo(List.of("loss", "acc"));
+        List<Map<String, Object>> front = (List<Map<String, Object>>) pareto.get("trials");
+        assertThat(front.stream().map(t -> t.get("id")).toList())
+                .isEqualTo(expected.stream().map(t -> t.get("id")).toList());
+        for (int k = 0; k < front.size(); k++) {
+            assertThat(front.get(k).get("config")).isEqualTo(expected.get(k).get("config"));
+            assertThat(front.get(k).get("metrics")).isEqualTo(expected.get(k).get("metrics"));
+        }
+
+        // Reference (loss 10, acc -1): count the unit cells [a, a+1) x [b-1, b) that some trial covers.
+        long cells = 0;
+        for (int a = 0; a < 10; a++) {
+            for (int b = 0; b < 10; b++) {
+                int la = a;
+                int ab = b;
+                if (all.stream().anyMatch(t -> metric(t, "loss") <= la && metric(t, "acc") >= ab)) {
+                    cells++;
+                }
+            }
+        }
+        Api.Response given = api.get(base + "/hypervolume?reference=10&reference=-1");
+        assertThat(given.status()).as(given.body()).isEqualTo(200);
+        assertThat(((Number) given.get("hypervolume")).doubleValue()).isEqualTo((double) cells);
+        assertThat(given.get("reference")).isEqualTo(List.of(10.0, -1.0));
+        assertThat(given.get("frontSize")).isEqualTo(front.size());
+        assertThat(api.get(base + "/hypervolume?reference=10,-1").get("hypervolume"))
+                .isEqualTo(given.get("hypervolume"));
+        List<Map<String, Object>> history = (List<Map<String, Object>>) given.get("history");
+        assertThat(history).hasSize(25);
+        double previous = 0;
+        for (int k = 0; k < history.size(); k++) {
+            assertThat(history.get(k).get("trialId")).isEqualTo(all.get(k).get("id"));
+            double hv = ((Number) history.get(k).get("hypervolume")).doubleValue();
+            assertThat(hv).isGreaterThanOrEqualTo(previous);
+            previous = hv;
+        }
+        assertThat(previous).isEqualTo((double) cells);
+
+        // Default reference: the nadir plus 10 % of each metric's range, away from the front.
+        double lossMax = all.stream().mapToDouble(t -> metric(t, "loss")).max().orElseThrow();
+        double lossMin = all.stream().mapToDouble(t -> metric(t, "loss")).min().orElseThrow();
+        double accMax = all.stream().mapToDouble(t -> metric(t, "acc")).max().orElseThrow();
+        double accMin = all.stream().mapToDouble(t -> metric(t, "acc")).min().orElseThrow();
+        Api.Response byDefault = api.get(base + "/hypervolume");
+        List<Number> reference = (List<Number>) byDefault.get("reference");
+        assertThat(reference.get(0).doubleValue())
+                .isCloseTo(lossMax + 0.1 * (lossMax - lossMin), org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(reference.get(1).doubleValue())
+                .isCloseTo(accMin - 0.1 * (accMax - accMin), org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(((Number) byDefault.get("hypervolume")).doubleValue()).isPositive();
+
+        for (String bad : List.of("reference=1", "reference=1,2,3", "reference=NaN,1", "reference=abc,1")) {
+            Api.Response refused = api.get(base + "/hypervolume?" + bad);
+            assertThat(refused.status()).as(bad).isEqualTo(400);
+            assertThat(refused.contentType()).startsWith("application/problem+json");
+            assertThat(refused.body()).contains("reference");
+        }
+
+        Api.Response best = api.get(base + "/best");
+        assertThat(best.status()).isEqualTo(400);
+        assertThat(best.body()).contains("/api/v1/studies/" + study + "/pareto");
+        assertThat(api.get("/api/v1/studies/nope/pareto").status()).isEqualTo(404);
+    }
+
+    @Test
+    void singleMetricParetoIsTheBestTrial() {
+        String study = api.createStudy(definition(22, Map.of("pointsToEvaluate", List.of())));
+        String base = "/api/v1/studies/" + study;
+        for (double loss : new double[] {3, 1, 2, 1}) {
+            api.post(
+                    base + "/trials",
+                    Map.of(
+                            "config", Map.of("x", loss, "lr", 0.01, "layers", 2, "act", "relu"),
+                            "metrics", Map.of("loss", loss)));
+        }
+        assertThat(api.get(base + "/pareto").get("trials.0.id")).isEqualTo(1);
+        assertThat(((List<?>) api.get(base + "/pareto").get("trials"))).hasSize(2);
+        assertThat(((Number) api.get(base + "/hypervolume?reference=5").get("hypervolume")).doubleValue())
+                .isEqualTo(4.0);
+        assertThat(api.get(base + "/hypervolume?reference=5,5").status()).isEqualTo(400);
+    }
+
+    @Test
+    void constrainedStudyListsTheFeasibleFrontFirst() {
+        String study = api.createStudy(definition(
+                23,
+                Map.of(
+                        "pointsToEvaluate", List.of(),
+                        "method", "ConstrainedBayesianOptimization",
+                        "options", Map.of("constraintMetric", "c"))));
+        String base = "/api/v1/studies/" + study;
+        // (loss, c): 0 infeasible, 1 and 2 feasible (2 dominated by 1), 3 without c: infeasible.
+        List<Map<String, Object>> metrics = List.of(
+                Map.of("loss", 1.0, "c", 1.0),
+                Map.of("loss", 2.0, "c", 0.0),
+                Map.of("loss", 3.0, "c", -1.0),
+                Map.of("loss", 0.5));
+        for (int i = 0; i < metrics.size(); i++) {
+            assertThat(api.post(
+                                    base + "/trials",
+                                    Map.of(
+                                            "config", Map.of("x", 1.0 * i, "lr", 0.01, "layers", 2, "act", "relu"),
+                                            "metrics", metrics.get(i)))
+                            .status())
+                    .isEqualTo(201);
+        }
+        Api.Response pareto = api.get(base + "/pareto");
+        assertThat(pareto.status()).as(pareto.body()).isEqualTo(200);
+        assertThat(((List<?>) pareto.get("trials"))).hasSize(2);
+        assertThat(pareto.get("trials.0.id")).isEqualTo(1);
+        assertThat(pareto.get("trials.0.feasible")).isEqualTo(true);
+        assertThat(pareto.get("trials.1.id")).isEqualTo(3);
+        assertThat(pareto.get("trials.1.feasible")).isEqualTo(false);
+        Api.Response hv = api.get(base + "/hypervolume?reference=5");
+        assertThat(((Number) hv.get("hypervolume")).doubleValue())
+                .as("feasible trials only")
+                .isEqualTo(3.0);
+        assertThat(hv.get("completed")).isEqualTo(2);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static double metric(Map<String, Object> trial, String name) {
+        return ((Number) ((Map<String, Object>) trial.get("metrics")).get(name)).doubleValue();
+    }
 }

@@ -42,6 +42,8 @@ class AccessMatrixTest {
             Map.entry("POST /api/v1/studies/{studyId}/stop", Role.WRITER),
             Map.entry("GET /api/v1/studies/{studyId}/events", Role.READER),
             Map.entry("GET /api/v1/studies/{studyId}/best", Role.READER),
+            Map.entry("GET /api/v1/studies/{studyId}/pareto", Role.READER),
+            Map.entry("GET /api/v1/studies/{studyId}/hypervolume", Role.READER),
             Map.entry("POST /api/v1/studies/{studyId}/ask", Role.WORKER),
             Map.entry("GET /api/v1/studies/{studyId}/checkpoints", Role.READER),
             Map.entry("GET /api/v1/studies/{studyId}/trials", Role.READER),

@@ -70,6 +70,8 @@ class ProjectIsolationTest {
                 "/api/v1/studies/%s/trials/0",
                 "/api/v1/studies/%s/events",
                 "/api/v1/studies/%s/best",
+                "/api/v1/studies/%s/pareto",
+                "/api/v1/studies/%s/hypervolume",
                 "/api/v1/studies/%s/metadata",
                 "/api/v1/studies/%s/trials/0/logs",
                 "/api/v1/studies/%s/checkpoints",
