@@ -292,10 +292,13 @@ class DashboardBrowserTest {
         await(By.cssSelector("nav.tabs a[href$='/pareto']")).click();
         awaitText(By.id("front-size"), "4 of 6 completed trials");
         new WebDriverWait(driver, Duration.ofSeconds(15))
-                .until(x -> x.findElements(By.cssSelector("#front tbody tr[data-trial]")).size() == 4);
+                .until(x -> x.findElements(By.cssSelector("#front tbody tr[data-trial]"))
+                                .size()
+                        == 4);
         double hv = ((Number) api.get("/api/v1/studies/" + mo + "/hypervolume").get("hypervolume")).doubleValue();
         assertThat(hv).isPositive();
-        double shown = Double.parseDouble(driver.findElement(By.id("hv-value")).getText().replace(",", ""));
+        double shown = Double.parseDouble(
+                driver.findElement(By.id("hv-value")).getText().replace(",", ""));
         assertThat(shown).isCloseTo(hv, org.assertj.core.data.Percentage.withPercentage(0.01));
         assertThat(pixels("#chart-pareto")[1]).as("the front is drawn in red").isGreaterThan(50);
         assertThat(pixels("#chart-hypervolume")[0]).isGreaterThan(500);
