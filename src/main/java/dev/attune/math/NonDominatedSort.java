@@ -80,8 +80,8 @@ public final class NonDominatedSort {
         return mask;
     }
 
-    /** a ≤ b in every objective and < in one. */
-    static boolean dominates(double[] a, double[] b) {
+    /** a ≤ b in every objective and < in one (smaller is better). */
+    public static boolean dominates(double[] a, double[] b) {
         boolean strictly = false;
         for (int k = 0; k < a.length; k++) {
             if (a[k] > b[k]) {

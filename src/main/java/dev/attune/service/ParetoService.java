@@ -2,6 +2,7 @@ package dev.attune.service;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.attune.math.Hypervolume;
+import dev.attune.math.NonDominatedSort;
 import dev.attune.space.InvalidInputException;
 import dev.attune.store.TrialRepository;
 import dev.attune.store.TrialRow;
@@ -115,8 +116,8 @@ public class ParetoService {
         double volume = 0;
         for (int i = 0; i < points.size(); i++) {
             Point p = points.get(i);
-            if (front.stream().noneMatch(q -> dominates(q.min(), p.min()))) {
-                front.removeIf(q -> dominates(p.min(), q.min()));
+            if (front.stream().noneMatch(q -> NonDominatedSort.dominates(q.min(), p.min()))) {
+                front.removeIf(q -> NonDominatedSort.dominates(p.min(), q.min()));
                 front.add(p);
                 volume = -1; // stale
             }
@@ -247,7 +248,7 @@ public class ParetoService {
         for (Point p : points) {
             boolean dominated = false;
             for (Point q : points) {
-                if (dominates(q.min(), p.min())) {
+                if (NonDominatedSort.dominates(q.min(), p.min())) {
                     dominated = true;
                     break;
                 }
@@ -257,16 +258,5 @@ public class ParetoService {
             }
         }
         return out;
-    }
-
-    private static boolean dominates(double[] a, double[] b) {
-        boolean strictly = false;
-        for (int k = 0; k < a.length; k++) {
-            if (a[k] > b[k]) {
-                return false;
-            }
-            strictly |= a[k] < b[k];
-        }
-        return strictly;
     }
 }
