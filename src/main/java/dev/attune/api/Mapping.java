@@ -48,7 +48,10 @@ final class Mapping {
                 d.get("maxRetries") == null ? null : ((Number) d.get("maxRetries")).intValue(),
                 d.get("maxFailures") == null ? null : ((Number) d.get("maxFailures")).intValue(),
                 Boolean.TRUE.equals(d.get("deleteCheckpoints")),
+                d.get("numGpusPerTrial") == null ? null : ((Number) d.get("numGpusPerTrial")).intValue(),
+                (List<String>) d.get("entryPoint"),
                 s.trialCounts(),
+                s.trialsResumedWithoutCheckpoint(),
                 s.createdAt(),
                 s.updatedAt());
     }
@@ -74,6 +77,7 @@ final class Mapping {
                         t.retryOf(),
                         t.metadata(),
                         t.links(),
+                        t.resumedWithoutCheckpoint(),
                         t.reports() == null
                                 ? null
                                 : t.reports().stream()

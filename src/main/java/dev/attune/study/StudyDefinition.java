@@ -34,7 +34,9 @@ public record StudyDefinition(
         Integer leaseSeconds,
         Integer maxRetries,
         Integer maxFailures,
-        boolean deleteCheckpoints) {
+        boolean deleteCheckpoints,
+        Integer numGpusPerTrial,
+        List<String> entryPoint) {
 
     /** A fresh scheduler in its initial state; replaying the study's events brings it up to date. */
     public Scheduler newScheduler() {
@@ -88,6 +90,12 @@ public record StudyDefinition(
             json.put("maxFailures", maxFailures);
         }
         json.put("deleteCheckpoints", deleteCheckpoints);
+        if (numGpusPerTrial != null) {
+            json.put("numGpusPerTrial", numGpusPerTrial);
+        }
+        if (entryPoint != null) {
+            json.put("entryPoint", entryPoint);
+        }
         return json;
     }
 

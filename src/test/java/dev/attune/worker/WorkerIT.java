@@ -309,31 +309,48 @@ class WorkerIT {
 
     @Test
     @SuppressWarnings("unchecked")
-    void aWorkerShutDownWithSigtermEndsItsProcessesAndFailsItsTrials() throws Exception {
+    void aWorkerShutDownWithSigtermPausesItsTrialsAndTheNextWorkerResumesThem() throws Exception {
         Api api = api();
         String study =
-                study(api, "RandomSearch", Map.of(), Map.of("stoppingCriterion", Map.of("maxNumTrialsStarted", 50)));
+                study(api, "RandomSearch", Map.of(), Map.of("stoppingCriterion", Map.of("maxNumTrialsStarted", 4)));
         Path checkpoints = dir.resolve("ck-sigterm");
         // --epochs is the study's 9; each epoch sleeps 50 ms, so trials are running when SIGTERM comes.
         Process w = worker(study, 2, checkpoints);
         for (int i = 0;
-                i < 200 && ((Number) api.get("/api/v1/studies/" + study).get("trialCounts.RUNNING")).intValue() < 2;
+                i < 400 && ((Number) api.get("/api/v1/studies/" + study).get("trialCounts.RUNNING")).intValue() < 2;
                 i++) {
             Thread.sleep(25);
         }
         w.destroy(); // SIGTERM
         assertThat(w.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        Thread.sleep(300);
+        assertThat(w.exitValue()).as("not finished: not 0").isNotZero();
         assertThat(trainingProcesses(checkpoints)).isZero();
         Map<String, Object> counts =
                 (Map<String, Object>) api.get("/api/v1/studies/" + study).get("trialCounts");
         assertThat(((Number) counts.get("RUNNING")).intValue())
                 .as("no trial left running for its lease to expire")
                 .isZero();
-        List<Map<String, Object>> failed = (List<Map<String, Object>>)
-                api.get("/api/v1/studies/" + study + "/trials?status=FAILED").get("items");
-        assertThat(failed).isNotEmpty().allSatisfy(t -> assertThat((String) t.get("statusReason"))
+        List<Map<String, Object>> paused = (List<Map<String, Object>>)
+                api.get("/api/v1/studies/" + study + "/trials?status=PAUSED").get("items");
+        assertThat(paused).isNotEmpty().allSatisfy(t -> assertThat((String) t.get("statusReason"))
                 .contains("shut down"));
-        assertThat(Files.readString(dir.resolve("worker-" + study + ".log"))).contains("progress:");
+        assertThat(api.get("/api/v1/studies/" + study + "/trials?status=FAILED").get("items"))
+                .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+                .isEmpty();
+
+        Process next = worker(study, 2, checkpoints);
+        assertThat(next.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(next.exitValue()).isZero();
+        for (Map<String, Object> t : paused) {
+            List<String> runs = Files.readAllLines(
+                    checkpoints.resolve(study).resolve("trial-" + t.get("id")).resolve("checkpoint/runs.txt"));
+            assertThat(runs)
+                    .as("trial %s resumed after its checkpoint", t.get("id"))
+                    .hasSizeGreaterThan(1);
+            assertThat(Integer.parseInt(runs.getLast().trim())).isGreaterThan(1);
+        }
+        assertThat(Files.readString(dir.resolve("worker-" + study + ".log")))
+                .contains("progress: trial")
+                .contains("(resumed)");
     }
 }
