@@ -21,6 +21,18 @@ parser.add_argument("--st_checkpoint_dir", type=str, default=None)
 parser.add_argument("--epoch-seconds", type=float, default=0.15)
 args, _ = parser.parse_known_args()
 
+try:
+    from syne_tune import Reporter
+except ImportError:
+    class Reporter:
+        """Syne Tune's Reporter as the worker reads it: one [tune-metric] line per call (the worker adds
+        st_worker_timestamp, st_worker_time and st_worker_iter)."""
+
+        def __call__(self, **metrics):
+            print("[tune-metric]: " + json.dumps(metrics), flush=True)
+
+report = Reporter()
+
 trial = int(os.environ["ATTUNE_TRIAL_ID"])
 source = os.environ.get("ATTUNE_CHECKPOINT_FROM")
 state_file = os.path.join(args.st_checkpoint_dir, "state.json")
@@ -50,8 +62,7 @@ for epoch in range(done + 1, args.epochs + 1):
     with open(state_file + ".tmp", "w") as f:
         json.dump({"trial": trial, "epoch": epoch}, f)
     os.replace(state_file + ".tmp", state_file)
-    print("[tune-metric]: " + json.dumps({"epoch": epoch, "loss": loss, "st_worker_time": time.time() - start}),
-          flush=True)
+    report(epoch=epoch, loss=loss)
 
 if gpus and "ATTUNE_TEST_GPU_LOG" in os.environ:
     with open(os.environ["ATTUNE_TEST_GPU_LOG"], "a") as f:

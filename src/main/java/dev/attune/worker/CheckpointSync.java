@@ -124,14 +124,19 @@ final class CheckpointSync {
     /**
      * Makes {@code target} hold trial {@code sourceId}'s latest checkpoint, from this machine when it is
      * current here, else from the store. Waits (up to the worker's checkpoint wait) while the source's
-     * last run has not recorded what it left. Answers whether {@code target} now holds a checkpoint.
+     * last run has not recorded what it left, unless no checkpoint is {@code owed} (a trial given back
+     * before it reported). Answers whether {@code target} now holds a checkpoint.
      */
-    boolean fetch(long sourceId, Path sourceTrialDir, Path target) throws IOException, InterruptedException {
+    boolean fetch(long sourceId, Path sourceTrialDir, Path target, boolean owed)
+            throws IOException, InterruptedException {
         Path local = sourceTrialDir.resolve("checkpoint");
         if (!enabled) {
             return copyIfElsewhere(local, target);
         }
-        Map<String, Object> manifest = currentManifest(sourceId);
+        Map<String, Object> manifest = currentManifest(sourceId, owed ? wait : Duration.ZERO);
+        if (manifest == null && !owed) {
+            return copyIfElsewhere(local, target);
+        }
         if (manifest == null) {
             log.warn("trial " + sourceId + ": no checkpoint recorded in the store after " + wait.toSeconds()
                     + " s; using this machine's, if any");
@@ -156,7 +161,7 @@ final class CheckpointSync {
     }
 
     /** The manifest once it covers every report the trial has, or null when it does not within the wait. */
-    private Map<String, Object> currentManifest(long trialId) throws InterruptedException {
+    private Map<String, Object> currentManifest(long trialId, Duration wait) throws InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
             ServerClient.Answer a = server.get(path(trialId, ""));

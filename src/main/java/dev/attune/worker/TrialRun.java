@@ -55,6 +55,9 @@ final class TrialRun {
     private final Long sourceTrialId;
     private final Long retryOf;
     private final boolean resumed;
+    /** No report yet: a resumed trial like this was given back before it ran, so no checkpoint is owed. */
+    private final boolean neverReported;
+
     private final String workerId;
     private final CheckpointSync checkpoints;
     private final GpuPool gpuPool;
@@ -90,6 +93,7 @@ final class TrialRun {
         this.sourceTrialId = trial.get("checkpointTrialId") instanceof Number n ? n.longValue() : null;
         this.retryOf = trial.get("retryOf") instanceof Number n ? n.longValue() : null;
         this.resumed = Boolean.TRUE.equals(trial.get("resumed"));
+        this.neverReported = !(trial.get("metrics") instanceof Map<?, ?> m) || m.isEmpty();
     }
 
     long trialId() {
@@ -164,16 +168,17 @@ final class TrialRun {
         if (from == null) {
             return;
         }
+        boolean owed = !(resumed && neverReported && from == trialId);
         boolean found;
         try {
-            found = checkpoints.fetch(from, options.trialDir(studyId, from), checkpointDir());
+            found = checkpoints.fetch(from, options.trialDir(studyId, from), checkpointDir(), owed);
         } catch (IOException e) {
             log.warn("trial " + trialId + ": could not fetch trial " + from + "'s checkpoint: " + e.getMessage());
             found = false;
         }
         if (found) {
             checkpointFrom = from;
-        } else {
+        } else if (owed) {
             log.warn("trial " + trialId + ": no checkpoint of trial " + from + " found; it starts from scratch");
             server.post(path("/checkpoint/missing"), null);
         }

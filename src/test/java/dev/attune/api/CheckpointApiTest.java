@@ -81,19 +81,23 @@ class CheckpointApiTest {
         byte[] archive = "PK not really a zip, but bytes".getBytes(StandardCharsets.UTF_8);
         String sha = sha256(archive);
 
-        Api.Response target = api.post(s + "/trials/0/checkpoint/upload", Map.of("sha256", sha, "size", archive.length));
+        Api.Response target =
+                api.post(s + "/trials/0/checkpoint/upload", Map.of("sha256", sha, "size", archive.length));
         assertThat(target.status()).isEqualTo(200);
         assertThat(target.json()).containsEntry("store", "directory").containsEntry("url", null);
         assertThat(api.post(s + "/trials/0/checkpoint/upload", Map.of("sha256", "abc", "size", 1))
                         .body())
                 .contains("sha256");
 
-        assertThat(putArchive(s + "/trials/0/checkpoint/data", archive, sha256(new byte[] {1})).statusCode())
+        assertThat(putArchive(s + "/trials/0/checkpoint/data", archive, sha256(new byte[] {1}))
+                        .statusCode())
                 .as("a corrupted upload is refused")
                 .isEqualTo(400);
         assertThat(putArchive(s + "/trials/0/checkpoint/data", archive, null).statusCode())
                 .isEqualTo(400);
-        assertThat(api.get(s + "/trials/0/checkpoint").status()).as("nothing committed yet").isEqualTo(404);
+        assertThat(api.get(s + "/trials/0/checkpoint").status())
+                .as("nothing committed yet")
+                .isEqualTo(404);
         assertThat(putArchive(s + "/trials/0/checkpoint/data", archive, sha).statusCode())
                 .isEqualTo(204);
 
@@ -125,7 +129,8 @@ class CheckpointApiTest {
 
         assertThat(api.delete(s + "/trials/0/checkpoint").status()).isEqualTo(204);
         assertThat(api.get(s + "/trials/0/checkpoint").status()).isEqualTo(404);
-        assertThat(api.post(s + "/trials/0/checkpoint", Map.of("present", "yes")).body())
+        assertThat(api.post(s + "/trials/0/checkpoint", Map.of("present", "yes"))
+                        .body())
                 .contains("present");
     }
 
@@ -162,8 +167,7 @@ class CheckpointApiTest {
         byte[] archive = "bytes".getBytes(StandardCharsets.UTF_8);
         String sha = sha256(archive);
 
-        String ending = study(Map.of(
-                "deleteCheckpoints", true, "stoppingCriterion", Map.of("maxNumTrialsStarted", 1)));
+        String ending = study(Map.of("deleteCheckpoints", true, "stoppingCriterion", Map.of("maxNumTrialsStarted", 1)));
         String s = "/api/v1/studies/" + ending;
         api.post(s + "/ask", null);
         putArchive(s + "/trials/0/checkpoint/data", archive, sha);

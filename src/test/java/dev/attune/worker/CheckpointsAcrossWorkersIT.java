@@ -221,6 +221,13 @@ class CheckpointsAcrossWorkersIT {
         }
         assertThat(crossMachineResumes).as(logs()).isPositive();
         assertThat(logs()).contains("(resumed)").contains("checkpoint downloaded from the store");
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> reports = (List<Map<String, Object>>)
+                api().get("/api/v1/studies/" + study + "/trials/0").get("reports");
+        assertThat(reports).isNotEmpty().allSatisfy(r -> assertThat((Map<String, Object>) r.get("metrics"))
+                .containsKeys("st_worker_timestamp", "st_worker_time", "st_worker_iter"));
+        assertThat(((Map<String, Object>) reports.getFirst().get("metrics")).get("st_worker_iter"))
+                .isEqualTo(0.0);
     }
 
     @Test
