@@ -19,6 +19,7 @@ parser.add_argument("--learning-rate", type=float, default=0.1)
 parser.add_argument("--epochs", type=int, required=True)
 parser.add_argument("--st_checkpoint_dir", type=str, default=None)
 parser.add_argument("--epoch-seconds", type=float, default=0.15)
+parser.add_argument("--fail-at-epoch", type=int, default=0, help="fail there, on a run that did not resume")
 args, _ = parser.parse_known_args()
 
 try:
@@ -63,6 +64,8 @@ for epoch in range(done + 1, args.epochs + 1):
         json.dump({"trial": trial, "epoch": epoch}, f)
     os.replace(state_file + ".tmp", state_file)
     report(epoch=epoch, loss=loss)
+    if epoch == args.fail_at_epoch and source is None:
+        sys.exit(f"trial {trial}: out of memory at epoch {epoch}")
 
 if gpus and "ATTUNE_TEST_GPU_LOG" in os.environ:
     with open(os.environ["ATTUNE_TEST_GPU_LOG"], "a") as f:

@@ -365,4 +365,34 @@ class CheckpointsAcrossWorkersIT {
         assertThat(w.waitFor(60, TimeUnit.SECONDS)).as(logs()).isTrue();
         assertThat(w.exitValue()).isZero();
     }
+
+    /** A failed trial's retry ({@code maxRetries}) continues from the failed trial's checkpoint. */
+    @Test
+    void aRetryContinuesFromTheFailedTrialsCheckpoint() throws Exception {
+        String study = study(
+                "RandomSearch",
+                Map.of(),
+                Map.of("maxRetries", 1, "stoppingCriterion", Map.of("maxNumTrialsCompleted", 1)));
+        Process w = worker(
+                study,
+                dir.resolve("machine-retry"),
+                1,
+                "--",
+                "/usr/bin/python3",
+                script.toString(),
+                "--fail-at-epoch",
+                "3");
+        assertThat(w.waitFor(120, TimeUnit.SECONDS)).as(logs()).isTrue();
+        assertThat(w.exitValue()).as(logs()).isZero();
+        Api.Response failed = api().get("/api/v1/studies/" + study + "/trials/0");
+        assertThat(failed.string("status")).isEqualTo("FAILED");
+        Api.Response retry = api().get("/api/v1/studies/" + study + "/trials/1");
+        assertThat(retry.get("retryOf")).isEqualTo(0);
+        assertThat(retry.string("status")).isEqualTo("COMPLETED");
+        assertThat(epochs(study, 1))
+                .as("the retry starts after the failed trial's checkpoint")
+                .startsWith(4);
+        assertThat(runs(study))
+                .contains(new Run(1, 4, 0L, dir.resolve("machine-retry").toString()));
+    }
 }
