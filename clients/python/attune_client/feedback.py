@@ -52,9 +52,8 @@ class Feedback:
         level unless ``metrics`` names the resource attribute itself. ``elapse_secs``, when given, is
         reported as the metric ``st_worker_time``; else the server's ``receivedAt`` of each report tells
         the time (a value computed here would make two co-workers' identical reports differ and conflict).
-        ``checkpoint_path`` is
-        kept in the trial's metadata (``checkpoint_path``, ``checkpoint_step``), where
-        ``checkpoint_to_warm_start_from`` finds it.
+        ``checkpoint_path`` is kept in the trial's metadata (``checkpoint_path``, ``checkpoint_step``),
+        where ``checkpoint_to_warm_start_from`` finds it.
         """
         values = self.study.measurement(reward, metrics, step)
         if elapse_secs is not None:
@@ -175,7 +174,7 @@ class Feedback:
         try:
             yield
         except tuple(rules) as e:
-            if not any(isinstance(e, kind) and (not patterns or any(p.match(str(e)) for p in patterns))
+            if not any(isinstance(e, kind) and (patterns is None or any(p.match(str(e)) for p in patterns))
                        for kind, patterns in rules.items()):
                 raise
             self.skip(traceback.format_exc())
@@ -207,16 +206,15 @@ def _reason(reason: Optional[str]) -> Dict[str, Any]:
     return {"reason": reason if len(reason) <= MAX_REASON else "…" + reason[-(MAX_REASON - 1):]}
 
 
-def _exception_rules(exceptions: Sequence[ExceptionSpec]) -> Dict[Type[BaseException], List[Pattern[str]]]:
-    rules: Dict[Type[BaseException], List[Pattern[str]]] = {}
+def _exception_rules(exceptions: Sequence[ExceptionSpec]) -> Dict[Type[BaseException], Optional[List[Pattern[str]]]]:
+    """Each listed type with the patterns one of which its message must match; None: any message."""
+    rules: Dict[Type[BaseException], Optional[List[Pattern[str]]]] = {}
     for spec in exceptions:
         kind, regex = spec if isinstance(spec, tuple) else (spec, None)
         if not (inspect.isclass(kind) and issubclass(kind, BaseException)):
             raise TypeError(f"{spec!r}: expected an exception type or (exception type, regex)")
-        patterns = rules.setdefault(kind, [])
-        if regex is not None:
-            patterns.append(re.compile(regex))
-    # A type listed both alone and with patterns matches any message, as listed alone.
-    for kind in [k for k in rules if any(isinstance(s, type) and s is k for s in exceptions)]:
-        rules[kind] = []
+        if regex is None:
+            rules[kind] = None
+        elif rules.get(kind, []) is not None:
+            rules.setdefault(kind, []).append(re.compile(regex))
     return rules

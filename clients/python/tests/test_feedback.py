@@ -235,6 +235,13 @@ class SkipOnExceptionsTest(unittest.TestCase):
             raise ValueError("lr: invalid range")
         self.assertEqual(trial.get_trial()["status"], "SKIPPED")
 
+    def test_a_type_listed_alone_too_matches_any_message(self):
+        study = create_study(URL, definition())
+        trial = study.ask()
+        with trial.skip_on_exceptions([(ValueError, "never"), ValueError]):
+            raise ValueError("out of memory")
+        self.assertEqual(trial.get_trial()["status"], "SKIPPED")
+
     def test_a_long_traceback_keeps_its_end(self):
         study = create_study(URL, definition())
         trial = study.ask()
