@@ -1,4 +1,5 @@
 """A study on an Attune server: ask/tell, the PyGlove-style sampling loop and study metadata."""
+import contextlib
 import time
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
@@ -118,22 +119,27 @@ class Study:
 
     # --- the loop ----------------------------------------------------------------------------------------
 
-    def sample(self, num_examples: Optional[int] = None,
-               worker_id: Optional[str] = None) -> Iterator[Tuple[Dict[str, Any], Feedback]]:
+    def sample(self, num_examples: Optional[int] = None, worker_id: Optional[str] = None,
+               heartbeat_secs: Union[float, str, None] = "auto") -> Iterator[Tuple[Dict[str, Any], Feedback]]:
         """Yields ``(config, feedback)`` until the study is done (or ``num_examples`` trials), as
         ``for example, feedback in pg.sample(...)``.
+
+        While the body runs, ``feedback.keep_alive`` heartbeats every ``heartbeat_secs`` seconds: with
+        ``"auto"``, a third of the study's ``leaseSeconds``, or 30 s when it sets none; None: no heartbeats.
 
         After the loop body, a trial it left running is marked ``done`` (its latest measurement counts).
         Leaving the loop (``break``, or an exception in the body, which propagates) closes the generator,
         which fails a trial left unfinished ("the sampling loop was left"); ``skip_on_exceptions`` in the
         body skips the trial and goes on.
         """
-        for feedback in self.feedback(worker_id, num_examples):
+        for feedback in self.feedback(worker_id, num_examples, heartbeat_secs):
             yield feedback.config, feedback
 
-    def feedback(self, worker_id: Optional[str] = None,
-                 num_examples: Optional[int] = None) -> Iterator[Feedback]:
+    def feedback(self, worker_id: Optional[str] = None, num_examples: Optional[int] = None,
+                 heartbeat_secs: Union[float, str, None] = "auto") -> Iterator[Feedback]:
         """As ``sample``, yielding the ``Feedback`` alone."""
+        if heartbeat_secs == "auto":
+            heartbeat_secs = (self.definition.get("leaseSeconds") or 90) / 3
         count = 0
         while num_examples is None or count < num_examples:
             trial = self.ask(worker_id)
@@ -141,7 +147,8 @@ class Study:
                 return
             count += 1
             try:
-                yield trial
+                with trial.keep_alive(heartbeat_secs) if heartbeat_secs else contextlib.nullcontext():
+                    yield trial
             except GeneratorExit:  # the loop was left by break, return or an exception in its body
                 _end_quietly(trial, "the sampling loop was left")
                 raise

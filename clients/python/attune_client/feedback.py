@@ -1,12 +1,14 @@
 """``Feedback``: one running trial, with the methods of PyGlove's ``pg.tuning.Feedback``."""
 import contextlib
 import inspect
+import logging
 import re
+import threading
 import traceback
 from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Mapping, Optional, Pattern, Sequence, Tuple, Type, \
     Union
 
-from .errors import RaceConditionError
+from .errors import AttuneError, RaceConditionError
 
 if TYPE_CHECKING:  # pragma: no cover
     from .client import Study
@@ -17,6 +19,8 @@ MAX_REASON = 2000
 ELAPSED_METRIC = "st_worker_time"
 #: Trial metadata keys written by ``add_measurement(checkpoint_path=…)``.
 CHECKPOINT_PATH, CHECKPOINT_STEP = "checkpoint_path", "checkpoint_step"
+
+log = logging.getLogger("attune_client")
 
 ExceptionSpec = Union[Type[BaseException], Tuple[Type[BaseException], str]]
 
@@ -78,6 +82,31 @@ class Feedback:
         return self.decision != "CONTINUE"
 
     should_stop = should_stop_early
+
+    @contextlib.contextmanager
+    def keep_alive(self, interval: float = 30.0) -> Iterator[None]:
+        """Heartbeats every ``interval`` seconds from a background thread while the block runs, so that a
+        trial that reports rarely keeps its lease (``leaseSeconds``, 120 by default; past it the trial
+        turns STALE). A heartbeat that answers STOP or PAUSE sets ``decision`` (``should_stop_early()``
+        then says so) and ends the heartbeats, as does an error (logged)."""
+        stop = threading.Event()
+
+        def beat() -> None:
+            while not stop.wait(interval) and not self.finished:
+                try:
+                    decision = self._call("POST", "/heartbeat")["decision"]
+                except AttuneError as e:
+                    log.warning("trial %s: heartbeats end: %s", self.id, e)
+                    return
+                if decision != "CONTINUE" and not stop.is_set():
+                    self.decision = decision
+
+        thread = threading.Thread(target=beat, name=f"attune-heartbeat-{self.study.id}-{self.id}", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            stop.set()  # not joined: a heartbeat under way may be retrying against an absent server
 
     # --- ending the trial --------------------------------------------------------------------------------
 

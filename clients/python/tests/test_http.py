@@ -1,4 +1,5 @@
-"""Retries, Retry-After, typed errors and the token, against a scripted local server (no Attune needed).
+"""Retries, Retry-After, typed errors, the token and heartbeats, against a scripted local server (no Attune
+needed).
 
 A real Attune server answers 429 and 503 only under overload or with its database away, which a test cannot
 bring about on demand; ``Scripted`` answers them when told to.
@@ -14,8 +15,8 @@ import time
 import unittest
 from unittest import mock
 
-from attune_client import (AttuneError, BadRequest, Conflict, Forbidden, Http, NotFound, Overloaded,
-                           RaceConditionError, ServerError, Unauthorized, Unreachable)
+from attune_client import (AttuneError, BadRequest, Conflict, Feedback, Forbidden, Http, NotFound, Overloaded,
+                           RaceConditionError, ServerError, Study, Unauthorized, Unreachable)
 
 PROBLEM = "https://attune.dev/problems/"
 
@@ -219,6 +220,30 @@ class TypedErrorTest(ScriptedServerTest):
         e = self.raised(404, "<html>no</html>")
         self.assertIsInstance(e, NotFound)
         self.assertEqual(e.detail, "<html>no</html>")
+
+
+class KeepAliveTest(ScriptedServerTest):
+    def test_heartbeats_until_the_server_says_stop(self):
+        url = self.serve((200, {}, {"decision": "CONTINUE"}), (200, {}, {"decision": "STOP", "reason": "r"}))
+        feedback = Feedback(Study(url, "s1", token=""), {"id": 7, "config": {}})
+        with feedback.keep_alive(interval=0.05):
+            deadline = time.time() + 10
+            while feedback.decision == "CONTINUE" and time.time() < deadline:
+                time.sleep(0.01)
+            time.sleep(0.3)  # time for more heartbeats, were there any
+        self.assertEqual(feedback.decision, "STOP")
+        self.assertEqual([(r["method"], r["path"]) for r in Scripted.seen],
+                         [("POST", "/api/v1/studies/s1/trials/7/heartbeat")] * 2)
+        self.assertTrue(feedback.should_stop_early())
+        self.assertEqual(len(Scripted.seen), 2)  # the decision was known: no request
+
+    def test_no_heartbeats_after_the_block(self):
+        url = self.serve()
+        feedback = Feedback(Study(url, "s1", token=""), {"id": 7, "config": {}})
+        with feedback.keep_alive(interval=0.05):
+            pass
+        time.sleep(0.2)
+        self.assertEqual(Scripted.seen, [])
 
 
 class TokenTest(ScriptedServerTest):

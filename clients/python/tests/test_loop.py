@@ -1,8 +1,9 @@
 """The PyGlove-style sampling loop and plain ask/tell, against a real server ($ATTUNE_URL)."""
+import time
 import unittest
 
 from _support import URL, definition, multi_fidelity, needs_server
-from attune_client import Study, create_study
+from attune_client import Conflict, Study, create_study
 
 
 def statuses(study):
@@ -86,6 +87,30 @@ class SampleLoopTest(unittest.TestCase):
         next(loop)
         loop.close()
         self.assertEqual(statuses(study), ["FAILED"])
+
+
+@needs_server
+class LeaseTest(unittest.TestCase):
+    """A trial that reports rarely: with a lease of 1 s, the server's reaper (every 5 s) turns it STALE
+    unless the loop's heartbeats keep it."""
+
+    def quiet_body(self, heartbeat_secs):
+        study = create_study(URL, definition(leaseSeconds=1))
+        for config, feedback in study.sample(num_examples=1, heartbeat_secs=heartbeat_secs):
+            deadline = time.time() + 10  # two reaper passes past the lease; reads do not extend it
+            while time.time() < deadline and feedback.get_trial()["status"] == "RUNNING":
+                time.sleep(0.5)
+            feedback.add_measurement(config["x"])
+        return study
+
+    def test_heartbeats_keep_a_quiet_trial_running(self):
+        study = self.quiet_body(heartbeat_secs=0.25)
+        self.assertEqual(statuses(study), ["COMPLETED"])
+
+    def test_without_heartbeats_it_turns_stale(self):
+        with self.assertRaises(Conflict) as e:
+            self.quiet_body(heartbeat_secs=None)
+        self.assertEqual(e.exception.current_status, "STALE")
 
 
 @needs_server
