@@ -12,7 +12,8 @@ class AttuneError(Exception):
     """
 
     def __init__(self, status: int, problem: Dict[str, Any], retry_after: Optional[float] = None):
-        super().__init__(f"{status}: {problem.get('detail') or problem.get('title') or problem}")
+        text = problem.get("detail") or problem.get("title") or problem
+        super().__init__(f"{status}: {text}" if status else str(text))
         self.status = status
         self.problem = problem
         self.type = str(problem.get("type", ""))
@@ -20,6 +21,10 @@ class AttuneError(Exception):
         self.detail = problem.get("detail")
         self.errors: List[Dict[str, str]] = list(problem.get("errors") or [])
         self.retry_after = retry_after
+
+    def __reduce__(self):
+        """Pickles (e.g. from a multiprocessing worker) with the arguments it was made from."""
+        return type(self), (self.status, self.problem, self.retry_after)
 
     @property
     def slug(self) -> str:

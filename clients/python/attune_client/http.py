@@ -28,7 +28,11 @@ class Unreachable(AttuneError):
 
     def __init__(self, url: str, cause: BaseException):
         super().__init__(0, {"title": "Unreachable", "detail": f"{url}: {cause}"})
+        self.url = url
         self.cause = cause
+
+    def __reduce__(self):
+        return type(self), (self.url, self.cause)
 
 
 class Http:

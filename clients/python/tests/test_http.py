@@ -9,6 +9,7 @@ import http.server
 import json
 import logging
 import os
+import pickle
 import socket
 import threading
 import time
@@ -215,6 +216,14 @@ class TypedErrorTest(ScriptedServerTest):
                 e = self.raised(409, body)
                 self.assertIs(type(e), Conflict)
                 self.assertFalse(e.benign)
+
+    def test_errors_survive_pickling(self):
+        e = self.raised(409, problem(409, "trial-already-finished", currentStatus="COMPLETED"))
+        copy = pickle.loads(pickle.dumps(e))
+        self.assertIs(type(copy), RaceConditionError)
+        self.assertEqual((copy.status, copy.problem, str(copy)), (e.status, e.problem, str(e)))
+        gone = pickle.loads(pickle.dumps(Unreachable("http://h:1/x", ConnectionRefusedError("refused"))))
+        self.assertEqual(str(gone), "http://h:1/x: refused")
 
     def test_a_body_that_is_not_json_becomes_the_detail(self):
         e = self.raised(404, "<html>no</html>")
