@@ -54,6 +54,17 @@ public final class MultiObjectiveBayesOptSearcher implements Searcher {
                         0,
                         "trials (initial configs first, then random) before the models are used"),
                 OptionSpec.integer("numInitCandidates", 250L, 1, "random configs scored per proposal"),
+                OptionSpec.integer(
+                        "numLocalCandidates",
+                        0L,
+                        0,
+                        "more candidates scored: perturbations of the configs on the current Pareto front (Attune's; 0 in Syne Tune)"),
+                OptionSpec.number(
+                        "localScale",
+                        0.1,
+                        1e-6,
+                        1.0,
+                        "standard deviation of those perturbations on the [0, 1] encoding"),
                 OptionSpec.number("kappa", 0.5, 0.0, null, "κ of each metric's lower confidence bound μ − κσ"),
                 OptionSpec.bool("normalizeAcquisition", true, "rank-normalize each metric's scores before weighting"),
                 OptionSpec.oneOf(
@@ -71,6 +82,10 @@ public final class MultiObjectiveBayesOptSearcher implements Searcher {
     private final long seed;
     private final int numInitRandom;
     private final int numInitCandidates;
+    private final int numLocalCandidates;
+    private final double localScale;
+    private final List<double[]> observedInputs = new ArrayList<>();
+    private final List<double[]> observedObjectives = new ArrayList<>();
     private final double kappa;
     private final boolean normalize;
     private final Scalarization scalarization;
@@ -86,6 +101,8 @@ public final class MultiObjectiveBayesOptSearcher implements Searcher {
         this.seed = context.seed();
         this.numInitRandom = (int) o.integer("numInitRandom");
         this.numInitCandidates = (int) o.integer("numInitCandidates");
+        this.numLocalCandidates = (int) o.integer("numLocalCandidates");
+        this.localScale = o.number("localScale");
         this.kappa = o.number("kappa");
         this.normalize = o.bool("normalizeAcquisition");
         this.scalarization = Scalarization.valueOf(o.string("scalarization").toUpperCase(Locale.ROOT));
@@ -122,6 +139,7 @@ public final class MultiObjectiveBayesOptSearcher implements Searcher {
                 candidates.add(c);
             }
         }
+        candidates.addAll(localCandidates(r));
         if (candidates.isEmpty()) {
             return fallback;
         }
@@ -155,6 +173,27 @@ public final class MultiObjectiveBayesOptSearcher implements Searcher {
             memo.put("gp" + k, models.get(k).memo());
         }
         return Optional.of(new Proposal(candidates.get(best), memo));
+    }
+
+    /** Gaussian perturbations (clipped to [0, 1], then decoded) of the encoded configs on the current front. */
+    private List<Map<String, Object>> localCandidates(SplittableRandom r) {
+        if (numLocalCandidates == 0 || observedInputs.isEmpty()) {
+            return List.of();
+        }
+        double[][] y = observedObjectives.toArray(new double[0][]);
+        int[] front = dev.attune.math.ParetoFronts.sort(y, null).getFirst();
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (int i = 0; i < numLocalCandidates; i++) {
+            double[] x = observedInputs.get(front[r.nextInt(front.length)]).clone();
+            for (int j = 0; j < x.length; j++) {
+                x[j] = Math.max(0, Math.min(1, x[j] + localScale * dev.attune.math.Normal.sample(r)));
+            }
+            Map<String, Object> c = space.decode(x);
+            if (!random.excludes(c)) {
+                out.add(c);
+            }
+        }
+        return out;
     }
 
     /** The scalarization weights of trial i's proposal: each uniform in [0, 1], as Syne Tune's sampler. */
@@ -194,6 +233,8 @@ public final class MultiObjectiveBayesOptSearcher implements Searcher {
         for (int k = 0; k < models.size(); k++) {
             models.get(k).add(x, y[k]);
         }
+        observedInputs.add(x);
+        observedObjectives.add(y);
     }
 
     @Override
