@@ -62,6 +62,12 @@ public class QualityBench implements Callable<Integer> {
             description = "method options as a JSON object, given to every study, e.g. '{\"brackets\": 4}'")
     String options;
 
+    @Option(
+            names = "--variant",
+            description =
+                    "an extra row: LABEL=METHOD OPTIONS_JSON, e.g. 'MOBO tuned=MORandomScalarizationBayesOpt {\"kappa\": 0.2}' (repeatable)")
+    Map<String, String> variants = new LinkedHashMap<>();
+
     @Option(names = "--seeds", defaultValue = "5")
     int seeds;
 
@@ -146,7 +152,9 @@ public class QualityBench implements Callable<Integer> {
 
     private Integer multiObjective() throws Exception {
         List<String> names = functions != null ? functions : TestFunctions.MULTI_OBJECTIVE_ORDER;
-        List<String> chosen = methods != null ? methods : List.of("MORandomScalarizationBayesOpt", "NSGA2", "MOREA");
+        List<String> chosen =
+                new ArrayList<>(methods != null ? methods : List.of("MORandomScalarizationBayesOpt", "NSGA2", "MOREA"));
+        chosen.addAll(variants.keySet());
         List<Run> runs = new ArrayList<>();
         for (String name : names) {
             TestFunctions.MultiObjectiveFunction f = TestFunctions.MULTI_OBJECTIVE.get(name);
@@ -196,7 +204,11 @@ public class QualityBench implements Callable<Integer> {
             space.put("x" + j, Map.of("type", "uniform", "lower", 0, "upper", 1));
         }
         int objectives = f.reference().length;
-        Map<String, Object> study = study(f.name(), space, method, seed);
+        String variant = variants.get(method);
+        Map<String, Object> study = study(f.name(), space, variant == null ? method : variant.split(" ", 2)[0], seed);
+        if (variant != null && variant.contains(" ")) {
+            study.put("options", JSON.readValue(variant.split(" ", 2)[1], Map.class));
+        }
         List<Map<String, Object>> metrics = new ArrayList<>();
         for (int k = 0; k < objectives; k++) {
             metrics.add(Map.of("name", "f" + (k + 1), "mode", "min"));
