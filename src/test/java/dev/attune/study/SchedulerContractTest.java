@@ -63,6 +63,7 @@ class SchedulerContractTest {
                 case "optMaxiter" -> options.put("optMaxiter", 10);
                 case "numFantasySamples" -> options.put("numFantasySamples", 4);
                 case "numCandidates" -> options.put("numCandidates", 24);
+                case "numLocalCandidates" -> options.put("numLocalCandidates", 16);
                 // and exercise subsampling and refit skipping, which replay must reproduce too
                 case "maxSizeDataForModel" -> options.put("maxSizeDataForModel", 60);
                 case "optSkipInitLength" -> options.put("optSkipInitLength", 30);
