@@ -62,6 +62,10 @@ public final class Study {
     private final Map<String, Double> lowest = new HashMap<>();
     private final Map<String, Double> highest = new HashMap<>();
     private long seq;
+    /** The study's best objective so far (smaller is better) and the event that reached it. */
+    private Double studyBest;
+
+    private long bestSeq;
     private long evaluations;
     private double cost;
     private StudyStatus status = StudyStatus.ACTIVE;
@@ -535,6 +539,10 @@ public final class Study {
         Double objective = objective(metrics);
         if (objective != null) {
             bestObjective.merge(trialId, objective, Math::min);
+            if (studyBest == null || objective < studyBest) {
+                studyBest = objective;
+                bestSeq = seq;
+            }
         }
         metrics.forEach((name, value) -> {
             lowest.merge(name, value, Math::min);
@@ -613,6 +621,11 @@ public final class Study {
     /** The best objective (smaller is better) over the trial's reports and completion, or null. */
     public Double bestObjective(long trialId) {
         return bestObjective.get(trialId);
+    }
+
+    /** The event whose metrics last improved the study's best objective (a new best), or 0 before any. */
+    public long bestSeq() {
+        return bestSeq;
     }
 
     public long count(TrialStatus s) {
