@@ -144,7 +144,7 @@ public class WebhookService {
 
     private static NotFoundException notFound(String studyId, String webhookId) {
         String shown = webhookId.length() > 40 ? webhookId.substring(0, 40) + "…" : webhookId;
-        return new NotFoundException("webhook " + shown + " of study " + studyId + " does not exist");
+        return new NotFoundException("study " + studyId + " has no webhook " + shown);
     }
 
     /** Why {@code url} cannot receive deliveries, or null when it can. */

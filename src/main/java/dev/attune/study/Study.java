@@ -653,8 +653,14 @@ public final class Study {
         return scheduler instanceof CheckpointAdvisor a ? List.copyOf(a.checkpointsToRemove()) : List.of();
     }
 
+    /** The stop reason of a study whose automatic termination (GP BO's {@code autoTermination}) fired. */
+    public static final String CONVERGED = "converged";
+
     /** Why the stopping criterion says no more trials may start, or null while they may. */
     public String stopReason(Instant now) {
+        if (scheduler.autoTermination().map(t -> t.converged()).orElse(false)) {
+            return CONVERGED;
+        }
         Integer maxFailures = definition.maxFailures();
         if (maxFailures != null && count(TrialStatus.FAILED) + count(TrialStatus.STALE) >= maxFailures) {
             return "maxFailures reached (" + maxFailures + " trials failed or went stale)";
