@@ -18,6 +18,11 @@ public final class FifoScheduler implements Scheduler {
     }
 
     @Override
+    public java.util.Optional<dev.attune.searcher.AutoTermination> autoTermination() {
+        return searcher.autoTermination();
+    }
+
+    @Override
     public Suggestion suggest(long nextTrialId) {
         return searcher.propose(nextTrialId)
                 .<Suggestion>map(p -> new Suggestion.Start(p.config(), null, p.memo()))

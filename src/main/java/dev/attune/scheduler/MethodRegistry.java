@@ -109,7 +109,7 @@ public final class MethodRegistry {
                         "GP Bayesian optimization: a Matern 5/2 GP fitted by marginal likelihood picks the config with the best expected improvement.",
                         false,
                         false,
-                        BayesianOptimizationSearcher.OPTIONS,
+                        BayesianOptimizationSearcher.PLAIN_OPTIONS,
                         c -> new FifoScheduler(new BayesianOptimizationSearcher(c.searcherContext(), Kind.PLAIN))),
                 new MethodSpec(
                         "ConstrainedBayesianOptimization",

@@ -44,4 +44,9 @@ public interface Scheduler {
     default void onSkip(long trialId) {
         onFailure(trialId);
     }
+
+    /** Its searcher's automatic-termination criterion (GP Bayesian optimization), if the study asked for it. */
+    default java.util.Optional<dev.attune.searcher.AutoTermination> autoTermination() {
+        return java.util.Optional.empty();
+    }
 }

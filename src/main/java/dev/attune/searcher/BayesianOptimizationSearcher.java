@@ -92,6 +92,9 @@ public final class BayesianOptimizationSearcher implements Searcher {
                     false,
                     "model Box-Cox-transformed targets, λ fitted with the kernel; for metrics to minimize with positive values"));
 
+    /** Plain GP BO's options: {@link #OPTIONS} and automatic termination. */
+    public static final List<OptionSpec> PLAIN_OPTIONS = with(AutoTermination.OPTIONS.toArray(OptionSpec[]::new));
+
     public static final List<OptionSpec> CONSTRAINED_OPTIONS = with(
             OptionSpec.text("constraintMetric", null, "reported metric c; a config is feasible when c ≤ 0 (required)"));
 
@@ -117,6 +120,7 @@ public final class BayesianOptimizationSearcher implements Searcher {
     private final AcquisitionOptimizer optimizer;
     private final GpModel objective;
     private final GpModel auxiliary;
+    private final AutoTermination termination;
     private final Map<Long, Map<String, Object>> configs = new HashMap<>();
     private final Map<Long, Map<String, Double>> lastReport = new HashMap<>();
     private final Set<Long> pending = new LinkedHashSet<>();
@@ -149,6 +153,12 @@ public final class BayesianOptimizationSearcher implements Searcher {
                 };
         this.auxiliaryMetric = aux;
         this.auxiliary = aux == null ? null : new GpModel(aux, settings);
+        this.termination = kind == Kind.PLAIN ? AutoTermination.of(options, seed) : null;
+    }
+
+    @Override
+    public Optional<AutoTermination> autoTermination() {
+        return Optional.ofNullable(termination);
     }
 
     /**
@@ -308,6 +318,9 @@ public final class BayesianOptimizationSearcher implements Searcher {
             auxiliary.add(x, kind == Kind.COST_AWARE ? Math.log(a) : a);
         }
         objective.add(x, maximize ? -v : v);
+        if (termination != null) {
+            termination.observe(objective, space);
+        }
     }
 
     @Override

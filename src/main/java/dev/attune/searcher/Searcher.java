@@ -43,4 +43,9 @@ public interface Searcher {
 
     /** A paused trial runs again (its config may carry a new resource target). */
     default void onResumed(long trialId) {}
+
+    /** The automatic-termination criterion, when this searcher supports it and the study asked for it. */
+    default Optional<AutoTermination> autoTermination() {
+        return Optional.empty();
+    }
 }

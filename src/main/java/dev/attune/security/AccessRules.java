@@ -24,6 +24,14 @@ public final class AccessRules {
             new Rule("PUT", Pattern.compile(TRIAL + "/checkpoint/data$")),
             new Rule("DELETE", Pattern.compile(TRIAL + "/checkpoint$")));
 
+    /**
+     * Reads that need a writer: a study's webhooks (their URLs may carry tokens of the receiving system) and
+     * their delivery logs are managed by writers only.
+     */
+    private static final List<Rule> WRITER_READS = List.of(
+            new Rule("GET", Pattern.compile(STUDY + "/webhooks(/[^/]+(/deliveries)?)?$")),
+            new Rule("HEAD", Pattern.compile(STUDY + "/webhooks(/[^/]+(/deliveries)?)?$")));
+
     private record Rule(String method, Pattern path) {
         boolean matches(String m, String p) {
             return method.equals(m) && path.matcher(p).matches();
@@ -36,6 +44,9 @@ public final class AccessRules {
         if (path.equals("/api/v1") || path.startsWith("/api/v1/")) {
             if (isUnder(path, "/api/v1/projects") || isUnder(path, "/api/v1/audit")) {
                 return Optional.of(Role.ADMIN);
+            }
+            if (WRITER_READS.stream().anyMatch(r -> r.matches(method, path))) {
+                return Optional.of(Role.WRITER);
             }
             if (method.equals("GET") || method.equals("HEAD")) {
                 return Optional.of(Role.READER);

@@ -42,6 +42,7 @@ public class StudyProjection {
     private final TrialRepository trials;
     private final ReportRepository reports;
     private final JsonCodec json;
+    private final WebhookOutbox outbox;
     private final Duration lease;
 
     public StudyProjection(
@@ -49,11 +50,13 @@ public class StudyProjection {
             TrialRepository trials,
             ReportRepository reports,
             JsonCodec json,
+            WebhookOutbox outbox,
             @Value("${attune.lease-seconds:120}") long leaseSeconds) {
         this.events = events;
         this.trials = trials;
         this.reports = reports;
         this.json = json;
+        this.outbox = outbox;
         this.lease = Duration.ofSeconds(leaseSeconds);
     }
 
@@ -155,6 +158,7 @@ public class StudyProjection {
             }
             case StudyStatusChanged e -> row.setStatus(e.status().name(), e.reason(), at);
         }
+        outbox.record(study, event, at);
     }
 
     private TrialRow trial(String studyId, long trialId) {

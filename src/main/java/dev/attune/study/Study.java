@@ -66,6 +66,10 @@ public final class Study {
     private final Map<String, Double> lowest = new HashMap<>();
     private final Map<String, Double> highest = new HashMap<>();
     private long seq;
+    /** The study's best objective so far (smaller is better) and the event that reached it. */
+    private Double studyBest;
+
+    private long bestSeq;
     private long evaluations;
     private double cost;
     private StudyStatus status = StudyStatus.ACTIVE;
@@ -572,6 +576,10 @@ public final class Study {
         Double objective = objective(metrics);
         if (objective != null) {
             bestObjective.merge(trialId, objective, Math::min);
+            if (studyBest == null || objective < studyBest) {
+                studyBest = objective;
+                bestSeq = seq;
+            }
         }
         metrics.forEach((name, value) -> {
             lowest.merge(name, value, Math::min);
@@ -652,6 +660,11 @@ public final class Study {
         return bestObjective.get(trialId);
     }
 
+    /** The event whose metrics last improved the study's best objective (a new best), or 0 before any. */
+    public long bestSeq() {
+        return bestSeq;
+    }
+
     public long count(TrialStatus s) {
         return counts.getOrDefault(s, 0L);
     }
@@ -682,8 +695,14 @@ public final class Study {
         return scheduler instanceof CheckpointAdvisor a ? List.copyOf(a.checkpointsToRemove()) : List.of();
     }
 
+    /** The stop reason of a study whose automatic termination (GP BO's {@code autoTermination}) fired. */
+    public static final String CONVERGED = "converged";
+
     /** Why the stopping criterion says no more trials may start, or null while they may. */
     public String stopReason(Instant now) {
+        if (scheduler.autoTermination().map(t -> t.converged()).orElse(false)) {
+            return CONVERGED;
+        }
         Integer maxFailures = definition.maxFailures();
         if (maxFailures != null && count(TrialStatus.FAILED) + count(TrialStatus.STALE) >= maxFailures) {
             return "maxFailures reached (" + maxFailures + " trials failed or went stale)";

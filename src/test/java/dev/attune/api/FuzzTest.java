@@ -73,6 +73,12 @@ class FuzzTest {
             case "POST /api/v1/projects" -> Map.of("name", "fuzz-project");
             case "POST /api/v1/projects/{name}/tokens" ->
                 Map.of("name", "ci", "role", "worker", "expiresAt", "2099-01-01T00:00:00Z");
+            case "POST /api/v1/studies/{studyId}/webhooks" ->
+                // port 9 (discard) on the loopback: deliveries fail fast and reach nothing outside the test
+                Map.of(
+                        "url", "http://127.0.0.1:9/hook",
+                        "eventTypes", List.of("trial.completed", "study.done"),
+                        "secret", "fuzz-secret-0123456789");
             case "POST /api/v1/whatif" ->
                 Map.of("studyId", study, "method", "ASHA", "options", Map.of("reductionFactor", 2));
             default -> throw new AssertionError("no valid body for " + key + ": add one to the fuzz test");
@@ -163,6 +169,7 @@ class FuzzTest {
         String path = op.path()
                 .replace("{studyId}", studyId)
                 .replace("{trialId}", trialId)
+                .replace("{webhookId}", random.nextInt(6) == 0 ? evilPathValue(random) : "wh_unknown")
                 .replace("{name}", random.nextInt(6) == 0 ? evilPathValue(random) : "default")
                 .replace("{id}", random.nextInt(6) == 0 ? evilPathValue(random) : Integer.toString(random.nextInt(3)));
         StringBuilder query = new StringBuilder();

@@ -86,7 +86,13 @@ class AccessMatrixTest {
             Map.entry("GET /api/v1/studies/{studyId}/trials/{trialId}/events", Role.READER),
             Map.entry("GET /api/v1/studies/{studyId}/export.csv", Role.READER),
             Map.entry("GET /api/v1/studies/{studyId}/export.json", Role.READER),
-            Map.entry("GET /api/v1/studies/{studyId}/stream", Role.READER));
+            Map.entry("GET /api/v1/studies/{studyId}/stream", Role.READER),
+            Map.entry("POST /api/v1/studies/{studyId}/webhooks", Role.WRITER),
+            Map.entry("GET /api/v1/studies/{studyId}/webhooks", Role.WRITER),
+            Map.entry("GET /api/v1/studies/{studyId}/webhooks/{webhookId}", Role.WRITER),
+            Map.entry("DELETE /api/v1/studies/{studyId}/webhooks/{webhookId}", Role.WRITER),
+            Map.entry("GET /api/v1/studies/{studyId}/webhooks/{webhookId}/deliveries", Role.WRITER),
+            Map.entry("GET /api/v1/studies/{studyId}/termination", Role.READER));
 
     /** The kinds of caller; each maps to a token (or none). */
     enum Who {
@@ -240,7 +246,8 @@ class AccessMatrixTest {
                         .replace("{studyId}", study)
                         .replace("{trialId}", "0")
                         .replace("{name}", "a")
-                        .replace("{id}", token),
+                        .replace("{id}", token)
+                        .replace("{webhookId}", "wh_unknown"),
                 op.path().contains("{studyId}") ? study : null);
     }
 }
