@@ -43,6 +43,8 @@ public final class RegularizedEvolutionSearcher implements Searcher {
     private final Map<Long, Map<String, Object>> configs = new HashMap<>();
     private final Map<Long, Double> lastValue = new HashMap<>();
     private final List<String> mutable;
+    /** Under a multi-fidelity scheduler, the resource axis: a result at one of its levels joins the population. */
+    private final SearcherContext.Fidelity fidelity;
 
     public RegularizedEvolutionSearcher(SearcherContext context) {
         this.space = context.space();
@@ -53,6 +55,7 @@ public final class RegularizedEvolutionSearcher implements Searcher {
         this.sampleSize = (int) context.options().integer("sampleSize");
         this.random = new RandomSearcher(context);
         this.mutable = space.hyperparameters();
+        this.fidelity = context.fidelity();
     }
 
     @Override
@@ -100,12 +103,21 @@ public final class RegularizedEvolutionSearcher implements Searcher {
         Double v = metrics.get(metric);
         if (v != null) {
             lastValue.put(trialId, v);
+            Double level = fidelity == null ? null : metrics.get(fidelity.attr());
+            if (level != null && fidelity.levels().contains(level.longValue())) {
+                join(trialId, v); // Syne Tune's searcher_data="rungs": every rung result updates the searcher
+            }
         }
     }
 
     @Override
     public void onComplete(long trialId, Map<String, Double> metrics) {
-        Double v = metrics.getOrDefault(metric, lastValue.get(trialId));
+        if (fidelity == null) {
+            join(trialId, metrics.getOrDefault(metric, lastValue.get(trialId)));
+        }
+    }
+
+    private void join(long trialId, Double v) {
         Map<String, Object> config = configs.get(trialId);
         if (v == null || config == null) {
             return;
