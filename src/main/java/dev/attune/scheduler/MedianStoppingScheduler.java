@@ -52,8 +52,18 @@ public final class MedianStoppingScheduler implements Scheduler {
 
     public MedianStoppingScheduler(MethodContext context, MethodRegistry registry) {
         Options o = context.options();
-        MethodSpec baseSpec = registry.find(o.string("baseMethod")).orElseThrow();
-        this.base = BaseMethod.build(context, baseSpec, BaseMethod.options(context, baseSpec), context.metrics());
+        boolean searcherHere = o.given("searcher") || o.given("searchOptions");
+        // With a searcher and no base method, the base is FIFO: Syne Tune's
+        // MedianStoppingRule(FIFOScheduler(searcher=…)).
+        String baseName = searcherHere && !o.given("baseMethod") ? "fifo" : o.string("baseMethod");
+        MethodSpec baseSpec = registry.find(baseName).orElseThrow();
+        Map<String, Object> givenBase = new HashMap<>(o.object("baseOptions"));
+        if (searcherHere) {
+            givenBase.putAll(searcherOptions(o, baseSpec));
+        }
+        Options baseOptions = rewritingErrors(searcherHere, () -> Options.parse(givenBase, baseSpec.options()));
+        this.base = rewritingErrors(
+                searcherHere, () -> BaseMethod.build(context, baseSpec, baseOptions, context.metrics()));
         this.attr = context.resource().attr();
         this.metric = context.metric().name();
         this.maximize = context.metric().mode() == Mode.MAX;
@@ -61,6 +71,44 @@ public final class MedianStoppingScheduler implements Scheduler {
         this.gracePopulation = o.integer("gracePopulation");
         this.rankCutoff = o.number("rankCutoff");
         this.runningAverage = o.bool("runningAverage");
+    }
+
+    /** This rule's {@code searcher} and {@code searchOptions}, handed to a base method that takes a searcher. */
+    private static Map<String, Object> searcherOptions(Options o, MethodSpec baseSpec) {
+        if (baseSpec.options().stream().noneMatch(s -> s.name().equals("searcher"))) {
+            throw InvalidInputException.of(
+                    "options.searcher",
+                    "the base method " + baseSpec.name() + " takes no searcher; use fifo, asha or hyperband");
+        }
+        Map<String, Object> base = o.object("baseOptions");
+        if (base.containsKey("searcher") || base.containsKey("searchOptions")) {
+            throw InvalidInputException.of("options.searcher", "is given both here and in baseOptions; give it once");
+        }
+        Map<String, Object> searcher = new HashMap<>();
+        searcher.put("searcher", o.raw("searcher"));
+        if (o.given("searchOptions")) {
+            searcher.put("searchOptions", o.object("searchOptions"));
+        }
+        return searcher;
+    }
+
+    /**
+     * Runs a step of building the base method, naming its errors as the client wrote them: fields of the
+     * base method under {@code options.baseOptions}, except this rule's own searcher options.
+     */
+    private static <T> T rewritingErrors(boolean searcherHere, java.util.function.Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException(e.errors().stream()
+                    .map(f -> searcherHere
+                                    && (f.field().equals("options.searcher")
+                                            || f.field().startsWith("options.searchOptions"))
+                            ? f
+                            : new dev.attune.space.FieldError(
+                                    f.field().replace("options.", "options.baseOptions."), f.message()))
+                    .toList());
+        }
     }
 
     @Override

@@ -91,6 +91,13 @@ public final class MethodRegistry {
                         List.of(),
                         c -> new FifoScheduler(new RandomSearcher(c.searcherContext()))),
                 new MethodSpec(
+                        "FIFO",
+                        "Every trial runs to its end; the searcher option names what proposes configs (random, grid, bayesopt, kde, rea, bayesopt_constrained, bayesopt_cost).",
+                        false,
+                        false,
+                        SearcherChoice.schedulerOptions(),
+                        c -> new FifoScheduler(SearcherChoice.forFifo(c))),
+                new MethodSpec(
                         "GridSearch",
                         "The Cartesian product of per-parameter grids; every trial runs to its end.",
                         false,
@@ -135,11 +142,11 @@ public final class MethodRegistry {
                         c -> new FifoScheduler(new KernelDensitySearcher(c.searcherContext()))),
                 new MethodSpec(
                         "ASHA",
-                        "Asynchronous successive halving over random configs: stops (or pauses) trials below a rung's quantile.",
+                        "Asynchronous successive halving: stops (or pauses) trials below a rung's quantile; new configs from the searcher option (random by default).",
                         true,
                         false,
-                        HyperbandScheduler.options("stopping", 1),
-                        c -> new HyperbandScheduler(c, new RandomSearcher(c.searcherContext()))),
+                        SearcherChoice.withSchedulerOptions(HyperbandScheduler.options("stopping", 1)),
+                        c -> new HyperbandScheduler(c, SearcherChoice.forMultiFidelity(c))),
                 new MethodSpec(
                         "MOASHA",
                         "Multi-objective ASHA: at each rung, trials outside the best 1/η of a non-dominated sort of all metrics stop.",
@@ -152,8 +159,8 @@ public final class MethodRegistry {
                         "Asynchronous Hyperband: ASHA with several brackets, each starting at a higher rung.",
                         true,
                         false,
-                        HyperbandScheduler.options("stopping", 99),
-                        c -> new HyperbandScheduler(c, new RandomSearcher(c.searcherContext()))),
+                        SearcherChoice.withSchedulerOptions(HyperbandScheduler.options("stopping", 99)),
+                        c -> new HyperbandScheduler(c, SearcherChoice.forMultiFidelity(c))),
                 new MethodSpec(
                         "PASHA",
                         "Promotion-type ASHA whose maximum resource grows only while the ranking of the top rungs changes.",
@@ -188,8 +195,8 @@ public final class MethodRegistry {
                         "Stops a trial whose value ranks below the median of its resource level; a base method does the rest.",
                         true,
                         false,
-                        MedianStoppingScheduler.options(
-                                List.of("randomsearch", "gridsearch", "asha", "hyperband", "pasha")),
+                        SearcherChoice.withSchedulerOptions(MedianStoppingScheduler.options(
+                                List.of("randomsearch", "gridsearch", "asha", "hyperband", "pasha", "fifo"))),
                         c -> new MedianStoppingScheduler(c, standard())),
                 new MethodSpec(
                         "SyncHyperband",

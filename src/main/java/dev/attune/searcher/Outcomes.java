@@ -43,6 +43,15 @@ final class Outcomes {
         Map<String, Double> all = new HashMap<>(lastReport.getOrDefault(trialId, Map.of()));
         all.putAll(reported);
         lastReport.remove(trialId);
+        return outcomeOf(all);
+    }
+
+    /** The running trial's outcome from what it has reported so far, or empty as for a completion. */
+    Optional<Outcome> current(long trialId) {
+        return outcomeOf(lastReport.getOrDefault(trialId, Map.of()));
+    }
+
+    private Optional<Outcome> outcomeOf(Map<String, Double> all) {
         double[] y = new double[metrics.size()];
         for (int k = 0; k < y.length; k++) {
             Double v = all.get(metrics.get(k).name());

@@ -48,6 +48,8 @@ public final class RegularizedEvolutionSearcher implements Searcher {
 
     private final Map<Long, Map<String, Object>> configs = new HashMap<>();
     private final List<String> mutable;
+    /** Under a multi-fidelity scheduler, the resource axis: a result at one of its levels joins the population. */
+    private final SearcherContext.Fidelity fidelity;
 
     /** REA on the first metric. */
     public RegularizedEvolutionSearcher(SearcherContext context) {
@@ -64,6 +66,7 @@ public final class RegularizedEvolutionSearcher implements Searcher {
         this.sampleSize = (int) context.options().integer("sampleSize");
         this.random = new RandomSearcher(context);
         this.mutable = space.hyperparameters();
+        this.fidelity = context.fidelity();
     }
 
     @Override
@@ -109,16 +112,27 @@ public final class RegularizedEvolutionSearcher implements Searcher {
     @Override
     public void onReport(long trialId, Map<String, Double> metrics) {
         outcomes.onReport(trialId, metrics);
+        Double level = fidelity == null ? null : metrics.get(fidelity.attr());
+        if (level != null && fidelity.levels().contains(level.longValue())) {
+            // Syne Tune's searcher_data="rungs": every rung result updates the searcher
+            outcomes.current(trialId).ifPresent(outcome -> join(trialId, outcome));
+        }
     }
 
     @Override
     public void onComplete(long trialId, Map<String, Double> metrics) {
         Optional<Outcomes.Outcome> outcome = outcomes.onComplete(trialId, metrics);
+        if (fidelity == null) {
+            outcome.ifPresent(o -> join(trialId, o));
+        }
+    }
+
+    private void join(long trialId, Outcomes.Outcome outcome) {
         Map<String, Object> config = configs.get(trialId);
-        if (outcome.isEmpty() || config == null) {
+        if (config == null) {
             return;
         }
-        population.add(new Member(config, outcome.get().objectives()));
+        population.add(new Member(config, outcome.objectives()));
         if (population.size() > populationSize) {
             population.removeFirst();
         }

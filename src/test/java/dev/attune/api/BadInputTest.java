@@ -183,6 +183,76 @@ class BadInputTest {
                 study(", \"method\": \"BayesianOptimization\", \"options\": {\"acqFunction\": \"pi\"}"),
                 400,
                 "options.acqFunction"));
+        String asha = ", \"resource\": {\"attr\": \"epoch\", \"max\": 9}, \"method\": ";
+        c.add(post(
+                "unknown searcher",
+                studies,
+                study(asha + "\"ASHA\", \"options\": {\"searcher\": \"tpe\"}"),
+                400,
+                "options.searcher"));
+        c.add(post(
+                "searcher not available yet (bore)",
+                studies,
+                study(asha + "\"Hyperband\", \"options\": {\"searcher\": \"bore\"}"),
+                400,
+                "bore is not available yet"));
+        c.add(post(
+                "searcher not available yet (cqr)",
+                studies,
+                study(", \"method\": \"FIFO\", \"options\": {\"searcher\": \"cqr\"}"),
+                400,
+                "cqr is not available yet"));
+        c.add(post(
+                "bad searcher option",
+                studies,
+                study(
+                        asha
+                                + "\"ASHA\", \"options\": {\"searcher\": \"bayesopt\", \"searchOptions\": {\"numInitRandom\": -1}}"),
+                400,
+                "options.searchOptions.numInitRandom"));
+        c.add(post(
+                "unknown searcher option",
+                studies,
+                study(
+                        ", \"method\": \"FIFO\", \"options\": {\"searcher\": \"kde\", \"searchOptions\": {\"populationSize\": 3}}"),
+                400,
+                "options.searchOptions.populationSize"));
+        c.add(post(
+                "searcher without its required option",
+                studies,
+                study(", \"method\": \"FIFO\", \"options\": {\"searcher\": \"bayesopt_constrained\"}"),
+                400,
+                "options.searchOptions.constraintMetric"));
+        c.add(post(
+                "searchOptions not an object",
+                studies,
+                study(", \"method\": \"FIFO\", \"options\": {\"searchOptions\": 3}"),
+                400,
+                "options.searchOptions"));
+        c.add(post(
+                "FIFO-only searcher under ASHA",
+                studies,
+                study(
+                        asha
+                                + "\"ASHA\", \"options\": {\"searcher\": \"bayesopt_constrained\", \"searchOptions\": {\"constraintMetric\": \"c\"}}"),
+                400,
+                "options.searcher"));
+        c.add(post(
+                "median stopping: searcher for a base method without one",
+                studies,
+                study(
+                        asha
+                                + "\"MedianStoppingRule\", \"options\": {\"baseMethod\": \"gridsearch\", \"searcher\": \"kde\"}"),
+                400,
+                "options.searcher"));
+        c.add(post(
+                "median stopping: bad searcher option",
+                studies,
+                study(
+                        asha
+                                + "\"MedianStoppingRule\", \"options\": {\"searcher\": \"kde\", \"searchOptions\": {\"topNPercent\": 0}}"),
+                400,
+                "options.searchOptions.topNPercent"));
         c.add(post("misspelt field", studies, study(", \"maxConcurentTrials\": 4"), 400, "maxConcurentTrials"));
         c.add(post("zero lease", studies, study(", \"leaseSeconds\": 0"), 400, "leaseSeconds"));
         c.add(post("zero concurrency", studies, study(", \"maxConcurrentTrials\": 0"), 400, "maxConcurrentTrials"));

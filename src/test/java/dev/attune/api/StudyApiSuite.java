@@ -17,11 +17,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -502,6 +505,112 @@ abstract class StudyApiSuite {
         Api.Response late = api.post(sb + "/trials/1/reports", Map.of("metrics", Map.of("epoch", 2, "loss", 0.8)));
         assertThat(late.status()).isEqualTo(409);
         assertThat(late.string("currentStatus")).isEqualTo("STOPPED");
+    }
+
+    /** Every scheduler × searcher combination that is not refused, as the contract suite lists them. */
+    static Stream<String> combinations() {
+        return dev.attune.study.SearcherCombinations.ALL.stream();
+    }
+
+    /**
+     * A study of each scheduler × searcher combination runs to its trial budget over HTTP: every config is
+     * in the space, every decision is one the scheduler can make, and the study ends DONE.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("combinations")
+    @SuppressWarnings("unchecked")
+    void everySchedulerSearcherCombinationRunsToItsBudget(String combination) {
+        String method = combination.substring(0, combination.indexOf('+'));
+        String searcher = combination.substring(combination.indexOf('+') + 1);
+        Map<String, Object> searchOptions = new LinkedHashMap<>();
+        switch (searcher) {
+            case "bayesopt_constrained" -> searchOptions.put("constraintMetric", "c");
+            case "bayesopt_cost" -> searchOptions.put("costMetric", "cost");
+            case "rea" -> searchOptions.put("populationSize", 3);
+            case "kde" -> searchOptions.put("numMinDataPoints", 3);
+            default -> {}
+        }
+        if (searcher.startsWith("bayesopt")) {
+            searchOptions.put("numInitCandidates", 30);
+            searchOptions.put("optMaxiter", 10);
+        }
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("method", method);
+        extra.put("options", Map.of("searcher", searcher, "searchOptions", searchOptions));
+        extra.put("stoppingCriterion", Map.of("maxNumTrialsStarted", 12));
+        boolean multiFidelity = !method.equals("FIFO");
+        if (multiFidelity) {
+            extra.put("resource", Map.of("attr", "epoch", "maxAttr", "epochs"));
+        }
+        String study = api.createStudy(definition(31, extra));
+        String base = "/api/v1/studies/" + study;
+        Set<String> decisions = new HashSet<>();
+        int started = 0;
+        while (true) {
+            Api.Response ask = api.post(base + "/ask", Map.of("workerId", "combo"));
+            assertThat(ask.status()).as(ask.body()).isEqualTo(200);
+            if (!ask.string("status").equals("RUN")) {
+                assertThat(ask.string("status")).as(ask.body()).isEqualTo("DONE");
+                assertThat(ask.string("reason")).contains("maxNumTrialsStarted");
+                break;
+            }
+            started++;
+            Map<String, Object> config = (Map<String, Object>) ask.get("trial.config");
+            assertThat(((Number) config.get("x")).doubleValue()).isBetween(-5.0, 10.0);
+            assertThat(((Number) config.get("lr")).doubleValue()).isBetween(1e-5, 1e-1);
+            assertThat(((Number) config.get("layers")).intValue()).isBetween(1, 4);
+            assertThat(config.get("act")).isIn("relu", "tanh");
+            long id = ((Number) ask.get("trial.id")).longValue();
+            String decision = "CONTINUE";
+            for (int epoch = 1; epoch <= 3 && decision.equals("CONTINUE"); epoch++) {
+                Map<String, Object> metrics = new LinkedHashMap<>();
+                metrics.put("loss", loss(config, epoch));
+                metrics.put("epoch", epoch);
+                metrics.put("c", ((Number) config.get("x")).doubleValue() - 2);
+                metrics.put("cost", epoch * (1 + ((Number) config.get("layers")).doubleValue()));
+                Api.Response r =
+                        api.post(base + "/trials/" + id + "/reports", Map.of("metrics", metrics, "step", epoch));
+                assertThat(r.status()).as(r.body()).isEqualTo(200);
+                decision = r.string("decision");
+                decisions.add(decision);
+            }
+            if (decision.equals("CONTINUE")) {
+                assertThat(api.post(base + "/trials/" + id + "/complete", Map.of())
+                                .status())
+                        .isEqualTo(200);
+            }
+        }
+        assertThat(started).isEqualTo(12);
+        assertThat(decisions).isSubsetOf("CONTINUE", "STOP");
+        if (method.equals("ASHA") || method.equals("Hyperband")) {
+            assertThat(decisions).as("ASHA stops trials below a rung's cutoff").contains("STOP");
+        }
+        Api.Response s = api.get(base);
+        assertThat(s.string("status")).isEqualTo("DONE");
+        assertThat(s.string("options.searcher")).isEqualTo(searcher);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void methodsListTheSearcherOption() {
+        List<Map<String, Object>> methods =
+                (List<Map<String, Object>>) api.get("/api/v1/methods").get("items");
+        for (String name : List.of("FIFO", "ASHA", "Hyperband", "MedianStoppingRule")) {
+            Map<String, Object> method = methods.stream()
+                    .filter(m -> m.get("name").equals(name))
+                    .findFirst()
+                    .orElseThrow();
+            List<Map<String, Object>> options = (List<Map<String, Object>>) method.get("options");
+            Map<String, Object> searcher = options.stream()
+                    .filter(o -> o.get("name").equals("searcher"))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(searcher.get("defaultValue")).as(name).isEqualTo("random");
+            assertThat((List<String>) searcher.get("allowed"))
+                    .as(name)
+                    .contains("random", "grid", "bayesopt", "kde", "rea", "bayesopt_constrained", "bayesopt_cost");
+            assertThat(options).as(name).anyMatch(o -> o.get("name").equals("searchOptions"));
+        }
     }
 
     /**

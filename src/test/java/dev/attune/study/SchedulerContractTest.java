@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.attune.scheduler.MethodRegistry;
 import dev.attune.scheduler.MethodSpec;
+import dev.attune.scheduler.SearcherChoice;
 import dev.attune.trial.Verdict;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,29 +32,18 @@ class SchedulerContractTest {
                 args.add(Arguments.of(m.name(), seed));
             }
         }
+        for (String combination : SearcherCombinations.ALL) {
+            for (long seed = 1; seed <= 2; seed++) {
+                args.add(Arguments.of(combination, seed));
+            }
+        }
         return args.stream();
     }
 
-    static StudyDefinition definition(String method, long seed) {
-        Map<String, Object> space = new LinkedHashMap<>();
-        space.put("x", Map.of("type", "uniform", "lower", -5, "upper", 10));
-        space.put("lr", Map.of("type", "loguniform", "lower", 1e-4, "upper", 1));
-        space.put("n", Map.of("type", "randint", "lower", 1, "upper", 6));
-        space.put("act", Map.of("type", "choice", "categories", List.of("relu", "tanh", "gelu")));
-        space.put("epochs", 9);
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("space", space);
-        MethodSpec spec = METHODS.find(method).orElseThrow();
-        // Multi-objective methods get two metrics (the driver reports both), one of them maximized.
-        json.put(
-                "metrics",
-                spec.multiObjective()
-                        ? List.of(Map.of("name", "loss"), Map.of("name", "cost", "mode", "max"))
-                        : List.of(Map.of("name", "loss")));
-        json.put("method", method);
-        json.put("seed", seed);
+    /** The options the contract gives a method or searcher with these options. */
+    static Map<String, Object> contractOptions(List<dev.attune.searcher.OptionSpec> specs) {
         Map<String, Object> options = new LinkedHashMap<>();
-        for (var option : METHODS.find(method).orElseThrow().options()) {
+        for (var option : specs) {
             switch (option.name()) {
                 case "constraintMetric" -> options.put("constraintMetric", "constraint");
                 case "costMetric" -> options.put("costMetric", "cost");
@@ -68,18 +58,49 @@ class SchedulerContractTest {
                 case "maxSizeDataForModel" -> options.put("maxSizeDataForModel", 60);
                 case "optSkipInitLength" -> options.put("optSkipInitLength", 30);
                 case "optSkipPeriod" -> options.put("optSkipPeriod", 4);
+                // a small population, so that evolution (not only its random start) runs within the budget
+                case "populationSize" -> options.put("populationSize", 8);
                 default -> {}
             }
+        }
+        return options;
+    }
+
+    static StudyDefinition definition(String method, long seed) {
+        Map<String, Object> space = new LinkedHashMap<>();
+        space.put("x", Map.of("type", "uniform", "lower", -5, "upper", 10));
+        space.put("lr", Map.of("type", "loguniform", "lower", 1e-4, "upper", 1));
+        space.put("n", Map.of("type", "randint", "lower", 1, "upper", 6));
+        space.put("act", Map.of("type", "choice", "categories", List.of("relu", "tanh", "gelu")));
+        space.put("epochs", 9);
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("space", space);
+        String searcher = method.contains("+") ? method.substring(method.indexOf('+') + 1) : null;
+        method = searcher == null ? method : method.substring(0, method.indexOf('+'));
+        MethodSpec spec = METHODS.find(method).orElseThrow();
+        // Multi-objective methods get two metrics (the driver reports both), one of them maximized.
+        json.put(
+                "metrics",
+                spec.multiObjective()
+                        ? List.of(Map.of("name", "loss"), Map.of("name", "cost", "mode", "max"))
+                        : List.of(Map.of("name", "loss")));
+        json.put("method", method);
+        json.put("seed", seed);
+        Map<String, Object> options = searcher == null ? contractOptions(spec.options()) : new LinkedHashMap<>();
+        if (searcher != null) {
+            SearcherChoice choice = SearcherChoice.valueOf(searcher.toUpperCase(java.util.Locale.ROOT));
+            options.put("searcher", searcher);
+            options.put("searchOptions", contractOptions(choice.options));
         }
         if (method.equals("HyperTune")) {
             options.put("brackets", 3); // exercises Hyper-Tune's adaptive bracket distribution
         }
-        if (!options.isEmpty()) {
-            json.put("options", options);
-        }
         if (method.equals("LinearScalarizedScheduler")) {
             options.put("baseMethod", "REA"); // a base method with state of its own, fed the scalarized metric
             options.put("scalarizationWeights", List.of(1, 0.5));
+        }
+        if (!options.isEmpty()) {
+            json.put("options", options);
         }
         if (spec.multiFidelity()) {
             json.put("resource", Map.of("attr", "epoch", "maxAttr", "epochs"));
