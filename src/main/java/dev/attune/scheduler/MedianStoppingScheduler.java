@@ -4,6 +4,7 @@ import dev.attune.math.RankedValues;
 import dev.attune.searcher.OptionSpec;
 import dev.attune.searcher.OptionType;
 import dev.attune.searcher.Options;
+import dev.attune.space.InvalidInputException;
 import dev.attune.trial.Mode;
 import dev.attune.trial.Verdict;
 import java.util.HashMap;
