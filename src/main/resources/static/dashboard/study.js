@@ -148,16 +148,32 @@ async function curves(ctx) {
   return load;
 }
 
+function importanceNote(imp) {
+  const sampled = imp.trialsUsed < imp.trialsCompleted ? ` (a sample of the ${fmt(imp.trialsCompleted)})` : '';
+  return `${imp.method}, ${fmt(imp.trialsUsed)} completed trials${sampled}`;
+}
+
+function importanceExplained(imp) {
+  if (imp.trees === 0) {
+    return `${imp.method} needs completed trials whose values differ; the bars fill in as trials complete.`;
+  }
+  const main = imp.params.reduce((s, p) => s + p.importance, 0);
+  return `${imp.method} (Hutter et al., 2014): a random forest of ${imp.trees} trees fitted to the completed trials' values;`
+    + ` each bar is the share of the value's variance over the search space that the parameter explains on its own,`
+    + ` ± its spread across the trees. Together they explain ${(main * 100).toFixed(0)}%; the rest comes from interactions between parameters.`;
+}
+
 async function params(ctx) {
   ctx.view.innerHTML = `
-    <div class="card"><h2>Parameter importance <span class="muted" id="importance-note"></span></h2><div id="chart-importance" class="chart" style="height:220px"></div></div>
+    <div class="card"><h2>Parameter importance <span class="muted" id="importance-note"></span></h2><div id="chart-importance" class="chart" style="height:220px"></div><p class="muted" id="importance-method"></p></div>
     <div class="card"><h2>Parallel coordinates</h2><div id="chart-parallel" class="chart tall"></div></div>
     <div class="card"><h2>Slice plots</h2><div id="slices" class="grid2"></div></div>`;
   async function load() {
     const [sample, imp] = await Promise.all([get(`${ctx.base}/params?maxPoints=2000`), get(`${ctx.base}/importance`)]);
     const metric = ctx.summary().metric;
     ctx.charts.set(ctx.view.querySelector('#chart-importance'), importanceOption(imp));
-    ctx.view.querySelector('#importance-note').textContent = `${imp.method}, ${fmt(imp.trialsUsed)} trials`;
+    ctx.view.querySelector('#importance-note').textContent = importanceNote(imp);
+    ctx.view.querySelector('#importance-method').textContent = importanceExplained(imp);
     ctx.charts.set(ctx.view.querySelector('#chart-parallel'), parallelOption(sample, metric));
     const slices = ctx.view.querySelector('#slices');
     if (slices.children.length !== sample.params.length) {

@@ -204,6 +204,12 @@ class DashboardBrowserTest {
         driver.get(url("/studies/" + study + "/params"));
         assertThat(pixels("#chart-parallel")[0]).isGreaterThan(1000);
         assertThat(pixels("#chart-importance")[0]).isGreaterThan(500);
+        // The page names the importance method and the trials it used, as the API computed them.
+        Api.Response imp = api.get("/api/v1/studies/" + study + "/importance");
+        assertThat(imp.string("method")).isEqualTo("fANOVA");
+        awaitText(By.id("importance-note"), "fANOVA, " + imp.get("trialsUsed") + " completed trials");
+        assertThat(driver.findElement(By.id("importance-method")).getText())
+                .startsWith("fANOVA (Hutter et al., 2014): a random forest of " + imp.get("trees") + " trees");
         assertThat(pixels("#slice-0")[0]).isGreaterThan(500);
         screenshot("study-params");
 
