@@ -5,7 +5,6 @@ import dev.attune.service.ParameterImportance;
 import dev.attune.space.SpaceParser;
 import dev.attune.web.DashboardViews.ParamPoint;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,13 +24,7 @@ public class ParamQueries {
     private final JdbcTemplate jdbc;
     private final JsonCodec json;
     private final DashboardQueries studies;
-    private final Map<String, DashboardViews.Importance> importanceCache =
-            Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, DashboardViews.Importance> eldest) {
-                    return size() > IMPORTANCE_CACHED;
-                }
-            });
+    private final RecentAnswers<DashboardViews.Importance> importanceCache = new RecentAnswers<>(IMPORTANCE_CACHED);
 
     public ParamQueries(JdbcTemplate jdbc, JsonCodec json, DashboardQueries studies) {
         this.jdbc = jdbc;
@@ -89,11 +82,12 @@ public class ParamQueries {
                 Long.class,
                 studyId);
         long completed = n == null ? 0 : n;
-        String key = studyId + "/" + maxPoints + "/" + completed;
-        DashboardViews.Importance cached = importanceCache.get(key);
-        if (cached != null) {
-            return cached;
-        }
+        return importanceCache.get(
+                studyId + "/" + maxPoints, completed, () -> readImportance(studyId, d, maxPoints, completed));
+    }
+
+    private DashboardViews.Importance readImportance(
+            String studyId, StudyDefinitions d, int maxPoints, long completed) {
         long stride = Math.max(1, (completed + maxPoints - 1) / maxPoints);
         List<ParameterImportance.Observation> trials = new ArrayList<>();
         org.springframework.jdbc.core.RowCallbackHandler add =
@@ -106,7 +100,7 @@ public class ParamQueries {
             jdbc.query(select + " and mod(trial_id, ?) = 0", add, studyId, stride);
         }
         ParameterImportance.Result r = ParameterImportance.of(SpaceParser.parse(d.space(), "space"), trials);
-        DashboardViews.Importance answer = new DashboardViews.Importance(
+        return new DashboardViews.Importance(
                 "fANOVA",
                 r.trialsUsed(),
                 completed,
@@ -114,8 +108,6 @@ public class ParamQueries {
                 r.params().stream()
                         .map(p -> new DashboardViews.ParamImportance(p.name(), p.importance(), p.std()))
                         .toList());
-        importanceCache.put(key, answer);
-        return answer;
     }
 
     private Map<String, Object> safeRead(java.sql.ResultSet rs) {
