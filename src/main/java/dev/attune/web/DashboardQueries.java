@@ -84,6 +84,11 @@ public class DashboardQueries {
         return study(studyId).definition();
     }
 
+    /** The seq of the study's last event: answers computed from an unchanged seq are still right. */
+    long lastSeq(String studyId) {
+        return study(studyId).lastSeq();
+    }
+
     private StudyRecord study(String studyId) {
         List<StudyRecord> rows =
                 jdbc.query("select " + STUDY_COLUMNS + " from study where id = ?", (rs, i) -> studyRecord(rs), studyId);

@@ -112,7 +112,7 @@ public final class DashboardViews {
             @Schema(description = "completed trials the forest was fitted on: every k-th by id above maxPoints")
             int trialsUsed,
 
-            @Schema(description = "completed trials with a value in the study")
+            @Schema(description = "trials with a value at full fidelity: completed, or stopped at the maximum resource")
             long trialsCompleted,
 
             @Schema(description = "trees of the 64-tree forest whose prediction varies (the others are left out)")
