@@ -96,12 +96,15 @@ export function sliceOption(sample, param, metric) {
   };
 }
 
+/** fANOVA main-effect shares as bars, each labelled with its spread (± one standard deviation across the trees). */
 export function importanceOption(imp) {
   const ps = [...imp.params].reverse();
+  const pct = v => (v * 100).toFixed(v < 0.1 ? 1 : 0) + '%';
   return {
-    ...base, grid: { left: 100, right: 30, top: 10, bottom: 30 },
-    xAxis: { type: 'value', max: 1 }, yAxis: { type: 'category', data: ps.map(p => p.name) },
-    series: [{ type: 'bar', data: ps.map(p => p.importance), label: { show: true, position: 'right', formatter: p => (p.value * 100).toFixed(0) + '%' } }],
+    ...base, grid: { left: 100, right: 80, top: 10, bottom: 30 },
+    tooltip: { formatter: p => `${p.name}: explains ${pct(ps[p.dataIndex].importance)} of the variance alone (± ${pct(ps[p.dataIndex].std)} across trees)` },
+    xAxis: { type: 'value', max: 1, axisLabel: { formatter: v => (v * 100) + '%' } }, yAxis: { type: 'category', data: ps.map(p => p.name) },
+    series: [{ type: 'bar', data: ps.map(p => p.importance), label: { show: true, position: 'right', formatter: p => `${pct(p.value)} ± ${pct(ps[p.dataIndex].std)}` } }],
   };
 }
 

@@ -1,9 +1,14 @@
 // One study: overview, learning curves, parameters, trials, workers, what-if, and a trial's detail.
 // Live: the page follows the study's event stream (SSE from the last seq it saw, read with fetch() so it
-// carries the token) and, after events, re-reads only the small downsampled queries of the view on screen.
+// carries the token). The overview's best-so-far series and the newest trials apply each event's delta
+// to what they hold (live.js); other views re-read their small downsampled queries after events; every
+// view re-reads on a slow timer (resync) while events keep coming.
 import { get, post, esc, fmt, ago, config, downloadWithToken, unauthorized } from './api.js';
 import { follow } from './stream.js';
+import { applyToBestSeries, applyToNewestTrials } from './live.js';
 import { Charts, bestOption, curvesOption, parallelOption, sliceOption, importanceOption, workersOption, paretoOption, hypervolumeOption } from './charts.js';
+
+const RESYNC_MS = 30000;
 
 const TABS = [['', 'Overview'], ['curves', 'Learning curves'], ['params', 'Parameters'], ['trials', 'Trials'], ['workers', 'Workers'], ['whatif', 'What-if']];
 
@@ -34,17 +39,22 @@ export async function renderStudy(app, id, rest) {
   renderStats(app, summary, base);
   const ctx = { id, base, charts, view, summary: () => summary };
   const views = { '': overview, curves, params, trials, workers, whatif, pareto };
-  const refresh = trialId !== null ? await trialDetail(ctx, trialId) : await (views[tab] || overview)(ctx);
+  // A view: null (static), or { load() re-reads, draw() redraws what it holds, apply(event) → whether it took the delta }.
+  const shown = trialId !== null ? await trialDetail(ctx, trialId) : await (views[tab] || overview)(ctx);
   // Navigation start to the first view drawn with its data: the benchmark reads it.
   document.body.dataset.paintMs = String(Math.round(performance.now()));
 
-  // Live updates: events after the last seq the summary reflects; debounce the re-reads. A page that is
+  // Live updates: events after the last seq the summary reflects; the summary (one row and counts) is
+  // re-read at most every 0.7 s, the view redrawn from its deltas or re-read. A page that is
   // hidden or left closes its stream: browsers allow about six connections per server over HTTP/1.1, and
   // every open study page holds one, so streams of pages nobody looks at would starve the rest.
   let pending = null;
   let seq = summary.lastSeq;
   let source = null;
+  let reload = false, redraw = false, sinceResync = 0;
   const live = document.getElementById('live');
+  view.dataset.deltas = '0';
+  view.dataset.reloads = '0';
   const reread = () => {
     if (pending) return;
     pending = setTimeout(async () => {
@@ -52,16 +62,41 @@ export async function renderStudy(app, id, rest) {
       try {
         summary = await get(`${base}/summary`);
         renderStats(app, summary, base);
-        if (refresh) await refresh();
-      } catch (e) { if (e.status === 401) unauthorized(); /* else the next event retries */ }
+        if (!shown) return;
+        if (reload) {
+          reload = redraw = false; sinceResync = 0;
+          view.dataset.reloads = String(Number(view.dataset.reloads) + 1);
+          await shown.load();
+        } else if (redraw) {
+          redraw = false;
+          shown.draw();
+        }
+      } catch (e) {
+        if (e.status === 401) unauthorized();
+        else console.warn('live update failed; the next event or resync retries', e);
+      }
     }, 700);
   };
+  const onStudyEvent = e => {
+    seq = Math.max(seq, Number(e.id) || 0);
+    sinceResync++;
+    let ev = null;
+    try { ev = JSON.parse(e.data); } catch (err) { /* not an event: re-read */ }
+    let applied = false;
+    try { applied = Boolean(shown && shown.apply && ev && shown.apply(ev)); } catch (err) { console.warn('delta not applied', err); }
+    if (applied) {
+      redraw = true;
+      view.dataset.deltas = String(Number(view.dataset.deltas) + 1);
+    } else reload = true;
+    reread();
+  };
+  const resync = setInterval(() => { if (sinceResync > 0 && !document.hidden) { reload = true; reread(); } }, RESYNC_MS);
   const connect = () => {
     if (source) return;
     source = follow(`${base}/stream?afterSeq=${seq}`, {
       onOpen: () => live.classList.add('on'),
       onError: () => live.classList.remove('on'),
-      onEvent: e => { if (e.type === 'event') { seq = Math.max(seq, Number(e.id) || 0); reread(); } },
+      onEvent: e => { if (e.type === 'event') onStudyEvent(e); },
       onRefused: e => { if (e.status === 401) unauthorized(); },
     });
   };
@@ -69,14 +104,14 @@ export async function renderStudy(app, id, rest) {
     if (source) { source.close(); source = null; }
     live.classList.remove('on');
   };
-  const onVisibility = () => { if (document.hidden) disconnect(); else { connect(); reread(); } };
+  const onVisibility = () => { if (document.hidden) disconnect(); else { connect(); reload = true; reread(); } };
   document.addEventListener('visibilitychange', onVisibility);
-  const onShow = e => { if (e.persisted) { connect(); reread(); } }; // back from the back/forward cache
+  const onShow = e => { if (e.persisted) { connect(); reload = true; reread(); } }; // back from the back/forward cache
   window.addEventListener('pagehide', disconnect);
   window.addEventListener('pageshow', onShow);
   connect();
   return () => {
-    disconnect(); clearTimeout(pending); charts.dispose();
+    disconnect(); clearTimeout(pending); clearInterval(resync); charts.dispose();
     document.removeEventListener('visibilitychange', onVisibility);
     window.removeEventListener('pagehide', disconnect);
     window.removeEventListener('pageshow', onShow);
@@ -116,14 +151,22 @@ async function overview(ctx) {
     if (!confirm(`Stop study "${s.name}"? No new trials will be handed out; running trials may finish.`)) return;
     try { await post(`${ctx.base}/stop`, {}); location.reload(); } catch (e) { alert(`Could not stop the study: ${e.message}`); }
   };
-  async function load() {
-    const series = await get(`${ctx.base}/series/best?maxPoints=2000`);
-    ctx.charts.set(ctx.view.querySelector('#chart-best-trials'), bestOption(series, false));
+  let series = null;
+  function draw() {
+    const el = ctx.view.querySelector('#chart-best-trials');
+    ctx.charts.set(el, bestOption(series, false));
     ctx.charts.set(ctx.view.querySelector('#chart-best-time'), bestOption(series, true));
+    const last = series.bestByTrial[series.bestByTrial.length - 1];
+    el.dataset.best = last ? String(last.y) : '';
+    el.dataset.bestTrial = last ? String(last.trialId) : '';
     ctx.view.querySelector('#best-config').textContent = JSON.stringify(ctx.summary().bestConfig ?? {}, null, 2);
   }
+  async function load() {
+    series = await get(`${ctx.base}/series/best?maxPoints=2000`);
+    draw();
+  }
   await load();
-  return load;
+  return { load, draw, apply: ev => applyToBestSeries(series, ev, ctx.summary().mode) };
 }
 
 async function curves(ctx) {
@@ -145,19 +188,35 @@ async function curves(ctx) {
       || '<li class="muted">No STOP, PAUSE or RESUME decisions yet.</li>';
   }
   await load();
-  return load;
+  return { load };
+}
+
+function importanceNote(imp) {
+  const sampled = imp.trialsUsed < imp.trialsCompleted ? ` (a sample of the ${fmt(imp.trialsCompleted)})` : '';
+  return `${imp.method}, ${fmt(imp.trialsUsed)} completed trials${sampled}`;
+}
+
+function importanceExplained(imp) {
+  if (imp.trees === 0) {
+    return `${imp.method} needs completed trials whose values differ; the bars fill in as trials complete.`;
+  }
+  const main = imp.params.reduce((s, p) => s + p.importance, 0);
+  return `${imp.method} (Hutter et al., 2014): a random forest of ${imp.trees} trees fitted to the completed trials' values;`
+    + ` each bar is the share of the value's variance over the search space that the parameter explains on its own,`
+    + ` ± its spread across the trees. Together they explain ${(main * 100).toFixed(0)}%; the rest comes from interactions between parameters.`;
 }
 
 async function params(ctx) {
   ctx.view.innerHTML = `
-    <div class="card"><h2>Parameter importance <span class="muted" id="importance-note"></span></h2><div id="chart-importance" class="chart" style="height:220px"></div></div>
+    <div class="card"><h2>Parameter importance <span class="muted" id="importance-note"></span></h2><div id="chart-importance" class="chart" style="height:220px"></div><p class="muted" id="importance-method"></p></div>
     <div class="card"><h2>Parallel coordinates</h2><div id="chart-parallel" class="chart tall"></div></div>
     <div class="card"><h2>Slice plots</h2><div id="slices" class="grid2"></div></div>`;
   async function load() {
     const [sample, imp] = await Promise.all([get(`${ctx.base}/params?maxPoints=2000`), get(`${ctx.base}/importance`)]);
     const metric = ctx.summary().metric;
     ctx.charts.set(ctx.view.querySelector('#chart-importance'), importanceOption(imp));
-    ctx.view.querySelector('#importance-note').textContent = `${imp.method}, ${fmt(imp.trialsUsed)} trials`;
+    ctx.view.querySelector('#importance-note').textContent = importanceNote(imp);
+    ctx.view.querySelector('#importance-method').textContent = importanceExplained(imp);
     ctx.charts.set(ctx.view.querySelector('#chart-parallel'), parallelOption(sample, metric));
     const slices = ctx.view.querySelector('#slices');
     if (slices.children.length !== sample.params.length) {
@@ -166,7 +225,7 @@ async function params(ctx) {
     sample.params.forEach((p, i) => ctx.charts.set(slices.querySelector(`#slice-${i}`), sliceOption(sample, p, metric)));
   }
   await load();
-  return load;
+  return { load };
 }
 
 async function trials(ctx) {
@@ -189,6 +248,10 @@ async function trials(ctx) {
       <th data-sort="id">Trial</th><th data-sort="status">Status</th><th data-sort="value">Value</th><th data-sort="reports">Reports</th>
       <th>Config</th><th>Worker</th><th data-sort="updated">Updated</th></tr></thead><tbody></tbody></table>`;
   const $ = s => ctx.view.querySelector(s);
+  let t = null;
+  // Only there does a new trial's place follow from the event alone: the first page, newest first, unfiltered.
+  const newestFirst = () => state.sort === 'id' && state.order === 'desc' && state.offset === 0 && !state.status
+    && state.min === '' && state.max === '' && !state.param;
   async function load() {
     const q = new URLSearchParams({ sort: state.sort, order: state.order, offset: state.offset, limit: state.limit });
     if (state.status) q.set('status', state.status);
@@ -200,7 +263,10 @@ async function trials(ctx) {
       if (state.pmax !== '') q.set('paramMax', state.pmax);
       if (state.pvalue !== '') q.set('paramValue', state.pvalue);
     }
-    const t = await get(`${ctx.base}/trial-table?${q}`);
+    t = await get(`${ctx.base}/trial-table?${q}`);
+    draw();
+  }
+  function draw() {
     $('#trials tbody').innerHTML = t.items.map(r => `<tr data-trial="${r.id}">
       <td><a data-link href="${ctx.base}/trials/${r.id}">${r.id}</a></td><td><span class="badge ${r.status}">${r.status}</span></td>
       <td>${fmt(r.value)}</td><td>${r.reportCount}</td><td class="cfg">${config(r.config)}</td><td>${esc(r.workerId || '')}</td><td>${ago(r.updatedAt)}</td></tr>`).join('')
@@ -223,7 +289,12 @@ async function trials(ctx) {
   $('#prev').onclick = () => { state.offset = Math.max(0, state.offset - state.limit); load(); };
   $('#next').onclick = () => { state.offset += state.limit; load(); };
   await load();
-  return load;
+  const apply = ev => {
+    if (!t || !newestFirst()) return false;
+    applyToNewestTrials(t, ev, ctx.summary().metric, ctx.summary().mode);
+    return true;
+  };
+  return { load, draw, apply };
 }
 
 // Several metrics: the non-dominated completed trials over all completed ones (first two metrics), the
@@ -252,7 +323,7 @@ async function pareto(ctx) {
       || '<tr><td colspan="3" class="muted">No completed trial yet.</td></tr>';
   }
   await load();
-  return load;
+  return { load };
 }
 
 async function trialDetail(ctx, trialId) {
@@ -313,7 +384,7 @@ async function workers(ctx) {
     ctx.view.querySelector('#workers-note').textContent = `${w.workers.length} workers, latest ${w.spans.length} trials`;
   }
   await load();
-  return load;
+  return { load };
 }
 
 async function whatif(ctx) {

@@ -142,7 +142,9 @@ public class DashboardController {
     }
 
     @GetMapping(path = "/api/v1/studies/{studyId}/importance", produces = JSON)
-    @Operation(summary = "Parameter importance: the share of the value's rank variance each parameter explains alone")
+    @Operation(
+            summary = "Parameter importance by fANOVA: the share of the value's variance each parameter explains alone,"
+                    + " from a random forest fitted on the completed trials (every k-th above maxPoints)")
     public DashboardViews.Importance parameterImportance(
             @PathVariable String studyId, @RequestParam(defaultValue = "2000") int maxPoints) {
         return params.importance(studyId, range("maxPoints", maxPoints, 10, 20_000));

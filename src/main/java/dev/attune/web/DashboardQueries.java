@@ -43,6 +43,7 @@ public class DashboardQueries {
     private final JdbcTemplate jdbc;
     private final JsonCodec json;
     private final Clock clock;
+    private final RecentAnswers<DashboardViews.BestSeries> bestSeriesCache = new RecentAnswers<>(64);
 
     public DashboardQueries(JdbcTemplate jdbc, JsonCodec json, Clock clock) {
         this.jdbc = jdbc;
@@ -81,6 +82,11 @@ public class DashboardQueries {
 
     StudyDefinitions definition(String studyId) {
         return study(studyId).definition();
+    }
+
+    /** The seq of the study's last event: answers computed from an unchanged seq are still right. */
+    long lastSeq(String studyId) {
+        return study(studyId).lastSeq();
     }
 
     private StudyRecord study(String studyId) {
@@ -211,7 +217,14 @@ public class DashboardQueries {
      * only improvements; the wall-time series sorts (time, value) pairs held in two primitive arrays.
      */
     public DashboardViews.BestSeries bestSeries(String studyId, int maxPoints) {
-        StudyDefinitions d = definition(studyId);
+        StudyRecord s = study(studyId);
+        // The series is a function of the log: an unchanged study (finished, idle, or seen by several
+        // pages at once) answers from memory instead of re-reading every trial's value.
+        return bestSeriesCache.get(
+                studyId + "/" + maxPoints, s.lastSeq(), () -> readBestSeries(studyId, s.definition(), maxPoints));
+    }
+
+    private DashboardViews.BestSeries readBestSeries(String studyId, StudyDefinitions d, int maxPoints) {
         long n = count(studyId);
         int stride = (int) Math.max(1, (n + maxPoints - 1) / maxPoints);
         List<Point> byTrial = new ArrayList<>();

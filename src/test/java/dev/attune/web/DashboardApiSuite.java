@@ -209,8 +209,20 @@ abstract class DashboardApiSuite {
                     Map.of("config", Map.of("x", x, "act", act), "metrics", Map.of("loss", (x - 0.3) * (x - 0.3))));
         }
         Api.Response imp = api.get("/api/v1/studies/" + study + "/importance");
+        assertThat(imp.string("method")).isEqualTo("fANOVA");
+        assertThat(((Number) imp.get("trialsUsed")).intValue()).isEqualTo(150);
+        assertThat(((Number) imp.get("trialsCompleted")).longValue()).isEqualTo(150);
+        assertThat(((Number) imp.get("trees")).intValue()).isEqualTo(64);
         assertThat(imp.string("params.0.name")).isEqualTo("x");
-        assertThat(((Number) imp.get("params.0.importance")).doubleValue()).isGreaterThan(0.8);
+        // loss depends on x alone: x explains (nearly) all of its variance, the activation nothing.
+        assertThat(((Number) imp.get("params.0.importance")).doubleValue()).isGreaterThan(0.97);
+        assertThat(((Number) imp.get("params.0.std")).doubleValue()).isBetween(0.0, 0.05);
+        assertThat(((Number) imp.get("params.1.importance")).doubleValue()).isLessThan(0.01);
+        // Above maxPoints, every k-th completed trial (here every 3rd of 150).
+        Api.Response sampled = api.get("/api/v1/studies/" + study + "/importance?maxPoints=50");
+        assertThat(((Number) sampled.get("trialsUsed")).intValue()).isEqualTo(50);
+        assertThat(((Number) sampled.get("trialsCompleted")).longValue()).isEqualTo(150);
+        assertThat(sampled.string("params.0.name")).isEqualTo("x");
         Api.Response params = api.get("/api/v1/studies/" + study + "/params?maxPoints=50");
         // every 3rd trial (150 / 50) plus the 50 best, without duplicates
         assertThat(list(params.get("points")).size()).isBetween(50, 100);

@@ -158,15 +158,43 @@ class DashboardBrowserTest {
         awaitText(By.id("trial-count"), "1");
         ((JavascriptExecutor) driver).executeScript("window.__sameDocument = true;");
         long t0 = System.nanoTime();
-        api.post(
-                "/api/v1/studies/" + live + "/trials",
-                Map.of("config", Map.of("x", 0.3, "act", "tanh"), "metrics", Map.of("loss", 0.25)));
+        String second = api.post(
+                        "/api/v1/studies/" + live + "/trials",
+                        Map.of("config", Map.of("x", 0.3, "act", "tanh"), "metrics", Map.of("loss", 0.25)))
+                .get("id")
+                .toString();
         new WebDriverWait(driver, Duration.ofSeconds(5))
                 .until(d -> d.findElement(By.id("trial-count")).getText().equals("2")
                         && d.findElement(By.id("best-value")).getText().equals("0.25"));
         assertThat((System.nanoTime() - t0) / 1e9).isLessThan(5.0);
         assertThat(((JavascriptExecutor) driver).executeScript("return window.__sameDocument === true;"))
                 .isEqualTo(true);
+        // The best-so-far chart took the new trial from the event itself, without re-reading /series/best.
+        new WebDriverWait(driver, Duration.ofSeconds(5))
+                .until(d ->
+                        second.equals(d.findElement(By.id("chart-best-trials")).getAttribute("data-best-trial")));
+        assertThat(driver.findElement(By.id("chart-best-trials")).getAttribute("data-best"))
+                .isEqualTo("0.25");
+        assertThat(Integer.parseInt(driver.findElement(By.id("view")).getAttribute("data-deltas")))
+                .isPositive();
+        assertThat(driver.findElement(By.id("view")).getAttribute("data-reloads"))
+                .isEqualTo("0");
+
+        // The trials table, newest first: a new trial's row goes on top from its events alone.
+        driver.get(url("/studies/" + live + "/trials"));
+        await(By.cssSelector("#trials tbody tr[data-trial='" + second + "']"));
+        String third = api.post(
+                        "/api/v1/studies/" + live + "/trials",
+                        Map.of("config", Map.of("x", 0.7, "act", "relu"), "metrics", Map.of("loss", 0.16)))
+                .get("id")
+                .toString();
+        By top = By.cssSelector("#trials tbody tr:first-child[data-trial='" + third + "']");
+        new WebDriverWait(driver, Duration.ofSeconds(5))
+                .until(d -> d.findElement(top).getText().contains("COMPLETED"));
+        assertThat(driver.findElement(top).getText()).contains("0.16");
+        assertThat(driver.findElement(By.id("page")).getText()).isEqualTo("1–3 of 3");
+        assertThat(driver.findElement(By.id("view")).getAttribute("data-reloads"))
+                .isEqualTo("0");
     }
 
     @Test
@@ -205,7 +233,6 @@ class DashboardBrowserTest {
         assertThat(pixels("#chart-parallel")[0]).isGreaterThan(1000);
         assertThat(pixels("#chart-importance")[0]).isGreaterThan(500);
         assertThat(pixels("#slice-0")[0]).isGreaterThan(500);
-        screenshot("study-params");
 
         driver.get(url("/studies/" + study + "/trials"));
         new WebDriverWait(driver, Duration.ofSeconds(15))
@@ -236,6 +263,32 @@ class DashboardBrowserTest {
         WebElement saved = await(By.id("w-saved"));
         assertThat(saved.getText()).endsWith("%");
         screenshot("study-whatif");
+    }
+
+    @Test
+    void parameterImportanceNamesItsMethodAndTheTrialsItUsed() throws IOException {
+        String s = api.createStudy(DashboardApiSuite.ashaStudy("browser-importance", 100));
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5); // seeded: a fixed outcome
+        for (int i = 0; i < 40; i++) {
+            double x = random.nextDouble();
+            api.post(
+                    "/api/v1/studies/" + s + "/trials",
+                    Map.of(
+                            "config", Map.of("x", x, "act", random.nextBoolean() ? "relu" : "tanh"),
+                            "metrics", Map.of("loss", (x - 0.3) * (x - 0.3))));
+        }
+        Api.Response imp = api.get("/api/v1/studies/" + s + "/importance");
+        assertThat(imp.string("method")).isEqualTo("fANOVA");
+        assertThat(imp.string("params.0.name")).isEqualTo("x");
+        driver.get(url("/studies/" + s + "/params"));
+        awaitText(By.id("importance-note"), "fANOVA, 40 completed trials");
+        assertThat(driver.findElement(By.id("importance-method")).getText())
+                .startsWith("fANOVA (Hutter et al., 2014): a random forest of " + imp.get("trees") + " trees");
+        assertThat(pixels("#chart-importance")[0])
+                .as("a bar across most of the chart")
+                .isGreaterThan(15000);
+        assertThat(pixels("#chart-parallel")[0]).isGreaterThan(1000);
+        screenshot("study-params");
     }
 
     @Test
