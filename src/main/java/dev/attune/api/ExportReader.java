@@ -24,6 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
  * named {@code events[i]} and {@code definition}); malformed JSON answers 400 naming {@code body}.
  */
 final class ExportReader implements AutoCloseable {
+    private static final java.util.List<String> HEADER_FIELDS =
+            java.util.List.of("format", "version", "study", "definition", "events");
     private static final Set<String> EVENT_FIELDS = Set.of("seq", "type", "trialId", "payload", "createdAt", "actor");
 
     private final ObjectReader values;
@@ -138,8 +140,16 @@ final class ExportReader implements AutoCloseable {
             private ImportedEvent read() {
                 JsonToken t = parser.nextToken();
                 if (t == JsonToken.END_ARRAY) {
-                    if (parser.nextToken() != JsonToken.END_OBJECT || parser.nextToken() != null) {
-                        throw InvalidInputException.of("events", "must be the export's last field");
+                    if (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                        String name = parser.currentName();
+                        throw InvalidInputException.of(
+                                name,
+                                HEADER_FIELDS.contains(name)
+                                        ? "must come before events"
+                                        : "is not a field of a study export; known: " + HEADER_FIELDS);
+                    }
+                    if (parser.currentToken() != JsonToken.END_OBJECT || parser.nextToken() != null) {
+                        throw InvalidInputException.of("body", "must end after the export's object");
                     }
                     return null;
                 }
