@@ -127,7 +127,15 @@ public final class Dtos {
             Instant createdAt,
             Instant updatedAt) {}
 
-    public record AskRequest(@Schema(example = "host-a/3") String workerId) {}
+    public record AskRequest(
+            @Schema(example = "host-a/3") String workerId,
+
+            @Schema(
+                    description = "Ask for up to this many trials at once (1-1000); the answer then lists them in"
+                            + " trials instead of trial",
+                    minimum = "1",
+                    maximum = "1000")
+            Integer count) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record AskResponse(
@@ -136,7 +144,14 @@ public final class Dtos {
 
             TrialResponse trial,
             Long retryAfterMs,
-            String reason) {}
+
+            @Schema(description = "Why nothing (or, for a batch, fewer than count trials) was handed out")
+            String reason,
+
+            @Schema(
+                    description =
+                            "Only when the ask gave a count: the trials handed out, in order (empty with WAIT or DONE)")
+            List<TrialResponse> trials) {}
 
     public record TrialResponse(
             long id,

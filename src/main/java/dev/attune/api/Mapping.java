@@ -83,7 +83,16 @@ final class Mapping {
     }
 
     static Dtos.AskResponse ask(Views.Ask a) {
-        return new Dtos.AskResponse(a.status(), trial(a.trial()), a.retryAfterMs(), a.reason());
+        return new Dtos.AskResponse(a.status(), trial(a.trial()), a.retryAfterMs(), a.reason(), null);
+    }
+
+    static Dtos.AskResponse batch(Views.BatchAsk a) {
+        return new Dtos.AskResponse(
+                a.status(),
+                null,
+                a.retryAfterMs(),
+                a.reason(),
+                a.trials().stream().map(Mapping::trial).toList());
     }
 
     static Dtos.DecisionResponse decision(Views.Decision d) {

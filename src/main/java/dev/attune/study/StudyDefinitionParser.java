@@ -42,7 +42,10 @@ public final class StudyDefinitionParser {
             "leaseSeconds",
             "maxRetries",
             "maxFailures",
-            "deleteCheckpoints");
+            "deleteCheckpoints",
+            "asynchronousScheduling",
+            "restrictConfigurations",
+            "streamlineConfigSpace");
     static final Set<String> CRITERION_FIELDS = Set.of(
             "maxWallclockTime",
             "maxNumTrialsStarted",
@@ -129,6 +132,12 @@ public final class StudyDefinitionParser {
         Long maxRetries = f.integer("maxRetries", 0);
         Long maxFailures = f.integer("maxFailures", 1);
         Boolean deleteCheckpoints = f.bool("deleteCheckpoints");
+        Boolean asynchronous = f.bool("asynchronousScheduling");
+        if (Boolean.FALSE.equals(asynchronous) && maxConcurrent == null && !f.has("maxConcurrentTrials")) {
+            f.error(
+                    "maxConcurrentTrials",
+                    "is required when asynchronousScheduling is false: the size of each batch (Syne Tune's n_workers)");
+        }
         if (maxRetries != null && maxRetries > 100) {
             f.error("maxRetries", "must be at most 100");
         }
@@ -136,6 +145,8 @@ public final class StudyDefinitionParser {
             f.error("leaseSeconds", "must be at most 86400 (a day)");
         }
         List<Map<String, Object>> points = space == null ? List.of() : pointsToEvaluate(f, space);
+        List<Map<String, Object>> restricted =
+                space == null ? null : RestrictedConfigurations.parse(f, space, method, allowDuplicates);
 
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
@@ -157,7 +168,9 @@ public final class StudyDefinitionParser {
                 leaseSeconds == null ? null : leaseSeconds.intValue(),
                 maxRetries == null ? null : maxRetries.intValue(),
                 maxFailures == null ? null : maxFailures.intValue(),
-                deleteCheckpoints != null && deleteCheckpoints);
+                deleteCheckpoints != null && deleteCheckpoints,
+                asynchronous == null || asynchronous,
+                restricted);
         // A method may reject a combination only it understands (e.g. a grid that is too large).
         definition.newScheduler();
         return definition;
