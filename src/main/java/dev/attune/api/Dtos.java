@@ -125,7 +125,51 @@ public final class Dtos {
             boolean deleteCheckpoints,
             Map<String, Long> trialCounts,
             Instant createdAt,
-            Instant updatedAt) {}
+            Instant updatedAt,
+
+            @Schema(
+                    description =
+                            "false: a new batch of maxConcurrentTrials trials starts only when the previous one finished")
+            boolean asynchronousScheduling,
+
+            @Schema(description = "The only configs suggested (Syne Tune's restrict_configurations), or null")
+            List<Map<String, Object>> restrictConfigurations,
+
+            @JsonInclude(JsonInclude.Include.NON_NULL)
+            @Schema(
+                    description = "On create only: each streamline_config_space rule that would rewrite the space"
+                            + " (none when streamlineConfigSpace was true: the space was rewritten)")
+            List<String> warnings) {
+        /** This answer with the create's warnings. */
+        public StudyResponse withWarnings(List<String> w) {
+            return new StudyResponse(
+                    id,
+                    name,
+                    project,
+                    status,
+                    statusReason,
+                    seed,
+                    space,
+                    metrics,
+                    method,
+                    options,
+                    resource,
+                    pointsToEvaluate,
+                    stoppingCriterion,
+                    maxConcurrentTrials,
+                    allowDuplicates,
+                    leaseSeconds,
+                    maxRetries,
+                    maxFailures,
+                    deleteCheckpoints,
+                    trialCounts,
+                    createdAt,
+                    updatedAt,
+                    asynchronousScheduling,
+                    restrictConfigurations,
+                    w);
+        }
+    }
 
     public record AskRequest(
             @Schema(example = "host-a/3") String workerId,

@@ -1,5 +1,8 @@
 package dev.attune.api;
 
+import dev.attune.space.SearchSpace;
+import dev.attune.space.SpaceParser;
+import dev.attune.space.Streamlining;
 import dev.attune.study.Views;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +53,18 @@ final class Mapping {
                 Boolean.TRUE.equals(d.get("deleteCheckpoints")),
                 s.trialCounts(),
                 s.createdAt(),
-                s.updatedAt());
+                s.updatedAt(),
+                !Boolean.FALSE.equals(d.get("asynchronousScheduling")),
+                (List<Map<String, Object>>) d.get("restrictConfigurations"),
+                null);
+    }
+
+    /** The create's answer: the study, with a warning per streamlining rule that would change its space. */
+    static Dtos.StudyResponse created(Views.Study s) {
+        SearchSpace space = SpaceParser.parse(s.definition().get("space"), "space");
+        return study(s).withWarnings(Streamlining.rewrites(space).stream()
+                .map(Streamlining.Rewrite::warning)
+                .toList());
     }
 
     private static Double number(Object v) {

@@ -10,6 +10,7 @@ import dev.attune.space.IntDomain;
 import dev.attune.space.InvalidInputException;
 import dev.attune.space.SearchSpace;
 import dev.attune.space.SpaceParser;
+import dev.attune.space.Streamlining;
 import dev.attune.trial.Metric;
 import dev.attune.trial.Mode;
 import dev.attune.trial.Resource;
@@ -89,6 +90,11 @@ public final class StudyDefinitionParser {
             } catch (InvalidInputException e) {
                 errors.addAll(e.errors());
             }
+        }
+
+        // Syne Tune's streamline_config_space on request; the stored definition holds the rewritten space.
+        if (Boolean.TRUE.equals(f.bool("streamlineConfigSpace")) && space != null) {
+            space = Streamlining.apply(space);
         }
 
         List<Metric> metrics = metrics(f);
