@@ -78,7 +78,9 @@ class AccessMatrixTest {
             Map.entry("GET /api/v1/studies/{studyId}/trials/{trialId}/events", Role.READER),
             Map.entry("GET /api/v1/studies/{studyId}/export.csv", Role.READER),
             Map.entry("GET /api/v1/studies/{studyId}/export.json", Role.READER),
-            Map.entry("GET /api/v1/studies/{studyId}/stream", Role.READER));
+            Map.entry("GET /api/v1/studies/{studyId}/stream", Role.READER),
+            Map.entry("GET /api/v1/studies/{studyId}/export", Role.READER),
+            Map.entry("POST /api/v1/studies/import", Role.WRITER));
 
     /** The kinds of caller; each maps to a token (or none). */
     enum Who {
