@@ -29,7 +29,7 @@ public class RequestSizeLimit extends OncePerRequestFilter {
     public RequestSizeLimit(
             @Value("${attune.max-request-bytes:1048576}") long limit,
             @Value("${attune.max-drain-bytes:67108864}") long drainLimit,
-            @Value("${attune.import.max-bytes:1073741824}") long importLimit) {
+            @Value("${attune.import.max-bytes:268435456}") long importLimit) {
         this.defaultLimit = limit;
         this.drainLimit = drainLimit;
         this.importLimit = importLimit;

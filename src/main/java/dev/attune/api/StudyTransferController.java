@@ -2,6 +2,8 @@ package dev.attune.api;
 
 import dev.attune.security.StudyAccess;
 import dev.attune.service.StudyTransfer;
+import dev.attune.space.InvalidInputException;
+import dev.attune.study.SyneTuneResults;
 import dev.attune.study.Views;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -9,9 +11,15 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -20,7 +28,9 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -80,5 +90,60 @@ public class StudyTransferController {
         }
         return ResponseEntity.created(URI.create("/api/v1/studies/" + study.id()))
                 .body(Mapping.study(study));
+    }
+
+    @PostMapping(path = "/import", consumes = "multipart/form-data", produces = "application/json")
+    @Operation(
+            summary = "A new study whose trials are the completed trials of a Syne Tune results table: multipart"
+                    + " parts definition (a study definition, as for POST /api/v1/studies) and results (the"
+                    + " tuner's results CSV: trial_id, config_<name>..., metric columns, st_status or status)")
+    public ResponseEntity<Dtos.StudyResponse> importResults(
+            @RequestPart(name = "definition", required = false) String definition,
+            @RequestPart(name = "results", required = false) MultipartFile results)
+            throws IOException {
+        if (definition == null || definition.isBlank()) {
+            throw InvalidInputException.of("definition", "is required: a part holding the study definition (JSON)");
+        }
+        if (results == null) {
+            throw InvalidInputException.of("results", "is required: a part holding Syne Tune's results CSV");
+        }
+        Map<String, Object> json = definitionOf(definition);
+        Views.Study study;
+        try (Reader in = new InputStreamReader(results.getInputStream(), StandardCharsets.UTF_8)) {
+            CsvReader csv = new CsvReader(new BufferedReader(in), "results");
+            study = transfer.importResults(access.forCreate(json), d -> {
+                List<String> header = csv.next();
+                if (header == null) {
+                    throw InvalidInputException.of("results", "is empty: a header line is required");
+                }
+                SyneTuneResults table = new SyneTuneResults(d, header);
+                for (int line = csv.line(); ; line = csv.line()) {
+                    List<String> cells = csv.next();
+                    if (cells == null) {
+                        return table;
+                    }
+                    if (!(cells.size() == 1 && cells.getFirst().isEmpty())) {
+                        table.row(cells, csv.where(line));
+                    }
+                }
+            });
+        }
+        return ResponseEntity.created(URI.create("/api/v1/studies/" + study.id()))
+                .body(Mapping.created(study));
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> definitionOf(String text) {
+        Object json;
+        try {
+            json = mapper.readValue(text, Object.class);
+        } catch (tools.jackson.core.JacksonException e) {
+            throw InvalidInputException.of("definition", "is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (!(json instanceof Map<?, ?>)) {
+            throw InvalidInputException.of("definition", "must be a JSON object: a study definition");
+        }
+        InputLimits.check(json, "definition");
+        return (Map<String, Object>) json;
     }
 }

@@ -9,6 +9,7 @@ import dev.attune.study.Study;
 import dev.attune.study.StudyDefinition;
 import dev.attune.study.StudyDefinitionParser;
 import dev.attune.study.StudyEvent;
+import dev.attune.study.SyneTuneResults;
 import dev.attune.study.Views;
 import jakarta.persistence.EntityManager;
 import java.io.IOException;
@@ -169,28 +170,12 @@ public class StudyTransfer {
      */
     public Views.Study importLog(
             Map<String, Object> definitionJson, @Nullable Instant createdAt, Iterator<ImportedEvent> events) {
-        StudyDefinition definition;
-        try {
-            definition = parser.parse(definitionJson, SEEDS.nextLong() >>> 1);
-        } catch (InvalidInputException e) {
-            throw new InvalidInputException(e.errors().stream()
-                    .map(f -> new FieldError("definition." + f.field(), f.message()))
-                    .toList());
-        }
+        StudyDefinition definition = parseDefinition(definitionJson);
         Instant now = clock.instant();
         Instant created = createdAt == null ? now : createdAt;
         String id = StudyService.newId(now);
         tx.executeWithoutResult(t -> {
-            StudyRow[] row = {
-                new StudyRow(
-                        id,
-                        definition.project(),
-                        definition.name(),
-                        definition.method().name(),
-                        json.write(definition.toJson()),
-                        definition.seed(),
-                        created)
-            };
+            StudyRow[] row = {newRow(id, definition, created)};
             studies.save(row[0]);
             LogImport log = new LogImport(Study.create(id, definition, created));
             int sinceFlush = 0;
@@ -207,5 +192,59 @@ public class StudyTransfer {
             }
         });
         return service.get(id);
+    }
+
+    /**
+     * A new study whose trials are the completed trials of a Syne Tune results table: {@code read} is given
+     * the parsed definition and fills the table from the request; each trial is then added as a client adds
+     * one evaluated elsewhere ({@code POST /trials} with metrics), in one transaction.
+     *
+     * @throws dev.attune.space.InvalidInputException naming the definition field or the table's line at fault
+     */
+    public Views.Study importResults(
+            Map<String, Object> definitionJson, java.util.function.Function<StudyDefinition, SyneTuneResults> read) {
+        StudyDefinition definition = parseDefinition(definitionJson);
+        SyneTuneResults results = read.apply(definition);
+        Instant now = clock.instant();
+        String id = StudyService.newId(now);
+        tx.executeWithoutResult(t -> {
+            StudyRow row = newRow(id, definition, now);
+            studies.save(row);
+            Study study = Study.create(id, definition, now);
+            for (SyneTuneResults.Completed c : results.completed()) {
+                Study.Outcome<Long> added;
+                try {
+                    added = study.add(c.config(), c.metrics(), now);
+                } catch (InvalidInputException e) {
+                    throw new InvalidInputException(e.errors().stream()
+                            .map(f -> new FieldError(c.line() + "." + f.field(), f.message()))
+                            .toList());
+                }
+                added.events().forEach(e -> projection.project(row, study, e, now));
+            }
+        });
+        return service.get(id);
+    }
+
+    private StudyRow newRow(String id, StudyDefinition definition, Instant created) {
+        return new StudyRow(
+                id,
+                definition.project(),
+                definition.name(),
+                definition.method().name(),
+                json.write(definition.toJson()),
+                definition.seed(),
+                created);
+    }
+
+    /** The definition, with its errors named from {@code definition}. */
+    private StudyDefinition parseDefinition(Map<String, Object> definitionJson) {
+        try {
+            return parser.parse(definitionJson, SEEDS.nextLong() >>> 1);
+        } catch (InvalidInputException e) {
+            throw new InvalidInputException(e.errors().stream()
+                    .map(f -> new FieldError("definition." + f.field(), f.message()))
+                    .toList());
+        }
     }
 }

@@ -203,4 +203,107 @@ class StudyTransferApiTest {
     private static Map<String, Object> config(Map<String, Object> e) {
         return (Map<String, Object>) payload(e, 0).get("config");
     }
+
+    static final String BOUNDARY = "attune-test-boundary";
+
+    /** A multipart body with the given parts (name to text; null skips it). */
+    static String multipart(String definition, String results) {
+        StringBuilder b = new StringBuilder();
+        if (definition != null) {
+            b.append("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"definition\"\r\n"
+                    + "Content-Type: application/json\r\n\r\n" + definition + "\r\n");
+        }
+        if (results != null) {
+            b.append("--" + BOUNDARY
+                    + "\r\nContent-Disposition: form-data; name=\"results\"; filename=\"results.csv\"\r\n"
+                    + "Content-Type: text/csv\r\n\r\n" + results + "\r\n");
+        }
+        return b.append("--" + BOUNDARY + "--\r\n").toString();
+    }
+
+    Api.Response importResults(String definition, String results) {
+        return api.postRaw(
+                "/api/v1/studies/import", multipart(definition, results), "multipart/form-data; boundary=" + BOUNDARY);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aSyneTuneResultsTableBecomesTheCompletedTrialsOfANewStudy() {
+        // the server's own Syne Tune-format export: a row per report, config_* columns, st_status
+        String csv = api.get("/api/v1/studies/" + study + "/export.csv").body();
+        String definition = Api.json(StudyApiSuite.definition(8, Map.of("name", "from syne tune")));
+        Api.Response r = importResults(definition, csv);
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertThat(r.string("name")).isEqualTo("from syne tune");
+        String copy = r.string("id");
+        List<Map<String, Object>> original =
+                (List<Map<String, Object>>) api.get("/api/v1/studies/" + study + "/trials?status=COMPLETED&limit=100")
+                        .get("items");
+        List<Map<String, Object>> imported = (List<Map<String, Object>>)
+                api.get("/api/v1/studies/" + copy + "/trials?limit=100").get("items");
+        assertThat(imported).hasSize(3).allMatch(t -> "COMPLETED".equals(t.get("status")));
+        assertThat(imported)
+                .extracting(t -> t.get("config"))
+                .isEqualTo(original.stream().map(t -> t.get("config")).toList());
+        // each trial's result is its last row with the metric: the report at the last epoch
+        for (int i = 0; i < 3; i++) {
+            double expected =
+                    StudyApiSuite.loss((Map<String, Object>) original.get(i).get("config"), 3);
+            assertThat(((Number) ((Map<String, Object>) imported.get(i).get("metrics")).get("loss")).doubleValue())
+                    .isEqualTo(expected);
+        }
+        assertThat(api.get("/api/v1/studies/" + copy + "/best").get("trial.metrics.loss"))
+                .isNotNull();
+    }
+
+    @Test
+    void aHandWrittenTableWithQuotesAndFailedTrialsImportsWhatCompleted() {
+        String csv = "trial_id,config_x,config_lr,config_layers,config_act,loss,st_status\n"
+                + "0,1.5,0.01,2,\"relu\",0.7,InProgress\n"
+                + "0,1.5,0.01,2,relu,0.5,Completed\n"
+                + "1,2.5,0.001,3,tanh,,Failed\n"
+                + "2,-1,1e-4,1,tanh,3.25,Stopped\n";
+        Api.Response r = importResults(Api.json(StudyApiSuite.definition(8, Map.of())), csv);
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        Api.Response trials = api.get("/api/v1/studies/" + r.string("id") + "/trials?limit=100");
+        assertThat(trials.get("items")).asList().hasSize(2);
+        assertThat(trials.get("items.0.metrics.loss")).isEqualTo(0.5);
+        assertThat(trials.get("items.1.config.layers")).isEqualTo(1);
+        assertThat(trials.get("items.1.config.x")).isEqualTo(-1.0);
+    }
+
+    @Test
+    void badResultTablesAnswer400NamingTheFieldAndStoreNothing() {
+        String definition = Api.json(StudyApiSuite.definition(8, Map.of()));
+        String header = "trial_id,config_x,config_lr,config_layers,config_act,loss\n";
+        List<String> failures = new ArrayList<>();
+        badTable(failures, "no definition", null, header, "definition");
+        badTable(failures, "no results", definition, null, "results");
+        badTable(failures, "definition not JSON", "{oops", header, "definition");
+        badTable(failures, "bad definition", Api.json(Map.of("space", Map.of())), header, "definition.metrics");
+        badTable(failures, "empty table", definition, "", "results");
+        badTable(failures, "missing config column", definition, "trial_id,config_x,loss\n0,1,1\n", "results");
+        badTable(
+                failures,
+                "value outside the space",
+                definition,
+                header + "0,99,0.01,2,relu,1\n",
+                "results line 2.config_x");
+        badTable(failures, "unknown category", definition, header + "0,1,0.01,2,gelu,1\n", "results line 2.config_act");
+        badTable(failures, "metric not a number", definition, header + "0,1,0.01,2,relu,low\n", "results line 2.loss");
+        badTable(failures, "no trial id", definition, header + ",1,0.01,2,relu,1\n", "results line 2.trial_id");
+        badTable(failures, "unterminated quote", definition, header + "0,\"1,0.01,2,relu,1\n", "results line 2");
+        assertThat(failures).isEmpty();
+    }
+
+    private void badTable(List<String> failures, String name, String definition, String csv, String field) {
+        long before = count();
+        Api.Response r = importResults(definition, csv);
+        boolean named = r.status() == 400
+                && r.contentType().startsWith("application/problem+json")
+                && r.body().contains("\"field\":\"" + field);
+        if (!named || count() != before) {
+            failures.add(name + " -> " + r.status() + " " + r.body());
+        }
+    }
 }
