@@ -13,6 +13,11 @@ final class Mapping {
 
     @SuppressWarnings("unchecked")
     static Dtos.StudyResponse study(Views.Study s) {
+        return study(s, null);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Dtos.StudyResponse study(Views.Study s, List<String> warnings) {
         Map<String, Object> d = s.definition();
         List<Dtos.MetricSpec> metrics = ((List<Map<String, Object>>) d.get("metrics"))
                 .stream()
@@ -51,20 +56,25 @@ final class Mapping {
                 d.get("maxRetries") == null ? null : ((Number) d.get("maxRetries")).intValue(),
                 d.get("maxFailures") == null ? null : ((Number) d.get("maxFailures")).intValue(),
                 Boolean.TRUE.equals(d.get("deleteCheckpoints")),
+                d.get("numGpusPerTrial") == null ? null : ((Number) d.get("numGpusPerTrial")).intValue(),
+                (List<String>) d.get("entryPoint"),
                 s.trialCounts(),
+                s.trialsResumedWithoutCheckpoint(),
                 s.createdAt(),
                 s.updatedAt(),
                 !Boolean.FALSE.equals(d.get("asynchronousScheduling")),
                 (List<Map<String, Object>>) d.get("restrictConfigurations"),
-                null);
+                warnings);
     }
 
     /** The create's answer: the study, with a warning per streamlining rule that would change its space. */
     static Dtos.StudyResponse created(Views.Study s) {
         SearchSpace space = SpaceParser.parse(s.definition().get("space"), "space");
-        return study(s).withWarnings(Streamlining.rewrites(space).stream()
-                .map(Streamlining.Rewrite::warning)
-                .toList());
+        return study(
+                s,
+                Streamlining.rewrites(space).stream()
+                        .map(Streamlining.Rewrite::warning)
+                        .toList());
     }
 
     private static Double number(Object v) {
@@ -88,6 +98,7 @@ final class Mapping {
                         t.retryOf(),
                         t.metadata(),
                         t.links(),
+                        t.resumedWithoutCheckpoint(),
                         t.reports() == null
                                 ? null
                                 : t.reports().stream()

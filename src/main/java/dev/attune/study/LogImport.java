@@ -7,6 +7,7 @@ import dev.attune.study.StudyEvent.StudyStatusChanged;
 import dev.attune.study.StudyEvent.TrialAdded;
 import dev.attune.study.StudyEvent.TrialCompleted;
 import dev.attune.study.StudyEvent.TrialFailed;
+import dev.attune.study.StudyEvent.TrialReleased;
 import dev.attune.study.StudyEvent.TrialResumed;
 import dev.attune.study.StudyEvent.TrialRun;
 import dev.attune.study.StudyEvent.TrialSkipped;
@@ -115,6 +116,7 @@ public final class LogImport {
             case TrialFailed e -> requireMove(e.trialId(), TrialStatus.FAILED, path);
             case TrialSkipped e -> requireMove(e.trialId(), TrialStatus.SKIPPED, path);
             case TrialStale e -> requireStatus(e.trialId(), TrialStatus.RUNNING, path);
+            case TrialReleased e -> requireStatus(e.trialId(), TrialStatus.RUNNING, path);
             case CheckpointsRemoved e -> {
                 for (long id : e.trialIds()) {
                     if (study.trialStatus(id) == null) {

@@ -11,6 +11,7 @@ import dev.attune.study.StudyEvent.StudyStatusChanged;
 import dev.attune.study.StudyEvent.TrialAdded;
 import dev.attune.study.StudyEvent.TrialCompleted;
 import dev.attune.study.StudyEvent.TrialFailed;
+import dev.attune.study.StudyEvent.TrialReleased;
 import dev.attune.study.StudyEvent.TrialResumed;
 import dev.attune.study.StudyEvent.TrialRun;
 import dev.attune.study.StudyEvent.TrialSkipped;
@@ -55,6 +56,9 @@ public final class Study {
     private final Map<Long, Map<String, Object>> configs = new HashMap<>();
     private final EnumMap<TrialStatus, Long> counts = new EnumMap<>(TrialStatus.class);
     private final TreeSet<Long> pending = new TreeSet<>();
+    /** Trials their workers gave back (TRIAL_RELEASED) that no ask has resumed yet. */
+    private final TreeSet<Long> released = new TreeSet<>();
+
     private final Map<Long, Double> trialCost = new HashMap<>();
     private final Map<Long, Long> highestLevel = new HashMap<>();
     private final Map<Long, Integer> retries = new HashMap<>();
@@ -173,6 +177,11 @@ public final class Study {
         }
         if (completionLimitInFlight()) {
             return new Ask.Wait("the running trials may reach the completion limit");
+        }
+        Long released = firstReleased();
+        if (released != null) {
+            record(seq -> new TrialResumed(seq, released, configs.get(released), workerId));
+            return new Ask.Run(released, configs.get(released), true, null);
         }
         Long waiting = firstPending();
         if (waiting != null) {
@@ -359,6 +368,24 @@ public final class Study {
         return answer(true);
     }
 
+    /**
+     * The running trial's worker gives it back (it is shutting down) with a checkpoint: PAUSED, and the next
+     * ask resumes it. Unlike a scheduler's pause the scheduler is not told; for it the trial runs on.
+     */
+    public Outcome<TrialStatus> release(long trialId, String reason, Instant now) {
+        begin();
+        TrialStatus current = existing(trialId);
+        if (current != TrialStatus.RUNNING) {
+            throw new ConflictException(
+                    ConflictException.Kind.ILLEGAL_TRANSITION,
+                    current.name(),
+                    "cannot release trial " + trialId + ": it is " + current + ", not " + TrialStatus.RUNNING);
+        }
+        record(seq -> new TrialReleased(seq, trialId, reason));
+        settle(now);
+        return answer(TrialStatus.PAUSED);
+    }
+
     /** No new trials from now on (PyGlove's {@code end_loop}); running trials may finish. */
     public Outcome<StudyStatus> stop(String reason, Instant now) {
         begin();
@@ -500,8 +527,11 @@ public final class Study {
                 Map<String, Object> config = (Map<String, Object>) Values.canonical(e.config());
                 configs.put(e.trialId(), config);
                 handOut();
+                boolean givenBack = released.remove(e.trialId());
                 move(e.trialId(), TrialStatus.PAUSED, TrialStatus.RUNNING);
-                scheduler.onTrialResumed(e.trialId(), config);
+                if (!givenBack) {
+                    scheduler.onTrialResumed(e.trialId(), config);
+                }
             }
             case TrialCompleted e -> {
                 track(e.trialId(), e.metrics());
@@ -523,6 +553,10 @@ public final class Study {
                 pending.remove(e.trialId());
                 move(e.trialId(), statuses.get(e.trialId()), TrialStatus.SKIPPED);
                 scheduler.onSkip(e.trialId());
+            }
+            case TrialReleased e -> {
+                move(e.trialId(), TrialStatus.RUNNING, TrialStatus.PAUSED);
+                released.add(e.trialId());
             }
             case CheckpointsRemoved e -> {
                 if (scheduler instanceof CheckpointAdvisor a) {
@@ -585,6 +619,9 @@ public final class Study {
         }
         counts.merge(to, 1L, Long::sum);
         statuses.put(trialId, to);
+        if (to != TrialStatus.PAUSED) {
+            released.remove(trialId);
+        }
     }
 
     private void track(long trialId, Map<String, Double> metrics) {
@@ -680,6 +717,11 @@ public final class Study {
 
     public long running() {
         return count(TrialStatus.RUNNING);
+    }
+
+    /** The oldest trial its worker gave back (shutting down) and no ask has resumed yet, or null. */
+    public Long firstReleased() {
+        return released.isEmpty() ? null : released.first();
     }
 
     /** The oldest client-added or retried trial still waiting to be handed out, or null. */

@@ -39,6 +39,8 @@ public record StudyDefinition(
         Integer maxRetries,
         Integer maxFailures,
         boolean deleteCheckpoints,
+        Integer numGpusPerTrial,
+        List<String> entryPoint,
         boolean asynchronousScheduling,
         List<Map<String, Object>> restrictConfigurations) {
 
@@ -107,6 +109,12 @@ public record StudyDefinition(
         }
         if (restrictConfigurations != null) {
             json.put("restrictConfigurations", restrictConfigurations);
+        }
+        if (numGpusPerTrial != null) {
+            json.put("numGpusPerTrial", numGpusPerTrial);
+        }
+        if (entryPoint != null) {
+            json.put("entryPoint", entryPoint);
         }
         return json;
     }
