@@ -140,9 +140,31 @@ public final class Dtos {
             long trialsResumedWithoutCheckpoint,
 
             Instant createdAt,
-            Instant updatedAt) {}
+            Instant updatedAt,
 
-    public record AskRequest(@Schema(example = "host-a/3") String workerId) {}
+            @Schema(
+                    description =
+                            "false: a new batch of maxConcurrentTrials trials starts only when the previous one finished")
+            boolean asynchronousScheduling,
+
+            @Schema(description = "The only configs suggested (Syne Tune's restrict_configurations), or null")
+            List<Map<String, Object>> restrictConfigurations,
+
+            @JsonInclude(JsonInclude.Include.NON_NULL)
+            @Schema(
+                    description = "On create only: each streamline_config_space rule that would rewrite the space"
+                            + " (none when streamlineConfigSpace was true: the space was rewritten)")
+            List<String> warnings) {}
+
+    public record AskRequest(
+            @Schema(example = "host-a/3") String workerId,
+
+            @Schema(
+                    description = "Ask for up to this many trials at once (1-1000); the answer then lists them in"
+                            + " trials instead of trial",
+                    minimum = "1",
+                    maximum = "1000")
+            Integer count) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record AskResponse(
@@ -151,7 +173,14 @@ public final class Dtos {
 
             TrialResponse trial,
             Long retryAfterMs,
-            String reason) {}
+
+            @Schema(description = "Why nothing (or, for a batch, fewer than count trials) was handed out")
+            String reason,
+
+            @Schema(
+                    description =
+                            "Only when the ask gave a count: the trials handed out, in order (empty with WAIT or DONE)")
+            List<TrialResponse> trials) {}
 
     public record TrialResponse(
             long id,

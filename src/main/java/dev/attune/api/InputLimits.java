@@ -45,11 +45,19 @@ public class InputLimits extends RequestBodyAdviceAdapter {
 
     /** Throws {@link InvalidInputException} naming the first fields over a limit. */
     public static void check(Object body) {
+        check(body, "body");
+    }
+
+    /**
+     * The same limits for one part of a streamed body (an imported event, say), with errors named from
+     * {@code root}.
+     */
+    static void check(Object part, String root) {
         List<FieldError> errors = new ArrayList<>();
         int[] nodes = {0};
-        walk(body, "body", errors, nodes);
+        walk(part, root, errors, nodes);
         if (nodes[0] > MAX_NODES) {
-            errors.add(new FieldError("body", "has more than " + MAX_NODES + " values"));
+            errors.add(new FieldError(root, "has more than " + MAX_NODES + " values"));
         }
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors.size() > 10 ? errors.subList(0, 10) : errors);

@@ -1,5 +1,8 @@
 package dev.attune.api;
 
+import dev.attune.space.SearchSpace;
+import dev.attune.space.SpaceParser;
+import dev.attune.space.Streamlining;
 import dev.attune.study.Views;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +13,11 @@ final class Mapping {
 
     @SuppressWarnings("unchecked")
     static Dtos.StudyResponse study(Views.Study s) {
+        return study(s, null);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Dtos.StudyResponse study(Views.Study s, List<String> warnings) {
         Map<String, Object> d = s.definition();
         List<Dtos.MetricSpec> metrics = ((List<Map<String, Object>>) d.get("metrics"))
                 .stream()
@@ -53,7 +61,20 @@ final class Mapping {
                 s.trialCounts(),
                 s.trialsResumedWithoutCheckpoint(),
                 s.createdAt(),
-                s.updatedAt());
+                s.updatedAt(),
+                !Boolean.FALSE.equals(d.get("asynchronousScheduling")),
+                (List<Map<String, Object>>) d.get("restrictConfigurations"),
+                warnings);
+    }
+
+    /** The create's answer: the study, with a warning per streamlining rule that would change its space. */
+    static Dtos.StudyResponse created(Views.Study s) {
+        SearchSpace space = SpaceParser.parse(s.definition().get("space"), "space");
+        return study(
+                s,
+                Streamlining.rewrites(space).stream()
+                        .map(Streamlining.Rewrite::warning)
+                        .toList());
     }
 
     private static Double number(Object v) {
@@ -87,7 +108,16 @@ final class Mapping {
     }
 
     static Dtos.AskResponse ask(Views.Ask a) {
-        return new Dtos.AskResponse(a.status(), trial(a.trial()), a.retryAfterMs(), a.reason());
+        return new Dtos.AskResponse(a.status(), trial(a.trial()), a.retryAfterMs(), a.reason(), null);
+    }
+
+    static Dtos.AskResponse batch(Views.BatchAsk a) {
+        return new Dtos.AskResponse(
+                a.status(),
+                null,
+                a.retryAfterMs(),
+                a.reason(),
+                a.trials().stream().map(Mapping::trial).toList());
     }
 
     static Dtos.DecisionResponse decision(Views.Decision d) {

@@ -19,14 +19,25 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 @Component
 public class RequestSizeLimit extends OncePerRequestFilter {
-    private final long limit;
+    /** The one path whose bodies may be larger: a study export being imported, read as a stream. */
+    static final String IMPORT_PATH = "/api/v1/studies/import";
+
+    private final long defaultLimit;
+    private final long importLimit;
     private final long drainLimit;
 
     public RequestSizeLimit(
             @Value("${attune.max-request-bytes:1048576}") long limit,
-            @Value("${attune.max-drain-bytes:67108864}") long drainLimit) {
-        this.limit = limit;
+            @Value("${attune.max-drain-bytes:67108864}") long drainLimit,
+            @Value("${attune.import.max-bytes:268435456}") long importLimit) {
+        this.defaultLimit = limit;
         this.drainLimit = drainLimit;
+        this.importLimit = importLimit;
+    }
+
+    private long limitFor(HttpServletRequest request) {
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        return "POST".equals(request.getMethod()) && IMPORT_PATH.equals(path) ? importLimit : defaultLimit;
     }
 
     /**
@@ -60,6 +71,7 @@ public class RequestSizeLimit extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        long limit = limitFor(request);
         long length = request.getContentLengthLong();
         if (length > limit) {
             drain(request, length);

@@ -42,7 +42,7 @@ public class StudyController {
     public ResponseEntity<Dtos.StudyResponse> create(@RequestBody Map<String, Object> request) {
         Views.Study study = studies.create(access.forCreate(request));
         return ResponseEntity.created(URI.create("/api/v1/studies/" + study.id()))
-                .body(Mapping.study(study));
+                .body(Mapping.created(study));
     }
 
     @GetMapping

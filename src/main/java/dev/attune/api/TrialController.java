@@ -49,25 +49,16 @@ public class TrialController {
 
     @PostMapping("/ask")
     @Operation(
-            summary = "Get a trial to run: RUN, WAIT (retry later) or DONE",
+            summary = "Get a trial to run: RUN, WAIT (retry later) or DONE; with count, up to that many trials",
             requestBody =
                     @io.swagger.v3.oas.annotations.parameters.RequestBody(
                             content = @Content(schema = @Schema(implementation = Dtos.AskRequest.class))))
     public Dtos.AskResponse ask(
             @PathVariable String studyId, @RequestBody(required = false) Map<String, Object> request) {
-        Object worker = request == null ? null : request.get("workerId");
-        if (request != null
-                && (request.size() > (request.containsKey("workerId") ? 1 : 0)
-                        || worker != null && !(worker instanceof String))) {
-            throw dev.attune.space.InvalidInputException.of(
-                    worker != null && !(worker instanceof String) ? "workerId" : "body",
-                    "only workerId (a string) is accepted");
-        }
-        if (worker instanceof String w && w.length() > MAX_WORKER_ID) {
-            throw dev.attune.space.InvalidInputException.of(
-                    "workerId", "must be at most " + MAX_WORKER_ID + " characters");
-        }
-        return Mapping.ask(trials.ask(studyId, (String) worker));
+        AskInput input = AskInput.of(request);
+        return input.count() == null
+                ? Mapping.ask(trials.ask(studyId, input.workerId()))
+                : Mapping.batch(trials.askBatch(studyId, input.workerId(), input.count()));
     }
 
     @PostMapping(path = "/trials/{trialId}/reports", consumes = "application/json")

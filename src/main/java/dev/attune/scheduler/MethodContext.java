@@ -12,6 +12,7 @@ import java.util.Map;
  * Everything a method is built from: the study's definition with the options already checked.
  *
  * @param resource the budget axis, or null for methods that need none
+ * @param restrictConfigurations the only configs new trials may get, or null for the whole space
  */
 public record MethodContext(
         SearchSpace space,
@@ -20,10 +21,23 @@ public record MethodContext(
         long seed,
         List<Map<String, Object>> initialConfigs,
         boolean allowDuplicates,
-        Options options) {
+        Options options,
+        List<Map<String, Object>> restrictConfigurations) {
+
+    public MethodContext(
+            SearchSpace space,
+            List<Metric> metrics,
+            Resource resource,
+            long seed,
+            List<Map<String, Object>> initialConfigs,
+            boolean allowDuplicates,
+            Options options) {
+        this(space, metrics, resource, seed, initialConfigs, allowDuplicates, options, null);
+    }
 
     public SearcherContext searcherContext() {
-        return new SearcherContext(space, metrics, seed, initialConfigs, allowDuplicates, options);
+        return new SearcherContext(
+                space, metrics, seed, initialConfigs, allowDuplicates, options, null, restrictConfigurations);
     }
 
     /**
@@ -47,7 +61,8 @@ public record MethodContext(
                 initialConfigs,
                 allowDuplicates,
                 options,
-                new SearcherContext.Fidelity(resource.attr(), levels));
+                new SearcherContext.Fidelity(resource.attr(), levels),
+                restrictConfigurations);
     }
 
     public Metric metric() {

@@ -30,6 +30,22 @@ record AcquisitionOptimizer(
         SearchSpace space, int numInitCandidates, boolean thompsonScoring, boolean skipLocalOptimization) {
     static final int LOCAL_ITERATIONS = 50;
 
+    /**
+     * With {@code restrict_configurations}: the acquisition scored at {@code numInitCandidates} of the allowed
+     * configs (all of them when there are no more), no local step; the best one, or empty when none is left.
+     */
+    Optional<Map<String, Object>> bestOf(
+            Acquisition acquisition, java.util.List<Map<String, Object>> allowed, SplittableRandom random) {
+        java.util.List<Map<String, Object>> candidates = new java.util.ArrayList<>(allowed);
+        for (int i = candidates.size() - 1; i > 0; i--) {
+            java.util.Collections.swap(candidates, i, random.nextInt(i + 1));
+        }
+        Acquisition local = acquisition.forLocalSearch();
+        return candidates.stream()
+                .limit(numInitCandidates)
+                .min(Comparator.comparingDouble(c -> local.value(space.encode(c))));
+    }
+
     Optional<Map<String, Object>> optimize(
             Acquisition acquisition,
             Function<double[], GaussianProcess.Prediction> predictor,

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SplittableRandom;
 
 /**
  * GP Bayesian optimization (Syne Tune's {@code GPFIFOSearcher}, and with a constraint or cost metric its
@@ -228,8 +229,11 @@ public final class BayesianOptimizationSearcher implements Searcher {
         int fantasies = proposing.numFantasySamples();
         GpModel.Posterior post = objective.posterior(running, fantasies, SeededRandom.of(seed, "bo-fantasy", trialId));
         Acquisition acquisition = acquisition(post, trialId);
-        Optional<Map<String, Object>> config = optimizer.optimize(
-                acquisition, post.gp()::predict, SeededRandom.of(seed, "bo-candidates", trialId), random::excludes);
+        List<Map<String, Object>> restricted = random.unusedRestricted();
+        SplittableRandom candidates = SeededRandom.of(seed, "bo-candidates", trialId);
+        Optional<Map<String, Object>> config = restricted == null
+                ? optimizer.optimize(acquisition, post.gp()::predict, candidates, random::excludes)
+                : optimizer.bestOf(acquisition, restricted, candidates);
         if (config.isEmpty()) {
             return fallback;
         }

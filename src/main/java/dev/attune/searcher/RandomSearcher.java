@@ -16,6 +16,10 @@ import java.util.SplittableRandom;
  * redrawn; after {@value #MAX_ATTEMPTS} misses in a finite space the remaining configs are enumerated and
  * one is picked uniformly, so a nearly exhausted space still answers at once, and an exhausted one ends
  * the study.
+ *
+ * <p>With {@code restrictConfigurations} (Syne Tune's {@code restrict_configurations}) a config is picked
+ * uniformly from the listed ones not yet in the study (any listed one when duplicates are allowed), the
+ * initial configs count only when listed, and an exhausted list ends the study.
  */
 public final class RandomSearcher implements Searcher {
     static final int MAX_ATTEMPTS = 100;
@@ -24,13 +28,25 @@ public final class RandomSearcher implements Searcher {
     private final boolean allowDuplicates;
     private final InitialConfigs initial;
     private final ExclusionList excluded;
+    private final List<Map<String, Object>> restricted;
 
     public RandomSearcher(SearcherContext context) {
         this.space = context.space();
         this.seed = context.seed();
         this.allowDuplicates = context.allowDuplicates();
-        this.initial = new InitialConfigs(context.initialConfigs());
+        this.restricted = context.restrictConfigurations();
+        this.initial = new InitialConfigs(restricted == null ? context.initialConfigs() : listed(context));
         this.excluded = new ExclusionList(space);
+    }
+
+    /** The initial configs that are in the restricted list. */
+    private static List<Map<String, Object>> listed(SearcherContext context) {
+        SearchSpace space = context.space();
+        java.util.Set<String> allowed = new java.util.HashSet<>();
+        context.restrictConfigurations().forEach(c -> allowed.add(space.matchString(c)));
+        return context.initialConfigs().stream()
+                .filter(c -> allowed.contains(space.matchString(c)))
+                .toList();
     }
 
     @Override
@@ -38,6 +54,15 @@ public final class RandomSearcher implements Searcher {
         Optional<Proposal> first = initial.propose(excluded, allowDuplicates);
         if (first.isPresent()) {
             return first;
+        }
+        if (restricted != null) {
+            List<Map<String, Object>> left = unusedRestricted();
+            return left.isEmpty()
+                    ? Optional.empty()
+                    : Optional.of(new Proposal(
+                            left.get(
+                                    SeededRandom.of(seed, "restricted", trialId).nextInt(left.size())),
+                            Map.of()));
         }
         if (!allowDuplicates && excluded.exhausted()) {
             return Optional.empty();
@@ -66,6 +91,14 @@ public final class RandomSearcher implements Searcher {
         return unused.isEmpty()
                 ? Optional.empty()
                 : Optional.of(new Proposal(unused.get(random.nextInt(unused.size())), Map.of()));
+    }
+
+    /** The restricted configs a new trial may still get (null when the searcher is not restricted). */
+    List<Map<String, Object>> unusedRestricted() {
+        if (restricted == null || allowDuplicates) {
+            return restricted;
+        }
+        return restricted.stream().filter(c -> !excluded.contains(c)).toList();
     }
 
     /** Whether this config is already in the study and duplicates are not allowed. */

@@ -12,6 +12,8 @@ import org.jspecify.annotations.Nullable;
  * @param initialConfigs the study's {@code pointsToEvaluate}, already completed by the mid-point rule
  * @param allowDuplicates whether a config may be proposed again (Syne Tune's {@code allow_duplicates})
  * @param fidelity the resource axis for searchers under a multi-fidelity scheduler, else null
+ * @param restrictConfigurations the only configs to propose (Syne Tune's {@code restrict_configurations}),
+ *     or null for the whole space
  */
 public record SearcherContext(
         SearchSpace space,
@@ -20,7 +22,19 @@ public record SearcherContext(
         List<Map<String, Object>> initialConfigs,
         boolean allowDuplicates,
         Options options,
-        @Nullable Fidelity fidelity) {
+        @Nullable Fidelity fidelity,
+        @Nullable List<Map<String, Object>> restrictConfigurations) {
+
+    public SearcherContext(
+            SearchSpace space,
+            List<Metric> metrics,
+            long seed,
+            List<Map<String, Object>> initialConfigs,
+            boolean allowDuplicates,
+            Options options,
+            @Nullable Fidelity fidelity) {
+        this(space, metrics, seed, initialConfigs, allowDuplicates, options, fidelity, null);
+    }
 
     public SearcherContext(
             SearchSpace space,
@@ -29,7 +43,7 @@ public record SearcherContext(
             List<Map<String, Object>> initialConfigs,
             boolean allowDuplicates,
             Options options) {
-        this(space, metrics, seed, initialConfigs, allowDuplicates, options, null);
+        this(space, metrics, seed, initialConfigs, allowDuplicates, options, null, null);
     }
 
     /**

@@ -9,6 +9,10 @@ import java.util.regex.Pattern;
  * {@code /api/v1} request not named here needs a writer ({@code GET}: a reader), so a new endpoint is
  * never open by accident. Which project's study a path names is checked after this, by {@link
  * StudyAccess}.
+ *
+ * <p>So {@code GET /studies/{id}/export} needs a reader (it reveals no more than the trial list and event
+ * log do), and {@code POST /studies/import} a writer, like a create: a batch ask ({@code POST
+ * /studies/{id}/ask} with {@code count}) is a worker's ask.
  */
 public final class AccessRules {
     private static final String STUDY = "^/api/v1/studies/[^/]+";

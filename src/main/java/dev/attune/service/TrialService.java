@@ -62,6 +62,31 @@ public class TrialService {
     }
 
     /**
+     * Up to {@code count} trials at once, in one write: model-based searchers fantasize the outcomes of the
+     * batch's earlier trials (they are running when the later ones are suggested).
+     */
+    public Views.BatchAsk askBatch(String studyId, String workerId, int count) {
+        writer.prefit(studyId);
+        Views.BatchAsk answer = writer.write(studyId, ctx -> {
+            Study.Batch batch = ctx.record(ctx.study.askBatch(workerId, count, ctx.now));
+            List<Views.Trial> trials = batch.runs().stream()
+                    .map(run -> TrialViews.of(queries.trial(studyId, run.trialId()), json, null))
+                    .toList();
+            String reason = batch.stoppedBy() instanceof Study.Ask.Wait w
+                    ? w.reason()
+                    : batch.stoppedBy() instanceof Study.Ask.Done d ? d.reason() : null;
+            if (!trials.isEmpty()) {
+                return new Views.BatchAsk("RUN", trials, null, reason);
+            }
+            return batch.stoppedBy() instanceof Study.Ask.Done
+                    ? new Views.BatchAsk("DONE", trials, null, reason)
+                    : new Views.BatchAsk("WAIT", trials, WAIT_MS, reason);
+        });
+        meters.counter("attune.asks", "result", answer.status()).increment();
+        return answer;
+    }
+
+    /**
      * Stores a report and answers the scheduler's decision. A report at a level the trial already has is a
      * retry: the same metrics get the decision already made and store nothing; different ones are refused.
      */

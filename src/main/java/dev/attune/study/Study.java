@@ -70,6 +70,9 @@ public final class Study {
     private Double studyBest;
 
     private long bestSeq;
+    /** Trials handed out in the current batch under synchronous scheduling (a fold of the hand-outs). */
+    private long batchHandedOut;
+
     private long evaluations;
     private double cost;
     private StudyStatus status = StudyStatus.ACTIVE;
@@ -138,33 +141,63 @@ public final class Study {
      */
     public Outcome<Ask> ask(String workerId, Instant now, UnaryOperator<Map<String, Object>> configOf) {
         begin();
+        return answer(next(workerId, now, configOf));
+    }
+
+    /** The answer to a batch ask: the trials handed out, and why there were not more (null when all were). */
+    public record Batch(List<Ask.Run> runs, Ask stoppedBy) {}
+
+    /**
+     * Up to {@code count} trials at once (Syne Tune's {@code get_batch_configs}): each is asked for as by
+     * {@link #ask}, after the earlier ones of the batch were recorded, so a model-based searcher sees
+     * them as running and fantasizes their outcomes. Stops at the first answer that is not a run.
+     */
+    public Outcome<Batch> askBatch(String workerId, int count, Instant now) {
+        begin();
+        List<Ask.Run> runs = new ArrayList<>();
+        while (runs.size() < count) {
+            Ask a = next(workerId, now, UnaryOperator.identity());
+            if (!(a instanceof Ask.Run run)) {
+                return answer(new Batch(List.copyOf(runs), a));
+            }
+            runs.add(run);
+        }
+        return answer(new Batch(List.copyOf(runs), null));
+    }
+
+    /** One ask's decision, recording its events in the running command. */
+    private Ask next(String workerId, Instant now, UnaryOperator<Map<String, Object>> configOf) {
         settle(now);
         if (status != StudyStatus.ACTIVE) {
-            return answer(new Ask.Done(statusReason));
+            return new Ask.Done(statusReason);
         }
         Integer max = definition.maxConcurrentTrials();
         if (max != null && running() >= max) {
-            return answer(new Ask.Wait("maxConcurrentTrials (" + max + ") trials are running"));
+            return new Ask.Wait("maxConcurrentTrials (" + max + ") trials are running");
+        }
+        if (batchFull()) {
+            return new Ask.Wait("asynchronousScheduling is false: the batch of " + max + " trials runs until "
+                    + running() + " running trials finish");
         }
         if (completionLimitInFlight()) {
-            return answer(new Ask.Wait("the running trials may reach the completion limit"));
+            return new Ask.Wait("the running trials may reach the completion limit");
         }
         Long released = firstReleased();
         if (released != null) {
             record(seq -> new TrialResumed(seq, released, configs.get(released), workerId));
-            return answer(new Ask.Run(released, configs.get(released), true, null));
+            return new Ask.Run(released, configs.get(released), true, null);
         }
         Long waiting = firstPending();
         if (waiting != null) {
             record(seq -> new TrialRun(seq, waiting, workerId));
-            return answer(new Ask.Run(waiting, configs.get(waiting), false, null));
+            return new Ask.Run(waiting, configs.get(waiting), false, null);
         }
         Suggestion suggestion = scheduler.suggest(nextTrialId());
         return switch (suggestion) {
             case Suggestion.Start start -> {
                 Map<String, Object> config = configOf.apply(start.config());
                 if (config == null) {
-                    yield answer(new Ask.Done("no more configs to start"));
+                    yield new Ask.Done("no more configs to start");
                 }
                 long trialId = nextTrialId();
                 record(seq -> new TrialAdded(
@@ -177,17 +210,17 @@ public final class Study {
                         null,
                         workerId));
                 settle(now);
-                yield answer(new Ask.Run(trialId, configs.get(trialId), false, start.checkpointTrialId()));
+                yield new Ask.Run(trialId, configs.get(trialId), false, start.checkpointTrialId());
             }
             case Suggestion.Resume resume -> {
                 record(seq -> new TrialResumed(seq, resume.trialId(), resume.config(), workerId));
-                yield answer(new Ask.Run(resume.trialId(), configs.get(resume.trialId()), true, null));
+                yield new Ask.Run(resume.trialId(), configs.get(resume.trialId()), true, null);
             }
-            case Suggestion.Wait w -> answer(new Ask.Wait(w.reason()));
+            case Suggestion.Wait w -> new Ask.Wait(w.reason());
             case Suggestion.Exhausted e -> {
                 changeStatus(StudyStatus.STOPPING, e.reason());
                 settle(now);
-                yield answer(new Ask.Done(e.reason()));
+                yield new Ask.Done(e.reason());
             }
         };
     }
@@ -479,6 +512,9 @@ public final class Study {
                     retries.put(e.trialId(), retries(e.retryOf()) + 1);
                 }
                 configs.put(e.trialId(), config);
+                if (e.status() == TrialStatus.RUNNING) {
+                    handOut();
+                }
                 move(e.trialId(), null, e.status());
                 if (e.status() == TrialStatus.PENDING) {
                     pending.add(e.trialId());
@@ -486,6 +522,7 @@ public final class Study {
                 scheduler.onTrialAdded(e.trialId(), config, memo);
             }
             case TrialRun e -> {
+                handOut();
                 pending.remove(e.trialId());
                 move(e.trialId(), TrialStatus.PENDING, TrialStatus.RUNNING);
             }
@@ -493,6 +530,7 @@ public final class Study {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> config = (Map<String, Object>) Values.canonical(e.config());
                 configs.put(e.trialId(), config);
+                handOut();
                 boolean givenBack = released.remove(e.trialId());
                 move(e.trialId(), TrialStatus.PAUSED, TrialStatus.RUNNING);
                 if (!givenBack) {
@@ -556,6 +594,27 @@ public final class Study {
             move(trialId, TrialStatus.RUNNING, TrialStatus.PAUSED);
         }
         return verdict;
+    }
+
+    /**
+     * Counts a trial handed out toward the current batch; under synchronous scheduling a full batch can
+     * only be followed by a hand-out once none of it runs, which starts the next batch.
+     */
+    private void handOut() {
+        Integer size = definition.maxConcurrentTrials();
+        if (size != null && batchHandedOut >= size) {
+            batchHandedOut = 0;
+        }
+        batchHandedOut++;
+    }
+
+    /**
+     * Synchronous scheduling (Syne Tune's {@code asynchronous_scheduling=False}): once a batch of {@code
+     * maxConcurrentTrials} trials was handed out, no trial starts until all of them have finished.
+     */
+    private boolean batchFull() {
+        Integer size = definition.maxConcurrentTrials();
+        return !definition.asynchronousScheduling() && size != null && batchHandedOut >= size && running() > 0;
     }
 
     private void move(long trialId, TrialStatus from, TrialStatus to) {

@@ -16,6 +16,10 @@ import java.util.Map;
  * A study's definition, checked and completed with defaults; stored as JSON and read back unchanged.
  *
  * @param maxConcurrentTrials at most this many trials {@code RUNNING} at once, or null for no limit
+ * @param asynchronousScheduling false: a batch of {@code maxConcurrentTrials} trials starts only when the
+ *     previous batch has finished (Syne Tune's tuner option {@code asynchronous_scheduling})
+ * @param restrictConfigurations the only configs searchers may suggest (Syne Tune's {@code
+ *     restrict_configurations}), checked against the space, or null for the whole space
  */
 public record StudyDefinition(
         String name,
@@ -36,12 +40,22 @@ public record StudyDefinition(
         Integer maxFailures,
         boolean deleteCheckpoints,
         Integer numGpusPerTrial,
-        List<String> entryPoint) {
+        List<String> entryPoint,
+        boolean asynchronousScheduling,
+        List<Map<String, Object>> restrictConfigurations) {
 
     /** A fresh scheduler in its initial state; replaying the study's events brings it up to date. */
     public Scheduler newScheduler() {
         return method.factory()
-                .apply(new MethodContext(space, metrics, resource, seed, pointsToEvaluate, allowDuplicates, options));
+                .apply(new MethodContext(
+                        space,
+                        metrics,
+                        resource,
+                        seed,
+                        pointsToEvaluate,
+                        allowDuplicates,
+                        options,
+                        restrictConfigurations));
     }
 
     public Metric metric() {
@@ -90,6 +104,12 @@ public record StudyDefinition(
             json.put("maxFailures", maxFailures);
         }
         json.put("deleteCheckpoints", deleteCheckpoints);
+        if (!asynchronousScheduling) {
+            json.put("asynchronousScheduling", false);
+        }
+        if (restrictConfigurations != null) {
+            json.put("restrictConfigurations", restrictConfigurations);
+        }
         if (numGpusPerTrial != null) {
             json.put("numGpusPerTrial", numGpusPerTrial);
         }

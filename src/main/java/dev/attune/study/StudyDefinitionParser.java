@@ -10,6 +10,7 @@ import dev.attune.space.IntDomain;
 import dev.attune.space.InvalidInputException;
 import dev.attune.space.SearchSpace;
 import dev.attune.space.SpaceParser;
+import dev.attune.space.Streamlining;
 import dev.attune.trial.Metric;
 import dev.attune.trial.Mode;
 import dev.attune.trial.Resource;
@@ -44,7 +45,10 @@ public final class StudyDefinitionParser {
             "maxFailures",
             "deleteCheckpoints",
             "numGpusPerTrial",
-            "entryPoint");
+            "entryPoint",
+            "asynchronousScheduling",
+            "restrictConfigurations",
+            "streamlineConfigSpace");
     static final Set<String> CRITERION_FIELDS = Set.of(
             "maxWallclockTime",
             "maxNumTrialsStarted",
@@ -90,6 +94,11 @@ public final class StudyDefinitionParser {
             }
         }
 
+        // Syne Tune's streamline_config_space on request; the stored definition holds the rewritten space.
+        if (Boolean.TRUE.equals(f.bool("streamlineConfigSpace")) && space != null) {
+            space = Streamlining.apply(space);
+        }
+
         List<Metric> metrics = metrics(f);
         String methodName = f.string("method", "RandomSearch", 100);
         MethodSpec method = methods.find(methodName).orElse(null);
@@ -131,6 +140,12 @@ public final class StudyDefinitionParser {
         Long maxRetries = f.integer("maxRetries", 0);
         Long maxFailures = f.integer("maxFailures", 1);
         Boolean deleteCheckpoints = f.bool("deleteCheckpoints");
+        Boolean asynchronous = f.bool("asynchronousScheduling");
+        if (Boolean.FALSE.equals(asynchronous) && maxConcurrent == null && !f.has("maxConcurrentTrials")) {
+            f.error(
+                    "maxConcurrentTrials",
+                    "is required when asynchronousScheduling is false: the size of each batch (Syne Tune's n_workers)");
+        }
         if (maxRetries != null && maxRetries > 100) {
             f.error("maxRetries", "must be at most 100");
         }
@@ -143,6 +158,8 @@ public final class StudyDefinitionParser {
             f.error("numGpusPerTrial", "must be at most 64");
         }
         List<String> entryPoint = entryPoint(f);
+        List<Map<String, Object>> restricted =
+                space == null ? null : RestrictedConfigurations.parse(f, space, method, allowDuplicates);
 
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
@@ -166,7 +183,9 @@ public final class StudyDefinitionParser {
                 maxFailures == null ? null : maxFailures.intValue(),
                 deleteCheckpoints != null && deleteCheckpoints,
                 gpusPerTrial == null ? null : gpusPerTrial.intValue(),
-                entryPoint);
+                entryPoint,
+                asynchronous == null || asynchronous,
+                restricted);
         // A method may reject a combination only it understands (e.g. a grid that is too large).
         definition.newScheduler();
         return definition;

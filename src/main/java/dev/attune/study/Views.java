@@ -46,6 +46,12 @@ public final class Views {
     /** An ask's answer: {@code RUN} with a trial, {@code WAIT} with a delay, or {@code DONE}. */
     public record Ask(String status, Trial trial, Long retryAfterMs, String reason) {}
 
+    /**
+     * A batch ask's answer: {@code RUN} with the trials handed out (and, when fewer than asked for, why),
+     * or {@code WAIT} / {@code DONE} with none.
+     */
+    public record BatchAsk(String status, List<Trial> trials, Long retryAfterMs, String reason) {}
+
     /** A report's answer, or a heartbeat's. */
     public record Decision(String decision, String reason) {}
 

@@ -46,7 +46,31 @@ class FuzzTest {
         String key = op.method() + " " + op.path();
         return switch (key) {
             case "POST /api/v1/studies" -> studyDefinition();
-            case "POST /api/v1/studies/{studyId}/ask" -> Map.of("workerId", "fuzz");
+            case "POST /api/v1/studies/import" ->
+                Map.of(
+                        "format",
+                        "attune-study-export",
+                        "version",
+                        1,
+                        "definition",
+                        studyDefinition(),
+                        "events",
+                        List.of(Map.of(
+                                "seq",
+                                1,
+                                "type",
+                                "TRIAL_ADDED",
+                                "trialId",
+                                0,
+                                "payload",
+                                Map.of(
+                                        "config",
+                                        Map.of("x", 0.5, "epochs", 9),
+                                        "memo",
+                                        Map.of(),
+                                        "status",
+                                        "PENDING"))));
+            case "POST /api/v1/studies/{studyId}/ask" -> Map.of("workerId", "fuzz", "count", 2);
             case "POST /api/v1/studies/{studyId}/trials/{trialId}/reports" ->
                 Map.of("metrics", Map.of("epoch", 1, "loss", 0.5), "step", 1);
             case "POST /api/v1/studies/{studyId}/trials/{trialId}/complete" -> Map.of("metrics", Map.of("loss", 0.4));

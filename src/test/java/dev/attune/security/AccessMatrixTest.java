@@ -92,7 +92,9 @@ class AccessMatrixTest {
             Map.entry("GET /api/v1/studies/{studyId}/webhooks/{webhookId}", Role.WRITER),
             Map.entry("DELETE /api/v1/studies/{studyId}/webhooks/{webhookId}", Role.WRITER),
             Map.entry("GET /api/v1/studies/{studyId}/webhooks/{webhookId}/deliveries", Role.WRITER),
-            Map.entry("GET /api/v1/studies/{studyId}/termination", Role.READER));
+            Map.entry("GET /api/v1/studies/{studyId}/termination", Role.READER),
+            Map.entry("GET /api/v1/studies/{studyId}/export", Role.READER),
+            Map.entry("POST /api/v1/studies/import", Role.WRITER));
 
     /** The kinds of caller; each maps to a token (or none). */
     enum Who {
