@@ -48,6 +48,7 @@ final class Mapping {
                 d.get("maxRetries") == null ? null : ((Number) d.get("maxRetries")).intValue(),
                 d.get("maxFailures") == null ? null : ((Number) d.get("maxFailures")).intValue(),
                 Boolean.TRUE.equals(d.get("deleteCheckpoints")),
+                Boolean.TRUE.equals(d.get("waitTrialCompletionWhenStopping")),
                 s.trialCounts(),
                 s.createdAt(),
                 s.updatedAt());

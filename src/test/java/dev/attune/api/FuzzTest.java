@@ -51,7 +51,21 @@ class FuzzTest {
                 Map.of("metrics", Map.of("epoch", 1, "loss", 0.5), "step", 1);
             case "POST /api/v1/studies/{studyId}/trials/{trialId}/complete" -> Map.of("metrics", Map.of("loss", 0.4));
             case "POST /api/v1/studies/{studyId}/trials/{trialId}/fail",
-                    "POST /api/v1/studies/{studyId}/trials/{trialId}/skip" -> Map.of("reason", "oom");
+                    "POST /api/v1/studies/{studyId}/trials/{trialId}/skip",
+                    "POST /api/v1/studies/{studyId}/trials/{trialId}/stop",
+                    "POST /api/v1/studies/{studyId}/trials/{trialId}/pause" -> Map.of("reason", "oom");
+            case "POST /api/v1/studies/{studyId}/trials/{trialId}/resume" -> Map.of();
+            case "POST /api/v1/studies/{studyId}/stop" -> Map.of("stopRunningTrials", true);
+            case "PATCH /api/v1/studies/{studyId}" ->
+                Map.of(
+                        "stoppingCriterion",
+                        Map.of("maxNumTrialsStarted", 2000, "maxCost", 50),
+                        "maxConcurrentTrials",
+                        40,
+                        "name",
+                        "fuzz-renamed",
+                        "metadata",
+                        Map.of("owner", "fuzz"));
             case "POST /api/v1/studies/{studyId}/trials" ->
                 Map.of("config", Map.of("x", 0.3, "epochs", 9), "metrics", Map.of("loss", 1.0, "epoch", 9));
             case "PUT /api/v1/studies/{studyId}/metadata", "PUT /api/v1/studies/{studyId}/trials/{trialId}/metadata" ->

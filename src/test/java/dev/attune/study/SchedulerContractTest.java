@@ -46,6 +46,7 @@ class SchedulerContractTest {
         json.put("metrics", List.of(Map.of("name", "loss")));
         json.put("method", method);
         json.put("seed", seed);
+        json.put("maxFailures", 1000); // the driver fails trials now and then; keep the study running
         Map<String, Object> options = new LinkedHashMap<>();
         for (var option : METHODS.find(method).orElseThrow().options()) {
             switch (option.name()) {
