@@ -471,8 +471,10 @@ public final class Study {
      */
     public Outcome<StudyStatus> change(StudyDefinition next, Instant now) {
         begin();
-        Map<String, Object> before = definition.settingsJson();
-        Map<String, Object> after = next.settingsJson();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> before = (Map<String, Object>) Values.canonical(definition.settingsJson());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> after = (Map<String, Object>) Values.canonical(next.settingsJson());
         if (!after.equals(before)) {
             record(seq -> new DefinitionChanged(seq, after));
         }
