@@ -333,10 +333,10 @@ abstract class StudyApiSuite {
     }
 
     @Test
-    void stoppingAStudyLetsRunningTrialsFinish() {
+    void stoppingAStudyWithStopRunningTrialsFalseLetsRunningTrialsFinish() {
         String study = api.createStudy(definition(4, Map.of()));
         api.post("/api/v1/studies/" + study + "/ask", null);
-        Api.Response stopped = api.post("/api/v1/studies/" + study + "/stop", null);
+        Api.Response stopped = api.post("/api/v1/studies/" + study + "/stop", Map.of("stopRunningTrials", false));
         assertThat(stopped.string("status")).isEqualTo("STOPPING");
         assertThat(api.post("/api/v1/studies/" + study + "/ask", null).string("status"))
                 .isEqualTo("DONE");
