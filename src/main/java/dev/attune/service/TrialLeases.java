@@ -80,15 +80,14 @@ public class TrialLeases {
                             .map(v -> new Views.Decision(v.decision().name(), v.reason()))
                             .orElseGet(() -> new Views.Decision(Decision.CONTINUE.name(), ""));
                 }
-                case STOPPED, COMPLETED ->
-                    new Views.Decision(Decision.STOP.name(), Objects.toString(t.getStatusReason(), ""));
+                case STOPPED -> new Views.Decision(Decision.STOP.name(), Objects.toString(t.getStatusReason(), ""));
                 case PAUSED -> new Views.Decision(Decision.PAUSE.name(), Objects.toString(t.getStatusReason(), ""));
                 default ->
                     throw new ConflictException(
                             ConflictException.Kind.ILLEGAL_TRANSITION,
                             status.name(),
                             "trial " + trialId + " is " + status
-                                    + "; only running, stopped, completed or paused trials take heartbeats");
+                                    + "; only running, stopped or paused trials take heartbeats");
             };
         });
     }

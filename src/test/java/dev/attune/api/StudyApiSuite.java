@@ -376,7 +376,14 @@ abstract class StudyApiSuite {
     @Test
     void completionLimitsAreExact() {
         String study = api.createStudy(definition(
-                8, Map.of("maxConcurrentTrials", 3, "stoppingCriterion", Map.of("maxNumTrialsCompleted", 2))));
+                8,
+                Map.of(
+                        "maxConcurrentTrials",
+                        3,
+                        "maxFailures",
+                        2,
+                        "stoppingCriterion",
+                        Map.of("maxNumTrialsCompleted", 2))));
         for (int i = 0; i < 2; i++) {
             assertThat(api.post("/api/v1/studies/" + study + "/ask", null).string("status"))
                     .isEqualTo("RUN");
