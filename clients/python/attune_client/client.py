@@ -1,164 +1,178 @@
-"""Ask/tell over HTTP with urllib: no dependencies."""
-import json
-import os
+"""A study on an Attune server: ask/tell, the PyGlove-style sampling loop and study metadata."""
+import contextlib
 import time
-import urllib.error
-import urllib.request
-from typing import Any, Dict, Iterator, Optional
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
+from .errors import AttuneError, RaceConditionError
+from .feedback import Feedback
+from .http import Http
 
-class AttuneError(Exception):
-    """A 4xx answer: ``status``, the problem ``type`` and ``detail`` from the problem+json body."""
-
-    def __init__(self, status: int, problem: Dict[str, Any]):
-        super().__init__(f"{status}: {problem.get('detail', problem)}")
-        self.status = status
-        self.problem = problem
-        self.type = str(problem.get("type", ""))
-
-    @property
-    def benign(self) -> bool:
-        """A co-worker got there first (e.g. two ``done`` calls): safe to ignore."""
-        return self.type.endswith("/trial-already-finished")
-
-
-class _Http:
-    """JSON over HTTP. Unreachable servers, 5xx (503 while the server's database is away) and 429
-    (overload) are retried ``retries`` times with exponential backoff capped at ``max_delay`` seconds,
-    waiting at least the answer's ``Retry-After``; any other 4xx raises ``AttuneError`` at once."""
-
-    def __init__(self, server: str, token: Optional[str] = None, retries: int = 8, max_delay: float = 10.0):
-        self.server = server.rstrip("/")
-        # No token given: the ATTUNE_TOKEN environment variable, as the worker does.
-        self.token = token if token is not None else os.environ.get("ATTUNE_TOKEN")
-        self.retries = retries
-        self.max_delay = max_delay
-
-    def call(self, method: str, path: str, body: Optional[dict] = None) -> Dict[str, Any]:
-        data = None if body is None else json.dumps(body).encode()
-        delay = 0.2
-        for attempt in range(self.retries + 1):
-            wait = delay
-            request = urllib.request.Request(self.server + path, data=data, method=method)
-            request.add_header("Content-Type", "application/json")
-            if self.token:
-                request.add_header("Authorization", "Bearer " + self.token)
-            try:
-                with urllib.request.urlopen(request, timeout=30) as response:
-                    text = response.read().decode()
-                    return json.loads(text) if text else {}
-            except urllib.error.HTTPError as e:
-                text = e.read().decode()
-                problem = json.loads(text) if text.startswith("{") else {"detail": text}
-                if e.code < 500 and e.code != 429:
-                    raise AttuneError(e.code, problem) from None
-                if attempt == self.retries:
-                    raise AttuneError(e.code, problem) from None
-                retry_after = e.headers.get("Retry-After") if e.headers else None
-                if retry_after and retry_after.strip().isdigit():
-                    wait = max(delay, float(retry_after.strip()))
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                if attempt == self.retries:
-                    raise
-            time.sleep(min(wait, self.max_delay))
-            delay = min(delay * 2, self.max_delay)
-        raise AssertionError("unreachable")
-
-
-class Trial:
-    """A trial handed out by ``Study.ask``: its ``id``, ``config`` and where it came from."""
-
-    def __init__(self, study: "Study", data: Dict[str, Any]):
-        self.study = study
-        self.id = data["id"]
-        self.config = data["config"]
-        self.resumed = data.get("resumed", False)
-        self.checkpoint_trial_id = data.get("checkpointTrialId")
-        self.decision = "CONTINUE"
-
-    def _path(self, suffix: str) -> str:
-        return f"/api/v1/studies/{self.study.id}/trials/{self.id}{suffix}"
-
-    def report(self, step: Optional[int] = None, **metrics) -> str:
-        """Reports metrics (with the resource level among them for multi-fidelity studies) and returns
-        the decision: CONTINUE, STOP or PAUSE."""
-        body: Dict[str, Any] = {"metrics": metrics}
-        if step is not None:
-            body["step"] = step
-        self.decision = self.study.http.call("POST", self._path("/reports"), body)["decision"]
-        return self.decision
-
-    def should_stop(self) -> bool:
-        """PyGlove's ``should_stop_early``: asks the server whether the trial should end now."""
-        self.decision = self.study.http.call("POST", self._path("/heartbeat"))["decision"]
-        return self.decision != "CONTINUE"
-
-    def complete(self, **metrics) -> Dict[str, Any]:
-        return self.study.http.call("POST", self._path("/complete"), {"metrics": metrics} if metrics else {})
-
-    def fail(self, reason: str = "") -> Dict[str, Any]:
-        return self.study.http.call("POST", self._path("/fail"), {"reason": reason} if reason else {})
-
-    def skip(self, reason: str = "") -> Dict[str, Any]:
-        return self.study.http.call("POST", self._path("/skip"), {"reason": reason} if reason else {})
+#: The trial handed out by ``Study.ask``; the name before ``Feedback`` existed.
+Trial = Feedback
 
 
 class Study:
-    """A study on an Attune server."""
+    """A study on an Attune server. ``options`` go to ``Http`` (``retries``, ``max_delay``, ``timeout`` …)."""
 
-    def __init__(self, server: str, study_id: str, token: Optional[str] = None):
-        self.http = _Http(server, token)
+    def __init__(self, server: str, study_id: str, token: Optional[str] = None, **options: Any):
+        self.http = Http(server, token, **options)
         self.id = study_id
+        self._definition: Optional[Dict[str, Any]] = None
 
-    def ask(self, worker_id: Optional[str] = None, wait: bool = True) -> Optional[Trial]:
+    def _path(self, suffix: str = "") -> str:
+        return f"/api/v1/studies/{self.id}{suffix}"
+
+    # --- the study ---------------------------------------------------------------------------------------
+
+    @property
+    def definition(self) -> Dict[str, Any]:
+        """The study as created (space, metrics, resource …), read once from the server."""
+        if self._definition is None:
+            self._definition = self.get()
+        return self._definition
+
+    def get(self) -> Dict[str, Any]:
+        """The study now: status, trial counts and its definition."""
+        return self.http.call("GET", self._path())
+
+    @property
+    def metric_names(self) -> List[str]:
+        return [m["name"] for m in self.definition["metrics"]]
+
+    def end_loop(self) -> Dict[str, Any]:
+        """PyGlove's ``end_loop``: the study hands out no new trials; running ones may finish."""
+        return self.http.call("POST", self._path("/stop"))
+
+    def best(self) -> Optional[Dict[str, Any]]:
+        return self.http.call("GET", self._path("/best")).get("trial")
+
+    def set_metadata(self, key: str, value: Any) -> None:
+        """Sets a JSON value on the study (None removes the key)."""
+        self.http.call("PUT", self._path("/metadata"), {key: value})
+
+    def get_metadata(self, key: Optional[str] = None) -> Any:
+        """The study's value for ``key`` (None when unset), or all its metadata without ``key``."""
+        metadata = self.http.call("GET", self._path("/metadata"))
+        return metadata if key is None else metadata.get(key)
+
+    # --- trials ------------------------------------------------------------------------------------------
+
+    def ask(self, worker_id: Optional[str] = None, wait: bool = True) -> Optional[Feedback]:
         """The next trial, or None when the study is done. With ``wait``, WAIT answers are waited out."""
         while True:
-            answer = self.http.call("POST", f"/api/v1/studies/{self.id}/ask", {"workerId": worker_id} if worker_id else {})
+            answer = self.http.call("POST", self._path("/ask"), {"workerId": worker_id} if worker_id else {})
             if answer["status"] == "RUN":
-                return Trial(self, answer["trial"])
+                return Feedback(self, answer["trial"])
             if answer["status"] == "DONE" or not wait:
                 return None
             time.sleep(answer.get("retryAfterMs", 500) / 1000.0)
 
-    def add(self, config: Dict[str, Any], **metrics) -> Dict[str, Any]:
-        """Tells a result obtained elsewhere (completed when metrics are given)."""
+    def join(self, trial_id: int) -> Feedback:
+        """A co-worker's ``Feedback`` on a trial another process was handed (PyGlove's ``group``: e.g. paired
+        train and eval processes). Their racing ``done`` calls raise ``RaceConditionError`` in the loser."""
+        return Feedback(self, self.trial(trial_id))
+
+    def add(self, config: Dict[str, Any], **metrics: float) -> Dict[str, Any]:
+        """Tells a result obtained elsewhere (completed when metrics are given, else pending)."""
         body: Dict[str, Any] = {"config": config}
         if metrics:
             body["metrics"] = metrics
-        return self.http.call("POST", f"/api/v1/studies/{self.id}/trials", body)
+        return self.http.call("POST", self._path("/trials"), body)
 
-    def best(self) -> Optional[Dict[str, Any]]:
-        return self.http.call("GET", f"/api/v1/studies/{self.id}/best").get("trial")
+    def trial(self, trial_id: int) -> Dict[str, Any]:
+        """One trial with its reports, metadata and links."""
+        return self.http.call("GET", self._path(f"/trials/{trial_id}"))
 
-    def end_loop(self) -> Dict[str, Any]:
-        """PyGlove's ``end_loop``: no new trials; running ones may finish."""
-        return self.http.call("POST", f"/api/v1/studies/{self.id}/stop")
+    def trial_metadata(self, trial_id: int) -> Dict[str, Any]:
+        return self.http.call("GET", self._path(f"/trials/{trial_id}/metadata"))
 
-    def feedback(self, worker_id: Optional[str] = None) -> Iterator[Trial]:
-        """Yields trials until the study is done, in the style of ``for x, feedback in pg.sample(...)``.
-        A trial the loop body leaves running is completed with its last report; an exception fails it."""
+    def trials(self, status: Optional[str] = None, page_size: int = 100) -> Iterator[Dict[str, Any]]:
+        """Every trial by id (of one status if given), page by page."""
+        token = None
         while True:
+            page = self.http.call("GET", self._path("/trials"),
+                                  query={"status": status, "limit": page_size, "pageToken": token})
+            yield from page["items"]
+            token = page.get("nextPageToken")
+            if not token:
+                return
+
+    def measurement(self, reward: Union[None, float, Sequence[float]], metrics: Optional[Mapping[str, float]],
+                    step: Optional[int]) -> Dict[str, float]:
+        """The metrics of a report: ``reward`` named after the study's metrics (one value, or one per metric
+        in order), with ``metrics``; the resource attribute is ``step`` when not given. Raises ValueError
+        when the two disagree."""
+        values: Dict[str, float] = dict(metrics or {})
+        if reward is not None:
+            names = self.metric_names
+            rewards = list(reward) if isinstance(reward, (list, tuple)) else [reward]
+            if len(rewards) != len(names):
+                raise ValueError(f"reward {reward!r}: the study has {len(names)} metric(s) {names}")
+            for name, value in zip(names, rewards):
+                if name in values and values[name] != value:
+                    raise ValueError(f"reward gives {name}={value!r} but metrics give {values[name]!r}")
+                values[name] = value
+        resource = self.definition.get("resource")
+        if resource and step is not None:
+            values.setdefault(resource["attr"], step)
+        return values
+
+    # --- the loop ----------------------------------------------------------------------------------------
+
+    def sample(self, num_examples: Optional[int] = None, worker_id: Optional[str] = None,
+               heartbeat_secs: Union[float, str, None] = "auto") -> Iterator[Tuple[Dict[str, Any], Feedback]]:
+        """Yields ``(config, feedback)`` until the study is done (or ``num_examples`` trials), as
+        ``for example, feedback in pg.sample(...)``.
+
+        While the body runs, ``feedback.keep_alive`` heartbeats every ``heartbeat_secs`` seconds: with
+        ``"auto"``, a third of the study's ``leaseSeconds``, or 30 s when it sets none; None: no heartbeats.
+
+        After the loop body, a trial it left running is marked ``done`` (its latest measurement counts).
+        Leaving the loop (``break``, or an exception in the body, which propagates) closes the generator,
+        which fails a trial left unfinished ("the sampling loop was left"); ``skip_on_exceptions`` in the
+        body skips the trial and goes on.
+        """
+        for feedback in self.feedback(worker_id, num_examples, heartbeat_secs):
+            yield feedback.config, feedback
+
+    def feedback(self, worker_id: Optional[str] = None, num_examples: Optional[int] = None,
+                 heartbeat_secs: Union[float, str, None] = "auto") -> Iterator[Feedback]:
+        """As ``sample``, yielding the ``Feedback`` alone."""
+        if heartbeat_secs == "auto":
+            heartbeat_secs = (self.definition.get("leaseSeconds") or 90) / 3
+        count = 0
+        while num_examples is None or count < num_examples:
             trial = self.ask(worker_id)
             if trial is None:
                 return
+            count += 1
             try:
-                yield trial
-            except GeneratorExit:
-                trial.fail("the feedback loop was closed")
+                with trial.keep_alive(heartbeat_secs) if heartbeat_secs else contextlib.nullcontext():
+                    yield trial
+            except GeneratorExit:  # the loop was left by break, return or an exception in its body
+                _end_quietly(trial, "the sampling loop was left")
                 raise
-            except BaseException as e:  # pragma: no cover - passed through from the loop body
-                trial.fail(repr(e))
-                raise
-            else:
-                if trial.decision == "CONTINUE":
-                    try:
-                        trial.complete()
-                    except AttuneError as e:
-                        if not (e.benign or e.status == 409):
-                            raise
+            if not trial.finished:
+                try:
+                    trial.done()
+                except RaceConditionError:
+                    pass  # a co-worker on the same trial ended it first
 
 
-def create_study(server: str, definition: Dict[str, Any], token: Optional[str] = None) -> Study:
+def _end_quietly(trial: Feedback, reason: str) -> None:
+    """Fails a trial the loop body left unfinished, without hiding the error that ended the body."""
+    if trial.finished:
+        return
+    try:
+        trial.fail(reason)
+    except AttuneError:
+        pass
+
+
+def create_study(server: str, definition: Dict[str, Any], token: Optional[str] = None, **options: Any) -> Study:
     """Creates a study (the JSON of POST /api/v1/studies) and returns it."""
-    created = _Http(server, token).call("POST", "/api/v1/studies", definition)
-    return Study(server, created["id"], token)
+    study = Study(server, "", token, **options)
+    created = study.http.call("POST", "/api/v1/studies", definition)
+    study.id = created["id"]
+    study._definition = created
+    return study

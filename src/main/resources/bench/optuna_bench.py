@@ -1,5 +1,6 @@
 """Optuna's side of `attune bench quality`: TPE (and TPE + successive-halving pruning) on the same
-functions, budgets and seeds. Prints one JSON object per run on stdout. Run by the Java bench; needs
+functions, budgets and seeds; with "mo", NSGAIISampler and multi-objective TPESampler on ZDT1, ZDT2 and
+DTLZ2, printing every run's objective vectors (the Java side computes the hypervolume with its own code). Prints one JSON object per run on stdout. Run by the Java bench; needs
 Debian's python3-optuna."""
 import json
 import math
@@ -91,6 +92,45 @@ def multi_fidelity(seed, budget_epochs, max_epochs):
             "regret": best - 0.397887, "askSeconds": ask_seconds}
 
 
+def zdt_g(x):
+    return 1 + 9 * sum(x[1:]) / (len(x) - 1)
+
+
+def zdt1(x):
+    g = zdt_g(x)
+    return [x[0], g * (1 - math.sqrt(x[0] / g))]
+
+
+def zdt2(x):
+    g = zdt_g(x)
+    return [x[0], g * (1 - (x[0] / g) ** 2)]
+
+
+def dtlz2(x):
+    g = sum((v - 0.5) ** 2 for v in x[2:])
+    a, b = x[0] * math.pi / 2, x[1] * math.pi / 2
+    return [(1 + g) * math.cos(a) * math.cos(b), (1 + g) * math.cos(a) * math.sin(b), (1 + g) * math.sin(a)]
+
+
+MULTI_OBJECTIVE = {"zdt1": (6, zdt1, 2), "zdt2": (6, zdt2, 2), "dtlz2": (6, dtlz2, 3)}
+
+
+def multi_objective(name, seed, evals, label, sampler):
+    inputs, f, objectives = MULTI_OBJECTIVE[name]
+    study = optuna.create_study(directions=["minimize"] * objectives, sampler=sampler)
+    values = []
+    ask_seconds = []
+    for _ in range(evals):
+        t0 = time.perf_counter()
+        trial = study.ask()
+        x = [trial.suggest_float("x%d" % j, 0, 1) for j in range(inputs)]
+        ask_seconds.append(time.perf_counter() - t0)
+        y = f(x)
+        values.append(y)
+        study.tell(trial, y)
+    return {"function": name, "seed": seed, "method": label, "values": values, "askSeconds": ask_seconds}
+
+
 if __name__ == "__main__":
     mode = sys.argv[1]
     seeds = int(sys.argv[2])
@@ -99,6 +139,14 @@ if __name__ == "__main__":
         for name in sys.argv[4].split(","):
             for seed in range(1, seeds + 1):
                 print(json.dumps(single(name, seed, evals)), flush=True)
+    elif mode == "mo":
+        evals = int(sys.argv[3])
+        for name in sys.argv[4].split(","):
+            for seed in range(1, seeds + 1):
+                print(json.dumps(multi_objective(name, seed, evals, "Optuna NSGAIISampler",
+                                                 optuna.samplers.NSGAIISampler(seed=seed))), flush=True)
+                print(json.dumps(multi_objective(name, seed, evals, "Optuna TPESampler (multi-objective)",
+                                                 optuna.samplers.TPESampler(seed=seed))), flush=True)
     else:
         for seed in range(1, seeds + 1):
             print(json.dumps(multi_fidelity(seed, int(sys.argv[3]), int(sys.argv[4]))), flush=True)

@@ -38,6 +38,8 @@ for epoch in range(start, args.epochs + 1):
     model.partial_fit(X_train, y_train, classes=np.arange(10))
     error = 1.0 - model.score(X_val, y_val)
     if checkpoint:
+        # As Syne Tune's scripts do: the directory is the script's to create (it exists only to resume).
+        os.makedirs(args.st_checkpoint_dir, exist_ok=True)
         with open(checkpoint + ".tmp", "wb") as f:
             pickle.dump({"model": model, "epoch": epoch}, f)
         os.replace(checkpoint + ".tmp", checkpoint)

@@ -274,14 +274,35 @@ async function trialDetail(ctx, trialId) {
     <div class="card"><h2>Reports</h2><table id="reports"><thead><tr><th>#</th><th>step</th><th>${esc(metricName)}</th><th>metrics</th><th>decision</th><th>reason</th><th>received</th></tr></thead><tbody>
       ${(t.reports || []).map((r, i) => `<tr><td>${i + 1}</td><td>${r.step ?? ''}</td><td>${fmt(r.metrics[metricName])}</td><td class="cfg">${config(r.metrics)}</td>
         <td>${esc(r.decision || '')}</td><td>${esc(r.reason || '')}</td><td>${esc(r.receivedAt)}</td></tr>`).join('')}</tbody></table></div>
-    <div class="card"><h2>Logs <span class="muted">(the tails the worker uploaded)</span></h2>
+    <div class="card"><h2>Logs <span class="muted" id="logs-note">(the tails the worker uploaded${t.status === 'RUNNING' ? '; live' : ''})</span></h2>
       <pre id="trial-logs">${esc([logs.stdout, logs.stderr].filter(Boolean).join('\n--- stderr ---\n') || 'none uploaded')}</pre></div>
     <div class="card"><h2>Events</h2><table id="events"><thead><tr><th>seq</th><th>type</th><th>payload</th><th>at</th></tr></thead><tbody>
       ${events.items.map(e => `<tr><td>${e.seq}</td><td>${esc(e.type)}</td><td class="cfg">${esc(JSON.stringify(e.payload))}</td><td>${esc(e.createdAt)}</td></tr>`).join('')}</tbody></table></div>`;
+  if (t.status === 'RUNNING') followLogs(ctx, trialId);
   const c = await get(`${ctx.base}/series/curves?trialIds=${trialId}`);
   ctx.charts.set(ctx.view.querySelector('#chart-trial'), curvesOption(c));
   ctx.view.querySelector('#chart-trial').dataset.markers = String(c.curves.flatMap(cv => cv.markers).length);
   return null;
+}
+
+// A running trial's output as its worker sends it (GET …/logs?follow=true), until the trial stops running
+// or the page shows something else.
+function followLogs(ctx, trialId) {
+  const pre = ctx.view.querySelector('#trial-logs');
+  const source = follow(`${ctx.base}/trials/${trialId}/logs?follow=true`, {
+    onEvent: e => {
+      if (!document.body.contains(pre)) { source.close(); return; }
+      const l = JSON.parse(e.data);
+      const atBottom = pre.scrollTop + pre.clientHeight >= pre.scrollHeight - 4;
+      pre.textContent = [l.stdout, l.stderr].filter(Boolean).join('\n--- stderr ---\n') || 'none uploaded';
+      if (atBottom) pre.scrollTop = pre.scrollHeight;
+      if (l.status !== 'RUNNING') {
+        source.close();
+        ctx.view.querySelector('#logs-note').textContent = `(the tails the worker uploaded; trial ${l.status})`;
+      }
+    },
+    onRefused: () => source.close(),
+  });
 }
 
 async function workers(ctx) {

@@ -65,8 +65,17 @@ public final class Dtos {
 
             @Schema(
                     description =
-                            "Workers delete the checkpoints of stopped, completed and failed trials; default false")
+                            "Workers delete the checkpoints of stopped, completed and failed trials, and the store"
+                                    + " removes what is left when the study ends; default false")
             Boolean deleteCheckpoints,
+
+            @Schema(description = "GPUs each trial gets from a worker's --gpus (CUDA_VISIBLE_DEVICES); default 1")
+            Integer numGpusPerTrial,
+
+            @Schema(
+                    description =
+                            "The training command every worker runs unless given its own, e.g. [\"python3\", \"train.py\"]")
+            List<String> entryPoint,
 
             @Schema(
                     description =
@@ -155,8 +164,14 @@ public final class Dtos {
             Integer maxRetries,
             Integer maxFailures,
             boolean deleteCheckpoints,
+            Integer numGpusPerTrial,
+            List<String> entryPoint,
             boolean waitTrialCompletionWhenStopping,
             Map<String, Long> trialCounts,
+
+            @Schema(description = "trials resumed, cloned or retried whose checkpoint was gone")
+            long trialsResumedWithoutCheckpoint,
+
             Instant createdAt,
             Instant updatedAt) {}
 
@@ -204,6 +219,11 @@ public final class Dtos {
 
             @Schema(description = "related links: [{name, url}]")
             List<Object> links,
+
+            @Schema(
+                    description =
+                            "its worker found no checkpoint to resume, clone or retry from (Syne Tune's trials_resumed_without_checkpoint)")
+            boolean resumedWithoutCheckpoint,
 
             @JsonInclude(JsonInclude.Include.NON_NULL) @Schema(description = "Only on GET of one trial")
             List<ReportResponse> reports) {}
@@ -271,7 +291,7 @@ public final class Dtos {
 
             @Schema(
                     description =
-                            "TRIAL_ADDED, TRIAL_RUN, TRIAL_RESUMED, REPORT, TRIAL_COMPLETED, TRIAL_FAILED, TRIAL_SKIPPED, TRIAL_STALE or STUDY_STATUS")
+                            "TRIAL_ADDED, TRIAL_RUN, TRIAL_RESUMED, REPORT, TRIAL_COMPLETED, TRIAL_FAILED, TRIAL_SKIPPED, TRIAL_STALE, TRIAL_RELEASED, CHECKPOINTS_REMOVED or STUDY_STATUS")
             String type,
 
             Long trialId,
@@ -290,6 +310,16 @@ public final class Dtos {
             String url,
 
             String name) {}
+
+    public record CheckpointArchive(
+            @Schema(description = "whether the trial left a checkpoint (commit only)")
+            Boolean present,
+
+            @Schema(description = "the zip archive's SHA-256, 64 lower-case hex digits")
+            String sha256,
+
+            @Schema(description = "the archive's size in bytes")
+            Long size) {}
 
     public record LogsPayload(
             @Schema(description = "tail of the trial's standard output")

@@ -48,8 +48,11 @@ final class Mapping {
                 d.get("maxRetries") == null ? null : ((Number) d.get("maxRetries")).intValue(),
                 d.get("maxFailures") == null ? null : ((Number) d.get("maxFailures")).intValue(),
                 Boolean.TRUE.equals(d.get("deleteCheckpoints")),
+                d.get("numGpusPerTrial") == null ? null : ((Number) d.get("numGpusPerTrial")).intValue(),
+                (List<String>) d.get("entryPoint"),
                 Boolean.TRUE.equals(d.get("waitTrialCompletionWhenStopping")),
                 s.trialCounts(),
+                s.trialsResumedWithoutCheckpoint(),
                 s.createdAt(),
                 s.updatedAt());
     }
@@ -75,6 +78,7 @@ final class Mapping {
                         t.retryOf(),
                         t.metadata(),
                         t.links(),
+                        t.resumedWithoutCheckpoint(),
                         t.reports() == null
                                 ? null
                                 : t.reports().stream()

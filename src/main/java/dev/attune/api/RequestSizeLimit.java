@@ -51,6 +51,12 @@ public class RequestSizeLimit extends OncePerRequestFilter {
         }
     }
 
+    /** Checkpoint archives are streamed to disk under their own limit ({@code attune.checkpoints.max-bytes}). */
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return request.getMethod().equals("PUT") && request.getRequestURI().endsWith("/checkpoint/data");
+    }
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {

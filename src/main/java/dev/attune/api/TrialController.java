@@ -109,6 +109,21 @@ public class TrialController {
         return Mapping.trial(trials.fail(studyId, trialId, request));
     }
 
+    @PostMapping("/trials/{trialId}/release")
+    @Operation(
+            summary = "Give a running trial back (its worker shuts down) with its checkpoint: PAUSED, and the next ask"
+                    + " resumes it",
+            requestBody =
+                    @io.swagger.v3.oas.annotations.parameters.RequestBody(
+                            content = @Content(schema = @Schema(implementation = Dtos.ReasonRequest.class))))
+    public Dtos.TrialResponse release(
+            @PathVariable String studyId,
+            @PathVariable long trialId,
+            @RequestBody(required = false) Map<String, Object> request) {
+        checkReason(request);
+        return Mapping.trial(trials.release(studyId, trialId, request));
+    }
+
     @PostMapping("/trials/{trialId}/skip")
     @Operation(
             summary = "End the trial without feedback to the algorithm (PyGlove skip)",

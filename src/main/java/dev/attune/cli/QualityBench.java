@@ -1,5 +1,6 @@
 package dev.attune.cli;
 
+import dev.attune.math.Hypervolume;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -29,7 +30,8 @@ import tools.jackson.databind.json.JsonMapper;
  * the ask latency includes the model fit. With {@code --multi-fidelity}: the Branin function plus
  * 50·exp(−speed·epoch), speed in [0.05, 1] (log), 27 epochs, a budget of {@code --budget}×27 epochs; a
  * trial reports every epoch and obeys the decision. Regret is the best value seen minus the function's
- * minimum.
+ * minimum. With {@code --multi-objective}: ZDT1, ZDT2 and DTLZ2 over six inputs, the hypervolume of all
+ * results at each function's fixed reference point, next to Optuna's NSGA-II and multi-objective TPE.
  */
 @Command(
         name = "quality",
@@ -41,20 +43,30 @@ public class QualityBench implements Callable<Integer> {
     @Option(names = "--url", defaultValue = "http://127.0.0.1:8080", description = "server (default ${DEFAULT-VALUE})")
     String url;
 
-    @Option(names = "--functions", split = ",", defaultValue = "branin,hartmann3,hartmann6,rosenbrock4,ackley5")
+    @Option(
+            names = "--functions",
+            split = ",",
+            description =
+                    "default: branin,hartmann3,hartmann6,rosenbrock4,ackley5; with --multi-objective zdt1,zdt2,dtlz2")
     List<String> functions;
 
     @Option(
             names = "--methods",
             split = ",",
             description =
-                    "default: BayesianOptimization,KDE,RandomSearch; with --multi-fidelity ASHA, BOHB, MOBSTER, HyperTune, SyncHyperband, SyncBOHB, SyncMOBSTER, DEHB")
+                    "default: BayesianOptimization,KDE,RandomSearch; with --multi-fidelity ASHA, BOHB, MOBSTER, HyperTune, SyncHyperband, SyncBOHB, SyncMOBSTER, DEHB; with --multi-objective MORandomScalarizationBayesOpt, NSGA2, MOREA")
     List<String> methods;
 
     @Option(
             names = "--options",
             description = "method options as a JSON object, given to every study, e.g. '{\"brackets\": 4}'")
     String options;
+
+    @Option(
+            names = "--variant",
+            description =
+                    "an extra row: LABEL=METHOD OPTIONS_JSON, e.g. 'MOBO tuned=MORandomScalarizationBayesOpt {\"kappa\": 0.2}' (repeatable)")
+    Map<String, String> variants = new LinkedHashMap<>();
 
     @Option(names = "--seeds", defaultValue = "5")
     int seeds;
@@ -64,6 +76,9 @@ public class QualityBench implements Callable<Integer> {
 
     @Option(names = "--multi-fidelity", description = "run the multi-fidelity Branin comparison instead")
     boolean multiFidelity;
+
+    @Option(names = "--multi-objective", description = "run ZDT1, ZDT2 and DTLZ2 and compare hypervolumes instead")
+    boolean multiObjective;
 
     @Option(
             names = "--budget",
@@ -83,11 +98,18 @@ public class QualityBench implements Callable<Integer> {
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    record Run(String function, String method, long seed, double regret, List<Double> askSeconds) {}
+    /** One run's result: its regret, or with --multi-objective its hypervolume. */
+    record Run(String function, String method, long seed, double value, List<Double> askSeconds) {}
 
     @Override
     public Integer call() throws Exception {
+        if (multiObjective) {
+            return multiObjective();
+        }
         List<Run> runs = new ArrayList<>();
+        if (functions == null) {
+            functions = TestFunctions.ORDER;
+        }
         List<String> chosen = methods != null
                 ? methods
                 : multiFidelity
@@ -124,8 +146,99 @@ public class QualityBench implements Callable<Integer> {
             runs.addAll(optuna(
                     List.of("single", String.valueOf(seeds), String.valueOf(evals), String.join(",", functions))));
         }
-        print(runs);
+        print(runs, "regret", TestFunctions.ORDER);
         return 0;
+    }
+
+    private Integer multiObjective() throws Exception {
+        List<String> names = functions != null ? functions : TestFunctions.MULTI_OBJECTIVE_ORDER;
+        List<String> chosen =
+                new ArrayList<>(methods != null ? methods : List.of("MORandomScalarizationBayesOpt", "NSGA2", "MOREA"));
+        chosen.addAll(variants.keySet());
+        List<Run> runs = new ArrayList<>();
+        for (String name : names) {
+            TestFunctions.MultiObjectiveFunction f = TestFunctions.MULTI_OBJECTIVE.get(name);
+            if (f == null) {
+                throw new IllegalArgumentException(
+                        "unknown function " + name + "; known: " + TestFunctions.MULTI_OBJECTIVE_ORDER);
+            }
+            for (String method : chosen) {
+                for (long seed = 1; seed <= seeds; seed++) {
+                    runs.add(multiObjectiveRun(f, method, seed));
+                }
+            }
+        }
+        for (Map<?, ?> m :
+                optunaLines(List.of("mo", String.valueOf(seeds), String.valueOf(evals), String.join(",", names)))) {
+            TestFunctions.MultiObjectiveFunction f = TestFunctions.MULTI_OBJECTIVE.get((String) m.get("function"));
+            double[][] values = ((List<?>) m.get("values"))
+                    .stream()
+                            .map(v -> ((List<?>) v)
+                                    .stream()
+                                            .mapToDouble(x -> ((Number) x).doubleValue())
+                                            .toArray())
+                            .toArray(double[][]::new);
+            runs.add(new Run(
+                    f.name(),
+                    (String) m.get("method"),
+                    ((Number) m.get("seed")).longValue(),
+                    Hypervolume.of(values, f.reference()),
+                    seconds(m)));
+        }
+        System.out.println("front hypervolume at the reference points: "
+                + names.stream()
+                        .map(n -> String.format(
+                                Locale.ROOT,
+                                "%s %.4f",
+                                n,
+                                TestFunctions.MULTI_OBJECTIVE.get(n).frontHypervolume()))
+                        .toList());
+        print(runs, "hypervolume", TestFunctions.MULTI_OBJECTIVE_ORDER);
+        return 0;
+    }
+
+    /** One study of {@code evals} trials asked and completed one after another; the hypervolume of all results. */
+    private Run multiObjectiveRun(TestFunctions.MultiObjectiveFunction f, String method, long seed) throws Exception {
+        Map<String, Object> space = new LinkedHashMap<>();
+        for (int j = 0; j < f.inputs(); j++) {
+            space.put("x" + j, Map.of("type", "uniform", "lower", 0, "upper", 1));
+        }
+        int objectives = f.reference().length;
+        String variant = variants.get(method);
+        Map<String, Object> study = study(f.name(), space, variant == null ? method : variant.split(" ", 2)[0], seed);
+        if (variant != null && variant.contains(" ")) {
+            study.put("options", JSON.readValue(variant.split(" ", 2)[1], Map.class));
+        }
+        List<Map<String, Object>> metrics = new ArrayList<>();
+        for (int k = 0; k < objectives; k++) {
+            metrics.add(Map.of("name", "f" + (k + 1), "mode", "min"));
+        }
+        study.put("metrics", metrics);
+        String base = "/api/v1/studies/" + create(study);
+        List<double[]> values = new ArrayList<>();
+        List<Double> asks = new ArrayList<>();
+        for (int i = 0; i < evals; i++) {
+            long t0 = System.nanoTime();
+            Map<String, Object> answer = post(base + "/ask", Map.of("workerId", "bench"));
+            asks.add((System.nanoTime() - t0) / 1e9);
+            Map<?, ?> trial = (Map<?, ?>) answer.get("trial");
+            if (trial == null) {
+                break;
+            }
+            Map<?, ?> config = (Map<?, ?>) trial.get("config");
+            double[] x = new double[f.inputs()];
+            for (int j = 0; j < x.length; j++) {
+                x[j] = ((Number) config.get("x" + j)).doubleValue();
+            }
+            double[] y = f.f().apply(x);
+            values.add(y);
+            Map<String, Object> reported = new LinkedHashMap<>();
+            for (int k = 0; k < objectives; k++) {
+                reported.put("f" + (k + 1), y[k]);
+            }
+            post(base + "/trials/" + trial.get("id") + "/complete", Map.of("metrics", reported));
+        }
+        return new Run(f.name(), method, seed, Hypervolume.of(values.toArray(new double[0][]), f.reference()), asks);
     }
 
     private Run singleRun(TestFunctions.TestFunction f, String method, long seed) throws Exception {
@@ -253,6 +366,25 @@ public class QualityBench implements Callable<Integer> {
 
     /** Runs the bundled Optuna script; an empty list (with a note) when python or optuna is missing. */
     private List<Run> optuna(List<String> args) throws Exception {
+        List<Run> runs = new ArrayList<>();
+        for (Map<?, ?> m : optunaLines(args)) {
+            runs.add(new Run(
+                    (String) m.get("function"),
+                    (String) m.get("method"),
+                    ((Number) m.get("seed")).longValue(),
+                    ((Number) m.get("regret")).doubleValue(),
+                    seconds(m)));
+        }
+        return runs;
+    }
+
+    private static List<Double> seconds(Map<?, ?> line) {
+        return ((List<?>) line.get("askSeconds"))
+                .stream().map(v -> ((Number) v).doubleValue()).toList();
+    }
+
+    /** The JSON lines the bundled Optuna script prints, one per run. */
+    private List<Map<?, ?>> optunaLines(List<String> args) throws Exception {
         if (python.equals("none")) {
             return List.of();
         }
@@ -265,36 +397,29 @@ public class QualityBench implements Callable<Integer> {
         Process p = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
-        List<Run> runs = new ArrayList<>();
+        List<Map<?, ?>> lines = new ArrayList<>();
         try (BufferedReader reader =
                 new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                Map<?, ?> m = JSON.readValue(line, Map.class);
-                List<Double> asks = ((List<?>) m.get("askSeconds"))
-                        .stream().map(v -> ((Number) v).doubleValue()).toList();
-                runs.add(new Run(
-                        (String) m.get("function"),
-                        (String) m.get("method"),
-                        ((Number) m.get("seed")).longValue(),
-                        ((Number) m.get("regret")).doubleValue(),
-                        asks));
+                lines.add(JSON.readValue(line, Map.class));
             }
         }
         if (p.waitFor() != 0) {
             System.out.println("(Optuna was not run: " + python + " failed; install python3-optuna)");
         }
         Files.deleteIfExists(script);
-        return runs;
+        return lines;
     }
 
-    private void print(List<Run> runs) {
+    /** The table, grouped by function (in {@code order}) and method, and one JSON line of it. */
+    private void print(List<Run> runs, String measure, List<String> order) {
         System.out.printf(
                 Locale.ROOT,
-                "%-12s %-34s %5s %18s %12s %14s%n",
+                "%-12s %-34s %5s %22s %12s %14s%n",
                 "function",
                 "method",
                 "seeds",
-                "regret mean ± sd",
+                measure + " mean ± sd",
                 "s/ask mean",
                 "s/ask last 10");
         Map<String, List<Run>> groups = new LinkedHashMap<>();
@@ -302,12 +427,12 @@ public class QualityBench implements Callable<Integer> {
                 .add(r));
         List<Map<String, Object>> summary = new ArrayList<>();
         groups.entrySet().stream()
-                .sorted(Map.Entry.comparingByKey((a, b) -> Integer.compare(order(a), order(b))))
+                .sorted(Map.Entry.comparingByKey((a, b) -> Integer.compare(order(order, a), order(order, b))))
                 .forEach(e -> {
                     List<Run> g = e.getValue();
-                    double mean = g.stream().mapToDouble(Run::regret).average().orElse(Double.NaN);
+                    double mean = g.stream().mapToDouble(Run::value).average().orElse(Double.NaN);
                     double sd = Math.sqrt(g.stream()
-                                    .mapToDouble(r -> (r.regret() - mean) * (r.regret() - mean))
+                                    .mapToDouble(r -> (r.value() - mean) * (r.value() - mean))
                                     .sum()
                             / Math.max(1, g.size() - 1));
                     double ask = g.stream()
@@ -327,7 +452,7 @@ public class QualityBench implements Callable<Integer> {
                             .orElse(Double.NaN);
                     System.out.printf(
                             Locale.ROOT,
-                            "%-12s %-34s %5d %10.4f ± %-6.4f %12.4f %14.4f%n",
+                            "%-12s %-34s %5d %12.4f ± %-7.4f %12.4f %14.4f%n",
                             g.getFirst().function(),
                             g.getFirst().method(),
                             g.size(),
@@ -342,9 +467,9 @@ public class QualityBench implements Callable<Integer> {
                             g.getFirst().method(),
                             "seeds",
                             g.size(),
-                            "regretMean",
+                            measure + "Mean",
                             mean,
-                            "regretSd",
+                            measure + "Sd",
                             sd,
                             "askSecondsMean",
                             ask,
@@ -354,8 +479,8 @@ public class QualityBench implements Callable<Integer> {
         System.out.println(JSON.writeValueAsString(Map.of("bench", "quality", "results", summary)));
     }
 
-    private static int order(String key) {
-        int i = TestFunctions.ORDER.indexOf(key.substring(0, key.indexOf('\t')));
-        return i < 0 ? TestFunctions.ORDER.size() : i;
+    private static int order(List<String> order, String key) {
+        int i = order.indexOf(key.substring(0, key.indexOf('\t')));
+        return i < 0 ? order.size() : i;
     }
 }

@@ -2,6 +2,7 @@ package dev.attune.cli;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 /** The standard optimization test functions of {@code bench quality}, with their domains and minima. */
@@ -80,4 +81,59 @@ final class TestFunctions {
             "ackley5", new TestFunction("ackley5", box(5, -32.768, 32.768), TestFunctions::ackley, 0.0, true));
 
     static final List<String> ORDER = List.of("branin", "hartmann3", "hartmann6", "rosenbrock4", "ackley5");
+
+    /**
+     * A multi-objective test function over [0, 1]^inputs (all objectives minimized), the fixed reference
+     * point its hypervolume is measured at, and the hypervolume of its true Pareto front there.
+     */
+    record MultiObjectiveFunction(
+            String name, int inputs, Function<double[], double[]> f, double[] reference, double frontHypervolume) {}
+
+    /** ZDT's g: 1 + 9 · mean(x₂…xₙ). */
+    private static double zdtG(double[] x) {
+        double s = 0;
+        for (int i = 1; i < x.length; i++) {
+            s += x[i];
+        }
+        return 1 + 9 * s / (x.length - 1);
+    }
+
+    /** Zitzler, Deb and Thiele 2000: convex front f₂ = 1 − √f₁. */
+    static double[] zdt1(double[] x) {
+        double g = zdtG(x);
+        return new double[] {x[0], g * (1 - Math.sqrt(x[0] / g))};
+    }
+
+    /** Concave front f₂ = 1 − f₁². */
+    static double[] zdt2(double[] x) {
+        double g = zdtG(x);
+        return new double[] {x[0], g * (1 - (x[0] / g) * (x[0] / g))};
+    }
+
+    /** Deb, Thiele, Laumanns and Zitzler 2002, three objectives: the front is the unit sphere's positive octant. */
+    static double[] dtlz2(double[] x) {
+        double g = 0;
+        for (int i = 2; i < x.length; i++) {
+            g += (x[i] - 0.5) * (x[i] - 0.5);
+        }
+        double a = x[0] * Math.PI / 2;
+        double b = x[1] * Math.PI / 2;
+        return new double[] {
+            (1 + g) * Math.cos(a) * Math.cos(b), (1 + g) * Math.cos(a) * Math.sin(b), (1 + g) * Math.sin(a)
+        };
+    }
+
+    /**
+     * Six inputs each; references (11, 11) for ZDT as BoTorch's test problems and 1.1 per objective for
+     * DTLZ2. Front hypervolumes in closed form: 121 − ∫₀¹(1 − √t)dt = 120 + 2/3, 121 − ∫₀¹(1 − t²)dt =
+     * 120 + 1/3, and 1.1³ − π/6 (the cube minus the ball's octant).
+     */
+    static final Map<String, MultiObjectiveFunction> MULTI_OBJECTIVE = Map.of(
+            "zdt1", new MultiObjectiveFunction("zdt1", 6, TestFunctions::zdt1, new double[] {11, 11}, 120 + 2.0 / 3),
+            "zdt2", new MultiObjectiveFunction("zdt2", 6, TestFunctions::zdt2, new double[] {11, 11}, 120 + 1.0 / 3),
+            "dtlz2",
+                    new MultiObjectiveFunction(
+                            "dtlz2", 6, TestFunctions::dtlz2, new double[] {1.1, 1.1, 1.1}, 1.331 - Math.PI / 6));
+
+    static final List<String> MULTI_OBJECTIVE_ORDER = List.of("zdt1", "zdt2", "dtlz2");
 }

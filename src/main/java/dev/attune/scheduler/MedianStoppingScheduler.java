@@ -4,7 +4,6 @@ import dev.attune.math.RankedValues;
 import dev.attune.searcher.OptionSpec;
 import dev.attune.searcher.OptionType;
 import dev.attune.searcher.Options;
-import dev.attune.space.InvalidInputException;
 import dev.attune.trial.Mode;
 import dev.attune.trial.Verdict;
 import java.util.HashMap;
@@ -54,27 +53,7 @@ public final class MedianStoppingScheduler implements Scheduler {
     public MedianStoppingScheduler(MethodContext context, MethodRegistry registry) {
         Options o = context.options();
         MethodSpec baseSpec = registry.find(o.string("baseMethod")).orElseThrow();
-        if (baseSpec.multiFidelity() && context.resource() == null) {
-            throw InvalidInputException.of("resource", "is required by the base method " + baseSpec.name());
-        }
-        Options baseOptions;
-        try {
-            baseOptions = Options.parse(o.object("baseOptions"), baseSpec.options());
-        } catch (InvalidInputException e) {
-            throw new InvalidInputException(e.errors().stream()
-                    .map(f -> new dev.attune.space.FieldError(
-                            f.field().replace("options.", "options.baseOptions."), f.message()))
-                    .toList());
-        }
-        this.base = baseSpec.factory()
-                .apply(new MethodContext(
-                        context.space(),
-                        context.metrics(),
-                        context.resource(),
-                        context.seed(),
-                        context.initialConfigs(),
-                        context.allowDuplicates(),
-                        baseOptions));
+        this.base = BaseMethod.build(context, baseSpec, BaseMethod.options(context, baseSpec), context.metrics());
         this.attr = context.resource().attr();
         this.metric = context.metric().name();
         this.maximize = context.metric().mode() == Mode.MAX;

@@ -5,6 +5,8 @@ import dev.attune.searcher.BayesianOptimizationSearcher.Kind;
 import dev.attune.searcher.GpMultiFidelitySearcher;
 import dev.attune.searcher.GridSearcher;
 import dev.attune.searcher.KernelDensitySearcher;
+import dev.attune.searcher.MultiObjectiveBayesOptSearcher;
+import dev.attune.searcher.Nsga2Searcher;
 import dev.attune.searcher.OptionSpec;
 import dev.attune.searcher.RandomSearcher;
 import dev.attune.searcher.RegularizedEvolutionSearcher;
@@ -29,7 +31,58 @@ public final class MethodRegistry {
 
     /** Every method this build supports. */
     public static MethodRegistry standard() {
-        return new MethodRegistry(List.of(
+        List<MethodSpec> methods = new java.util.ArrayList<>(singleAndMultiFidelity());
+        methods.addAll(multiObjective(methods.stream()
+                .filter(m -> !m.multiObjective())
+                .map(m -> m.name().toLowerCase(Locale.ROOT))
+                .toList()));
+        return new MethodRegistry(methods);
+    }
+
+    /** The multi-objective methods besides MOASHA; {@code singleObjective} are the base methods a scalarization may wrap. */
+    private static List<MethodSpec> multiObjective(List<String> singleObjective) {
+        return List.of(
+                new MethodSpec(
+                        "NSGA2",
+                        "NSGA-II: generations bred by tournament, SBX crossover and polynomial mutation; parents and children compete by non-dominated rank and crowding distance (constraint metrics by constrained domination).",
+                        false,
+                        true,
+                        Nsga2Searcher.OPTIONS,
+                        c -> new FifoScheduler(new Nsga2Searcher(c.searcherContext()))),
+                new MethodSpec(
+                        "MORandomScalarizationBayesOpt",
+                        "One GP per metric; each config maximizes a random scalarization (linear or Chebyshev) of the metrics' rank-normalized lower confidence bounds.",
+                        false,
+                        true,
+                        MultiObjectiveBayesOptSearcher.OPTIONS,
+                        c -> new FifoScheduler(new MultiObjectiveBayesOptSearcher(c.searcherContext()))),
+                new MethodSpec(
+                        "MOLinearScalarizationBayesOpt",
+                        "GP Bayesian optimization of a fixed weighted sum of the metrics.",
+                        false,
+                        true,
+                        concat(List.of(LinearScalarizedScheduler.WEIGHTS), BayesianOptimizationSearcher.OPTIONS),
+                        c -> new LinearScalarizedScheduler(
+                                c, standard().find("BayesianOptimization").orElseThrow(), c.options())),
+                new MethodSpec(
+                        "MOREA",
+                        "Multi-objective regularized evolution: mutate the best, by non-dominated sort, of a random sample of the latest results.",
+                        false,
+                        true,
+                        RegularizedEvolutionSearcher.OPTIONS,
+                        c -> new FifoScheduler(new RegularizedEvolutionSearcher(c.searcherContext(), true))),
+                new MethodSpec(
+                        "LinearScalarizedScheduler",
+                        "Any single-objective method (baseMethod) on a fixed weighted sum of the metrics.",
+                        false,
+                        true,
+                        LinearScalarizedScheduler.options(singleObjective),
+                        c -> new LinearScalarizedScheduler(c, standard())));
+    }
+
+    /** The methods for one metric, and MOASHA. */
+    private static List<MethodSpec> singleAndMultiFidelity() {
+        return List.of(
                 new MethodSpec(
                         "RandomSearch",
                         "Configs drawn uniformly at random; every trial runs to its end.",
@@ -174,7 +227,7 @@ public final class MethodRegistry {
                         true,
                         false,
                         PbtScheduler.options(),
-                        c -> new PbtScheduler(c, new RandomSearcher(c.searcherContext())))));
+                        c -> new PbtScheduler(c, new RandomSearcher(c.searcherContext()))));
     }
 
     private static List<OptionSpec> concat(List<OptionSpec> scheduler, List<OptionSpec> searcher) {

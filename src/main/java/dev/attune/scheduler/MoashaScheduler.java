@@ -28,6 +28,12 @@ import java.util.Map;
  * ranks — the new trial's rank becomes the index of the item sorted last, so a new best trial can stop.
  * Attune uses the new trial's position in the order; {@code syneTuneRanking: true} restores v0.13's
  * reading, which reproduces its recorded decisions.
+ *
+ * <p>{@code multiobjectivePriority} chooses how a rung ranks its trials, as Syne Tune's priorities:
+ * {@code non_dominated} (the default, above), {@code linear_scalarization} (the mean of wₖ·yₖ,
+ * {@code LinearScalarizationPriority}) or {@code fixed_objective} (objective {@code fixedObjective} alone,
+ * {@code FixedObjectivePriority}). For the last two a trial's rank is the share of the rung's trials with
+ * a strictly lower priority, as Syne Tune's {@code searchsorted}.
  */
 final class MoashaScheduler implements Scheduler {
     static List<OptionSpec> options() {
@@ -36,11 +42,23 @@ final class MoashaScheduler implements Scheduler {
                 OptionSpec.number(
                         "reductionFactor", 3.0, 2.0, null, "η: rungs at r_min·η^k, and the best 1/η of a rung go on"),
                 OptionSpec.integer("brackets", 1L, 1, "number of brackets, each starting one rung higher"),
+                OptionSpec.oneOf(
+                        "multiobjectivePriority",
+                        NON_DOMINATED,
+                        List.of(NON_DOMINATED, LINEAR, FIXED),
+                        "how a rung ranks trials: non-dominated sort, a linear scalarization, or one objective"),
+                LinearScalarizedScheduler.WEIGHTS,
+                OptionSpec.integer(
+                        "fixedObjective", 0L, 0, "for fixed_objective: the metric's position in the study's metrics"),
                 OptionSpec.bool(
                         "syneTuneRanking",
                         false,
                         "rank as Syne Tune v0.13 does (the sorted order read as ranks), to reproduce its decisions"));
     }
+
+    static final String NON_DOMINATED = "non_dominated";
+    static final String LINEAR = "linear_scalarization";
+    static final String FIXED = "fixed_objective";
 
     /** Suggests the searcher's configs and keeps it informed; MOASHA adds the rung decisions. */
     private final FifoScheduler base;
@@ -51,6 +69,9 @@ final class MoashaScheduler implements Scheduler {
     private final long seed;
     private final double eta;
     private final boolean syneTuneRanking;
+    private final String priority;
+    private final double[] weights;
+    private final int fixedObjective;
     /** Per bracket, its rungs from the highest level down; each records the trials' objective vectors. */
     private final List<List<Rung>> brackets = new ArrayList<>();
 
@@ -66,6 +87,20 @@ final class MoashaScheduler implements Scheduler {
         this.seed = context.seed();
         this.eta = context.options().number("reductionFactor");
         this.syneTuneRanking = context.options().bool("syneTuneRanking");
+        this.priority = context.options().string("multiobjectivePriority");
+        List<Double> w = context.options().numbers(LinearScalarizedScheduler.WEIGHTS.name());
+        if (!w.isEmpty() && w.size() != metrics.size()) {
+            throw dev.attune.space.InvalidInputException.of(
+                    "options.scalarizationWeights",
+                    "needs one weight per metric (" + metrics.size() + "), got " + w.size());
+        }
+        this.weights =
+                w.isEmpty() ? null : w.stream().mapToDouble(Double::doubleValue).toArray();
+        this.fixedObjective = (int) context.options().integer("fixedObjective");
+        if (fixedObjective >= metrics.size()) {
+            throw dev.attune.space.InvalidInputException.of(
+                    "options.fixedObjective", "must be below the number of metrics, " + metrics.size());
+        }
         long minT = context.options().integer("gracePeriod");
         if (minT > maxT) {
             throw dev.attune.space.InvalidInputException.of(
@@ -142,8 +177,8 @@ final class MoashaScheduler implements Scheduler {
                 double rank = rank(points.toArray(double[][]::new));
                 if (rank > 1 / eta) {
                     verdict = Verdict.stop(String.format(
-                            "at rung %s its non-dominated rank %.2f is outside the best 1/%s",
-                            (long) rung.level(), rank, eta));
+                            "at rung %s its %s rank %.2f is outside the best 1/%s",
+                            (long) rung.level(), priority.replace('_', '-'), rank, eta));
                 }
             }
             rung.recorded().put(trialId, objectives);
@@ -155,6 +190,14 @@ final class MoashaScheduler implements Scheduler {
     /** The rank in [0, 1) of the last point (the new trial) among {@code points}. */
     private double rank(double[][] points) {
         int n = points.length;
+        if (!priority.equals(NON_DOMINATED)) {
+            double[] p = priorities(points);
+            int below = 0;
+            for (double v : p) {
+                below += v < p[n - 1] ? 1 : 0;
+            }
+            return (double) below / n;
+        }
         int[] order = syneTuneRanking ? NonDominatedSort.syneTuneOrder(points) : NonDominatedSort.order(points);
         if (syneTuneRanking) {
             return (double) order[n - 1] / n;
@@ -165,6 +208,23 @@ final class MoashaScheduler implements Scheduler {
             }
         }
         throw new IllegalStateException("the new trial is missing from the order");
+    }
+
+    /** Syne Tune's scalar priorities (lower first): the mean of wₖ·yₖ (w = 1 by default), or one objective. */
+    double[] priorities(double[][] points) {
+        double[] p = new double[points.length];
+        for (int i = 0; i < points.length; i++) {
+            if (priority.equals(FIXED)) {
+                p[i] = points[i][fixedObjective];
+                continue;
+            }
+            double sum = 0;
+            for (int k = 0; k < points[i].length; k++) {
+                sum += (weights == null ? 1 : weights[k]) * points[i][k];
+            }
+            p[i] = sum / points[i].length;
+        }
+        return p;
     }
 
     /** The objectives to minimize (a maximized metric negated), or null if one is missing. */

@@ -31,6 +31,16 @@ public record OptionSpec(
         return new OptionSpec(name, OptionType.INTEGER_LIST, null, (double) min, null, List.of(), description);
     }
 
+    /** A list of numbers, each at least {@code min}; absent unless given. */
+    public static OptionSpec numbers(String name, double min, String description) {
+        return new OptionSpec(name, OptionType.NUMBER_LIST, null, min, null, List.of(), description);
+    }
+
+    /** A list of strings, e.g. metric names; absent unless given. */
+    public static OptionSpec texts(String name, String description) {
+        return new OptionSpec(name, OptionType.STRING_LIST, null, null, null, List.of(), description);
+    }
+
     public static OptionSpec bool(String name, boolean defaultValue, String description) {
         return new OptionSpec(name, OptionType.BOOLEAN, defaultValue, null, null, List.of(), description);
     }

@@ -10,6 +10,10 @@ public enum OptionType {
     INTEGER_OR_MAP,
     /** A list of integers. */
     INTEGER_LIST,
+    /** A list of numbers. */
+    NUMBER_LIST,
+    /** A list of strings (e.g. metric names). */
+    STRING_LIST,
     /** A JSON object. */
     OBJECT
 }

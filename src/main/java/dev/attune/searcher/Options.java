@@ -83,6 +83,28 @@ public final class Options {
                 }
                 yield null;
             }
+            case NUMBER_LIST -> {
+                if (!(v instanceof List<?> list) || list.isEmpty()) {
+                    yield "must be a non-empty list of numbers, got " + v;
+                }
+                for (Object x : list) {
+                    if (!(x instanceof Number n)
+                            || !Double.isFinite(n.doubleValue())
+                            || range(spec, n.doubleValue()) != null) {
+                        yield "entries must be finite numbers >= " + (spec.min() == null ? "any" : format(spec.min()))
+                                + ", got " + x;
+                    }
+                }
+                yield null;
+            }
+            case STRING_LIST -> {
+                if (!(v instanceof List<?> list) || list.isEmpty()) {
+                    yield "must be a non-empty list of strings, got " + v;
+                }
+                yield list.stream().allMatch(x -> x instanceof String s && !s.isBlank())
+                        ? null
+                        : "entries must be non-blank strings, got " + v;
+            }
             case INTEGER_OR_MAP -> {
                 if (v instanceof Long l) {
                     yield range(spec, l);
@@ -123,6 +145,20 @@ public final class Options {
     @SuppressWarnings("unchecked")
     public List<Long> integers(String name) {
         return values.get(name) == null ? null : (List<Long>) values.get(name);
+    }
+
+    /** A list of numbers, or an empty list when absent. */
+    public List<Double> numbers(String name) {
+        return values.get(name) instanceof List<?> list
+                ? list.stream().map(x -> ((Number) x).doubleValue()).toList()
+                : List.of();
+    }
+
+    /** A list of strings as given (not lower-cased: they name metrics), or an empty list when absent. */
+    public List<String> texts(String name) {
+        return values.get(name) instanceof List<?> list
+                ? list.stream().map(String.class::cast).toList()
+                : List.of();
     }
 
     public boolean has(String name) {

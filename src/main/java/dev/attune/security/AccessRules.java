@@ -17,9 +17,12 @@ public final class AccessRules {
     /** What a worker does while running its project's trials (ask/tell, feedback, logs). */
     private static final List<Rule> WORKER = List.of(
             new Rule("POST", Pattern.compile(STUDY + "/ask$")),
-            new Rule("POST", Pattern.compile(TRIAL + "/(reports|complete|fail|skip|heartbeat|links)$")),
+            new Rule("POST", Pattern.compile(TRIAL + "/(reports|complete|fail|release|skip|heartbeat|links)$")),
             new Rule("PUT", Pattern.compile(TRIAL + "/(logs|metadata)$")),
-            new Rule("PUT", Pattern.compile(STUDY + "/metadata$")));
+            new Rule("PUT", Pattern.compile(STUDY + "/metadata$")),
+            new Rule("POST", Pattern.compile(TRIAL + "/checkpoint(/upload|/missing)?$")),
+            new Rule("PUT", Pattern.compile(TRIAL + "/checkpoint/data$")),
+            new Rule("DELETE", Pattern.compile(TRIAL + "/checkpoint$")));
 
     /**
      * What an operator does to a running study (stop, change its settings, stop, pause or resume a trial):

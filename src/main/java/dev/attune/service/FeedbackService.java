@@ -93,6 +93,11 @@ public class FeedbackService {
                 t.getStdoutTail() == null ? "" : t.getStdoutTail(), t.getStderrTail() == null ? "" : t.getStderrTail());
     }
 
+    /** The trial's status, for streams that end with the trial's run. */
+    public String trialStatus(String studyId, long trialId) {
+        return trial(studyId, trialId).getStatus();
+    }
+
     /** A worker uploads the tails of the trial's output; longer text keeps its end. */
     public Views.Logs setLogs(String studyId, long trialId, Map<String, Object> request) {
         Fields f = Fields.body(request, java.util.Set.of("stdout", "stderr"));

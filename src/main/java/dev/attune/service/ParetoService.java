@@ -18,11 +18,12 @@ import org.springframework.stereotype.Service;
 
 /**
  * Multi-objective results: the Pareto front of a study's completed trials and its hypervolume. Only
- * completed trials that reported a finite value of every study metric take part; a study's metrics are
- * turned to "smaller is better" with their modes. A study with a constraint metric (the option
- * {@code constraintMetric}; feasible when its value is ≤ 0, missing: infeasible) lists the front of its
- * feasible trials first, then the front of the infeasible ones, and its hypervolume counts feasible trials
- * only.
+ * completed trials that reported a finite value of every study metric take part, and in a study with a
+ * resource also the trials stopped once they reached its maximum (MOASHA stops a trial there, as Syne
+ * Tune does); a study's metrics are turned to "smaller is better" with their modes. A study with
+ * constraint metrics (the option {@code constraintMetric}, or NSGA2's {@code constraintMetrics};
+ * feasible when every value is ≤ 0, missing: infeasible) lists the front of its feasible trials first,
+ * then the front of the infeasible ones, and its hypervolume counts feasible trials only.
  */
 @Service
 public class ParetoService {
@@ -59,7 +60,8 @@ public class ParetoService {
 
     private record Point(TrialRow row, double[] values, double[] min, Boolean feasible) {}
 
-    private record Objectives(List<Metric> metrics, String constraint) {}
+    /** @param maxResource the resource level at which a stopped trial counts as finished, or null */
+    private record Objectives(List<Metric> metrics, List<String> constraints, String resourceAttr, Long maxResource) {}
 
     /** The non-dominated completed trials, ordered by the first metric (best first) then trial id. */
     public Front pareto(String studyId) {
@@ -74,7 +76,7 @@ public class ParetoService {
             part.sort(Comparator.<Point>comparingDouble(p -> p.min()[0])
                     .thenComparingLong(p -> p.row().getTrialId()));
             front.addAll(part);
-            if (objectives.constraint() == null) {
+            if (objectives.constraints().isEmpty()) {
                 break;
             }
         }
@@ -200,22 +202,47 @@ public class ParetoService {
 
     private Objectives objectives(String studyId) {
         StudyDefinition definition = engines.definition(studies.find(studyId));
-        Object constraint = definition.givenOptions() == null
-                ? null
-                : definition.givenOptions().get("constraintMetric");
-        return new Objectives(definition.metrics(), constraint instanceof String c ? c : null);
+        Map<String, Object> options = definition.givenOptions() == null ? Map.of() : definition.givenOptions();
+        List<String> constraints = new ArrayList<>();
+        if (options.get("constraintMetric") instanceof String c) {
+            constraints.add(c);
+        }
+        if (options.get("constraintMetrics") instanceof List<?> list) {
+            list.stream()
+                    .filter(String.class::isInstance)
+                    .map(String.class::cast)
+                    .forEach(constraints::add);
+        }
+        var resource = definition.resource();
+        return new Objectives(
+                definition.metrics(),
+                constraints,
+                resource == null ? null : resource.attr(),
+                resource == null ? null : resource.max());
     }
 
     private static List<String> names(List<Metric> metrics) {
         return metrics.stream().map(Metric::name).toList();
     }
 
-    /** Completed trials with a finite value of every metric, in trial-id order. */
+    /** Completed trials (and trials stopped at the maximum resource) with a finite value of every metric, in trial-id order. */
     private List<Point> completed(String studyId, Objectives objectives) {
         List<Metric> metrics = objectives.metrics();
+        List<TrialRow> rows = new ArrayList<>(trials.findByStudyIdAndStatusAndTrialIdGreaterThanOrderByTrialId(
+                studyId, TrialStatus.COMPLETED.name(), -1, Limit.unlimited()));
+        if (objectives.maxResource() != null) {
+            for (TrialRow row : trials.findByStudyIdAndStatusAndTrialIdGreaterThanOrderByTrialId(
+                    studyId, TrialStatus.STOPPED.name(), -1, Limit.unlimited())) {
+                if (row.getMetrics() != null
+                        && json.read(row.getMetrics()).get(objectives.resourceAttr()) instanceof Number level
+                        && level.doubleValue() >= objectives.maxResource()) {
+                    rows.add(row);
+                }
+            }
+            rows.sort(java.util.Comparator.comparingLong(TrialRow::getTrialId));
+        }
         List<Point> out = new ArrayList<>();
-        for (TrialRow row : trials.findByStudyIdAndStatusAndTrialIdGreaterThanOrderByTrialId(
-                studyId, TrialStatus.COMPLETED.name(), -1, Limit.unlimited())) {
+        for (TrialRow row : rows) {
             if (row.getMetrics() == null) {
                 continue;
             }
@@ -233,8 +260,9 @@ public class ParetoService {
             }
             if (complete) {
                 Boolean feasible = null;
-                if (objectives.constraint() != null) {
-                    feasible = reported.get(objectives.constraint()) instanceof Number c && c.doubleValue() <= 0;
+                if (!objectives.constraints().isEmpty()) {
+                    feasible = objectives.constraints().stream()
+                            .allMatch(c -> reported.get(c) instanceof Number n && n.doubleValue() <= 0);
                 }
                 out.add(new Point(row, values, min, feasible));
             }

@@ -22,6 +22,7 @@ import dev.attune.study.StudyEvent.TrialAdded;
 import dev.attune.study.StudyEvent.TrialCompleted;
 import dev.attune.study.StudyEvent.TrialFailed;
 import dev.attune.study.StudyEvent.TrialPauseRequested;
+import dev.attune.study.StudyEvent.TrialReleased;
 import dev.attune.study.StudyEvent.TrialResumeRequested;
 import dev.attune.study.StudyEvent.TrialResumed;
 import dev.attune.study.StudyEvent.TrialRun;
@@ -148,6 +149,7 @@ public class StudyProjection {
             case TrialFailed e -> trial(studyId, e.trialId()).setStatus(TrialStatus.FAILED.name(), e.reason(), at);
             case TrialSkipped e -> trial(studyId, e.trialId()).setStatus(TrialStatus.SKIPPED.name(), e.reason(), at);
             case TrialStale e -> trial(studyId, e.trialId()).setStatus(TrialStatus.STALE.name(), e.reason(), at);
+            case TrialReleased e -> trial(studyId, e.trialId()).setStatus(TrialStatus.PAUSED.name(), e.reason(), at);
             case CheckpointsRemoved e -> {
                 // read by workers through the study's checkpoint list; no row holds it
             }

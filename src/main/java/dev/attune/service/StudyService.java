@@ -35,6 +35,8 @@ public class StudyService {
     private final TransactionTemplate tx;
     private final Clock clock;
 
+    private final org.springframework.context.ApplicationEventPublisher publisher;
+
     public StudyService(
             StudyRepository studies,
             TrialRepository trials,
@@ -44,7 +46,9 @@ public class StudyService {
             EngineCache engines,
             JsonCodec json,
             TransactionTemplate tx,
-            Clock clock) {
+            Clock clock,
+            org.springframework.context.ApplicationEventPublisher publisher) {
+        this.publisher = publisher;
         this.studies = studies;
         this.trials = trials;
         this.events = events;
@@ -117,6 +121,7 @@ public class StudyService {
             return null;
         });
         engines.forget(studyId);
+        publisher.publishEvent(new StudyDeleted(studyId));
     }
 
     /** The trial with the best value of the study's metric in any of its reports or its completion. */
@@ -152,6 +157,7 @@ public class StudyService {
                 row.getSeed(),
                 json.read(row.getDefinition()),
                 counts,
+                trials.countResumedWithoutCheckpoint(row.getId()),
                 row.getCreatedAt(),
                 row.getUpdatedAt());
     }

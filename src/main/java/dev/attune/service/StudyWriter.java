@@ -39,6 +39,7 @@ public class StudyWriter {
     private final TransactionTemplate tx;
     private final Clock clock;
     private final Map<String, Queue<Task<?>>> queues = new ConcurrentHashMap<>();
+    private final org.springframework.context.ApplicationEventPublisher publisher;
     private final DistributionSummary batchSizes;
     private final io.micrometer.core.instrument.Timer fitTime;
 
@@ -55,7 +56,9 @@ public class StudyWriter {
             TransactionTemplate tx,
             Clock clock,
             MeterRegistry meters,
+            org.springframework.context.ApplicationEventPublisher publisher,
             @Value("${attune.max-queued-writes-per-study:1000}") int maxQueued) {
+        this.publisher = publisher;
         this.maxQueued = maxQueued;
         this.studies = studies;
         this.projection = projection;
@@ -86,6 +89,10 @@ public class StudyWriter {
         <A> A record(Study.Outcome<A> outcome) {
             for (StudyEvent event : outcome.events()) {
                 projection.project(row, study, event, now);
+            }
+            if (!outcome.events().isEmpty()) {
+                // Listeners that act outside the database (e.g. removing checkpoints) hear it once committed.
+                publisher.publishEvent(new EventsRecorded(row.getId(), study.definition(), outcome.events()));
             }
             return outcome.answer();
         }

@@ -98,6 +98,15 @@ public class TrialService {
         });
     }
 
+    /** Its worker gives the running trial back with its checkpoint (shutting down); the next ask resumes it. */
+    public Views.Trial release(String studyId, long trialId, Map<String, Object> request) {
+        String reason = body(request, "reason").string("reason", null, 2000);
+        return writer.write(studyId, ctx -> {
+            ctx.record(ctx.study.release(trialId, reason, ctx.now));
+            return view(studyId, trialId);
+        });
+    }
+
     public Views.Trial skip(String studyId, long trialId, Map<String, Object> request) {
         String reason = body(request, "reason").string("reason", null, 2000);
         return writer.write(studyId, ctx -> {

@@ -24,6 +24,7 @@ final class TrialViews {
                 t.getRetryOf(),
                 t.getMetadata() == null ? java.util.Map.of() : json.read(t.getMetadata()),
                 t.getLinks() == null ? List.of() : json.readList(t.getLinks()),
+                t.isResumedWithoutCheckpoint(),
                 reports == null
                         ? null
                         : reports.stream()

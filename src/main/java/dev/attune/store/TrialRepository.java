@@ -44,6 +44,9 @@ public interface TrialRepository extends JpaRepository<TrialRow, TrialKey> {
     @Query("select t.status, count(t) from TrialRow t where t.studyId = :studyId group by t.status")
     List<Object[]> countByStatus(String studyId);
 
+    @Query("select count(t) from TrialRow t where t.studyId = :studyId and t.resumedWithoutCheckpoint = true")
+    long countResumedWithoutCheckpoint(String studyId);
+
     @Query("select t.status, count(t) from TrialRow t group by t.status")
     List<Object[]> countAllByStatus();
 }

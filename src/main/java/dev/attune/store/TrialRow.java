@@ -72,6 +72,9 @@ public class TrialRow implements Persistable<TrialKey> {
     @Column(name = "stderr_tail")
     private String stderrTail;
 
+    @Column(name = "resumed_without_checkpoint")
+    private boolean resumedWithoutCheckpoint;
+
     /** Rows with assigned keys are inserted without a look-up first; loaded rows are not new. */
     @Transient
     private boolean fresh = true;
@@ -234,6 +237,16 @@ public class TrialRow implements Persistable<TrialKey> {
     public void setLogs(String stdoutTail, String stderrTail) {
         this.stdoutTail = stdoutTail;
         this.stderrTail = stderrTail;
+    }
+
+    public boolean isResumedWithoutCheckpoint() {
+        return resumedWithoutCheckpoint;
+    }
+
+    /** Its worker found no checkpoint to resume (or clone, or retry) from, anywhere. */
+    public void markResumedWithoutCheckpoint(Instant now) {
+        this.resumedWithoutCheckpoint = true;
+        this.updatedAt = now;
     }
 
     public void setLeaseExpiresAt(Instant leaseExpiresAt) {

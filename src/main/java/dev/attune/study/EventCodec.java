@@ -11,6 +11,7 @@ import dev.attune.study.StudyEvent.TrialCompleted;
 import dev.attune.study.StudyEvent.TrialEvent;
 import dev.attune.study.StudyEvent.TrialFailed;
 import dev.attune.study.StudyEvent.TrialPauseRequested;
+import dev.attune.study.StudyEvent.TrialReleased;
 import dev.attune.study.StudyEvent.TrialResumeRequested;
 import dev.attune.study.StudyEvent.TrialResumed;
 import dev.attune.study.StudyEvent.TrialRun;
@@ -86,6 +87,10 @@ public final class EventCodec {
                         putIfPresent(p, "reason", e.reason());
                         yield EventType.TRIAL_STALE;
                     }
+                    case TrialReleased e -> {
+                        putIfPresent(p, "reason", e.reason());
+                        yield EventType.TRIAL_RELEASED;
+                    }
                     case CheckpointsRemoved e -> {
                         p.put("trialIds", e.trialIds());
                         yield EventType.CHECKPOINTS_REMOVED;
@@ -149,6 +154,7 @@ public final class EventCodec {
             case TRIAL_FAILED -> new TrialFailed(seq, trialId, (String) p.get("reason"));
             case TRIAL_SKIPPED -> new TrialSkipped(seq, trialId, (String) p.get("reason"));
             case TRIAL_STALE -> new TrialStale(seq, trialId, (String) p.get("reason"));
+            case TRIAL_RELEASED -> new TrialReleased(seq, trialId, (String) p.get("reason"));
             case CHECKPOINTS_REMOVED ->
                 new CheckpointsRemoved(
                         seq,

@@ -14,6 +14,11 @@ public enum EventType {
     TRIAL_FAILED,
     TRIAL_SKIPPED,
     TRIAL_STALE,
+    /**
+     * Its worker gave a running trial back (shutting down) with its checkpoint: {@code PAUSED}, and the next
+     * ask resumes it; the scheduler is not told, it still sees the trial running.
+     */
+    TRIAL_RELEASED,
     /** Checkpoints of these paused trials are to be removed (speculative removal). */
     CHECKPOINTS_REMOVED,
     /** The study moved to {@code STOPPING} or {@code DONE}. */

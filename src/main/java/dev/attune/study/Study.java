@@ -14,6 +14,7 @@ import dev.attune.study.StudyEvent.TrialAdded;
 import dev.attune.study.StudyEvent.TrialCompleted;
 import dev.attune.study.StudyEvent.TrialFailed;
 import dev.attune.study.StudyEvent.TrialPauseRequested;
+import dev.attune.study.StudyEvent.TrialReleased;
 import dev.attune.study.StudyEvent.TrialResumeRequested;
 import dev.attune.study.StudyEvent.TrialResumed;
 import dev.attune.study.StudyEvent.TrialRun;
@@ -62,6 +63,9 @@ public final class Study {
     private final Map<Long, Map<String, Object>> configs = new HashMap<>();
     private final EnumMap<TrialStatus, Long> counts = new EnumMap<>(TrialStatus.class);
     private final TreeSet<Long> pending = new TreeSet<>();
+    /** Trials their workers gave back (TRIAL_RELEASED) that no ask has resumed yet. */
+    private final TreeSet<Long> released = new TreeSet<>();
+
     private final Map<Long, Double> trialCost = new HashMap<>();
     private final Map<Long, Long> highestLevel = new HashMap<>();
     private final Map<Long, Integer> retries = new HashMap<>();
@@ -155,6 +159,11 @@ public final class Study {
         }
         if (completionLimitInFlight()) {
             return answer(new Ask.Wait("the running trials may reach the completion limit"));
+        }
+        Long released = firstReleased();
+        if (released != null) {
+            record(seq -> new TrialResumed(seq, released, configs.get(released), workerId));
+            return answer(new Ask.Run(released, configs.get(released), true, null));
         }
         if (!resumeRequests.isEmpty()) {
             long trialId = resumeRequests.getFirst();
@@ -358,6 +367,24 @@ public final class Study {
     }
 
     /**
+     * The running trial's worker gives it back (it is shutting down) with a checkpoint: PAUSED, and the next
+     * ask resumes it. Unlike a scheduler's pause the scheduler is not told; for it the trial runs on.
+     */
+    public Outcome<TrialStatus> release(long trialId, String reason, Instant now) {
+        begin();
+        TrialStatus current = existing(trialId);
+        if (current != TrialStatus.RUNNING) {
+            throw new ConflictException(
+                    ConflictException.Kind.ILLEGAL_TRANSITION,
+                    current.name(),
+                    "cannot release trial " + trialId + ": it is " + current + ", not " + TrialStatus.RUNNING);
+        }
+        record(seq -> new TrialReleased(seq, trialId, reason));
+        settle(now);
+        return answer(TrialStatus.PAUSED);
+    }
+
+    /**
      * No new trials from now on (PyGlove's {@code end_loop}); running trials are stopped at their next
      * report unless the study waits for them ({@code waitTrialCompletionWhenStopping}).
      */
@@ -531,6 +558,7 @@ public final class Study {
      */
     private boolean nothingToResume() {
         return pending.isEmpty()
+                && released.isEmpty()
                 && resumeRequests.isEmpty()
                 && (!scheduler.pausesTrials()
                         || running() == 0 && scheduler.suggestResume().isEmpty());
@@ -632,8 +660,11 @@ public final class Study {
                 Map<String, Object> config = (Map<String, Object>) Values.canonical(e.config());
                 resumeRequests.remove(e.trialId());
                 configs.put(e.trialId(), config);
+                boolean givenBack = released.remove(e.trialId());
                 move(e.trialId(), TrialStatus.PAUSED, TrialStatus.RUNNING);
-                scheduler.onTrialResumed(e.trialId(), config);
+                if (!givenBack) {
+                    scheduler.onTrialResumed(e.trialId(), config);
+                }
             }
             case TrialCompleted e -> {
                 clearRequests(e.trialId());
@@ -659,6 +690,10 @@ public final class Study {
                 pending.remove(e.trialId());
                 move(e.trialId(), statuses.get(e.trialId()), TrialStatus.SKIPPED);
                 scheduler.onSkip(e.trialId());
+            }
+            case TrialReleased e -> {
+                move(e.trialId(), TrialStatus.RUNNING, TrialStatus.PAUSED);
+                released.add(e.trialId());
             }
             case CheckpointsRemoved e -> {
                 if (scheduler instanceof CheckpointAdvisor a) {
@@ -753,6 +788,9 @@ public final class Study {
         }
         counts.merge(to, 1L, Long::sum);
         statuses.put(trialId, to);
+        if (to != TrialStatus.PAUSED) {
+            released.remove(trialId);
+        }
     }
 
     private void track(long trialId, Map<String, Double> metrics) {
@@ -848,6 +886,11 @@ public final class Study {
 
     public long running() {
         return count(TrialStatus.RUNNING);
+    }
+
+    /** The oldest trial its worker gave back (shutting down) and no ask has resumed yet, or null. */
+    public Long firstReleased() {
+        return released.isEmpty() ? null : released.first();
     }
 
     /** The oldest client-added or retried trial still waiting to be handed out, or null. */

@@ -37,6 +37,8 @@ public record StudyDefinition(
         Integer maxRetries,
         Integer maxFailures,
         boolean deleteCheckpoints,
+        Integer numGpusPerTrial,
+        List<String> entryPoint,
         boolean waitTrialCompletionWhenStopping) {
 
     /** The settings a study may change after it is created ({@code PATCH}); the rest is fixed. */
@@ -95,6 +97,12 @@ public record StudyDefinition(
             json.put("maxFailures", maxFailures);
         }
         json.put("deleteCheckpoints", deleteCheckpoints);
+        if (numGpusPerTrial != null) {
+            json.put("numGpusPerTrial", numGpusPerTrial);
+        }
+        if (entryPoint != null) {
+            json.put("entryPoint", entryPoint);
+        }
         if (waitTrialCompletionWhenStopping) {
             json.put("waitTrialCompletionWhenStopping", true);
         }
@@ -134,6 +142,8 @@ public record StudyDefinition(
                 integer(settings.get("maxRetries")),
                 integer(settings.get("maxFailures")),
                 deleteCheckpoints,
+                numGpusPerTrial,
+                entryPoint,
                 waitTrialCompletionWhenStopping);
     }
 

@@ -43,6 +43,8 @@ public final class StudyDefinitionParser {
             "maxRetries",
             "maxFailures",
             "deleteCheckpoints",
+            "numGpusPerTrial",
+            "entryPoint",
             "waitTrialCompletionWhenStopping");
     static final Set<String> CRITERION_FIELDS = Set.of(
             "maxWallclockTime",
@@ -138,6 +140,11 @@ public final class StudyDefinitionParser {
             f.error("leaseSeconds", "must be at most 86400 (a day)");
         }
         List<Map<String, Object>> points = space == null ? List.of() : pointsToEvaluate(f, space);
+        Long gpusPerTrial = f.integer("numGpusPerTrial", 1);
+        if (gpusPerTrial != null && gpusPerTrial > 64) {
+            f.error("numGpusPerTrial", "must be at most 64");
+        }
+        List<String> entryPoint = entryPoint(f);
 
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
@@ -160,6 +167,8 @@ public final class StudyDefinitionParser {
                 maxRetries == null ? null : maxRetries.intValue(),
                 maxFailures == null ? defaultMaxFailures(maxRetries) : maxFailures.intValue(),
                 deleteCheckpoints != null && deleteCheckpoints,
+                gpusPerTrial == null ? null : gpusPerTrial.intValue(),
+                entryPoint,
                 waitTrialCompletion != null && waitTrialCompletion);
         // A method may reject a combination only it understands (e.g. a grid that is too large).
         definition.newScheduler();
@@ -244,6 +253,34 @@ public final class StudyDefinitionParser {
             }
         });
         return out;
+    }
+
+    /** The command every worker runs unless given its own: a non-empty list of strings. */
+    private static List<String> entryPoint(Fields f) {
+        if (!f.has("entryPoint")) {
+            return null;
+        }
+        List<?> list = f.list("entryPoint");
+        if (list == null) {
+            return null;
+        }
+        if (list.isEmpty() || list.size() > 100) {
+            f.error("entryPoint", "must be a command: 1-100 strings, e.g. [\"python3\", \"train.py\"]");
+            return null;
+        }
+        List<String> command = new ArrayList<>();
+        for (Object part : list) {
+            if (!(part instanceof String s) || s.isEmpty() || s.length() > 4096 || s.indexOf('\0') >= 0) {
+                f.error("entryPoint", "must hold non-empty strings of at most 4096 characters");
+                return null;
+            }
+            command.add(s);
+        }
+        if (command.getFirst().isBlank()) {
+            f.error("entryPoint", "must start with the program to run");
+            return null;
+        }
+        return List.copyOf(command);
     }
 
     private static List<Metric> metrics(Fields f) {

@@ -59,6 +59,12 @@ public sealed interface StudyEvent {
     /** The trial's lease ran out with no word from its worker. */
     record TrialStale(long seq, long trialId, String reason) implements TrialEvent {}
 
+    /**
+     * Its worker gave the running trial back (it was shutting down) with a checkpoint to resume from: the
+     * trial is {@code PAUSED} and the next ask hands it out again, without the scheduler's say.
+     */
+    record TrialReleased(long seq, long trialId, String reason) implements TrialEvent {}
+
     /** Checkpoints of these paused trials are to be removed (speculative removal). */
     record CheckpointsRemoved(long seq, List<Long> trialIds) implements StudyEvent {}
 

@@ -18,6 +18,7 @@ public final class Views {
             long seed,
             Map<String, Object> definition,
             Map<String, Long> trialCounts,
+            long trialsResumedWithoutCheckpoint,
             Instant createdAt,
             Instant updatedAt) {}
 
@@ -35,6 +36,7 @@ public final class Views {
             Long retryOf,
             Map<String, Object> metadata,
             List<Object> links,
+            boolean resumedWithoutCheckpoint,
             List<Report> reports) {}
 
     public record Logs(String stdout, String stderr) {}

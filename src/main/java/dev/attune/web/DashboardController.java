@@ -31,6 +31,7 @@ public class DashboardController {
     private final ParamQueries params;
     private final StudyExport export;
     private final EventStream stream;
+    private final LogStream logStream;
     private final StudyAccess access;
 
     public DashboardController(
@@ -39,7 +40,9 @@ public class DashboardController {
             ParamQueries params,
             StudyExport export,
             EventStream stream,
+            LogStream logStream,
             StudyAccess access) {
+        this.logStream = logStream;
         this.queries = queries;
         this.curves = curves;
         this.params = params;
@@ -187,6 +190,22 @@ public class DashboardController {
                 .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"study-" + studyId + ".json\"")
                 .contentType(MediaType.APPLICATION_JSON)
                 .body(out -> export.json(studyId, columns, out));
+    }
+
+    @GetMapping(
+            path = "/api/v1/studies/{studyId}/trials/{trialId}/logs",
+            params = "follow=true",
+            produces = MediaType.TEXT_EVENT_STREAM_VALUE)
+    @Operation(
+            summary = "The trial's output while it runs, as Server-Sent Events: event = \"logs\", data = {stdout,"
+                    + " stderr, status} on each change; ends when the trial stops running")
+    @ApiResponse(
+            responseCode = "200",
+            description = "a text/event-stream",
+            content = @Content(mediaType = MediaType.TEXT_EVENT_STREAM_VALUE, schema = @Schema(type = "string")))
+    public SseEmitter followLogs(
+            @PathVariable String studyId, @PathVariable long trialId, @RequestParam boolean follow) {
+        return logStream.open(studyId, trialId);
     }
 
     @GetMapping(path = "/api/v1/studies/{studyId}/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)

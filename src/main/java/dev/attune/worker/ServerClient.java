@@ -15,10 +15,18 @@ import tools.jackson.databind.json.JsonMapper;
  * The worker's view of the server: JSON over HTTP, retried with exponential backoff (capped at the
  * worker's maximum) while the server is unreachable (connection refused, timeouts), overloaded (429) or
  * failing (5xx, e.g. 503 while its database is away), waiting at least what {@code Retry-After} asks
- * (but never longer than the cap); never on another 4xx, which is an answer.
+ * (but never longer than the cap); never on another 4xx, which is an answer. A request that has not
+ * been answered within the worker's patience throws {@link Unreachable}: retries are bounded.
  */
 final class ServerClient {
     record Answer(int status, Map<String, Object> body) {}
+
+    /** The server did not answer within the worker's patience. */
+    static final class Unreachable extends RuntimeException {
+        Unreachable(String message) {
+            super(message);
+        }
+    }
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private final HttpClient http =
@@ -26,13 +34,36 @@ final class ServerClient {
     private final String base;
     private final String token;
     private final Duration maxBackoff;
+    private final Duration patience;
     private final Log log;
 
     ServerClient(String server, String token, Duration maxBackoff, Log log) {
+        this(server, token, maxBackoff, Duration.ofMinutes(5), log);
+    }
+
+    /** @param patience how long one request may go unanswered (retried) before {@link Unreachable} */
+    ServerClient(String server, String token, Duration maxBackoff, Duration patience, Log log) {
         this.base = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
         this.token = token;
         this.maxBackoff = maxBackoff;
+        this.patience = patience;
         this.log = log;
+    }
+
+    String base() {
+        return base;
+    }
+
+    String token() {
+        return token;
+    }
+
+    HttpClient http() {
+        return http;
+    }
+
+    Answer delete(String path) throws InterruptedException {
+        return send("DELETE", path, null);
     }
 
     Answer post(String path, Object body) throws InterruptedException {
@@ -50,14 +81,19 @@ final class ServerClient {
     @SuppressWarnings("unchecked")
     Answer send(String method, String path, Object body) throws InterruptedException {
         long backoff = 200;
+        long deadline = System.nanoTime() + patience.toNanos();
         for (int attempt = 1; ; attempt++) {
+            if (attempt > 1 && System.nanoTime() - deadline > 0) {
+                throw new Unreachable("no answer from " + base + " on " + path + " for " + patience.toSeconds() + " s ("
+                        + (attempt - 1) + " attempts)");
+            }
             try {
                 HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
                         .timeout(Duration.ofSeconds(30))
                         .header("Content-Type", "application/json")
                         .method(
                                 method,
-                                method.equals("GET")
+                                body == null && !method.equals("POST") && !method.equals("PUT")
                                         ? HttpRequest.BodyPublishers.noBody()
                                         : HttpRequest.BodyPublishers.ofString(
                                                 JSON.writeValueAsString(body == null ? Map.of() : body)));

@@ -22,9 +22,12 @@ import java.util.stream.Stream;
 /**
  * Runs one handed-out trial as a process, as Syne Tune's local backend does: the config as
  * {@code --name value} arguments (or a JSON file), {@code --st_checkpoint_dir}, and each
- * {@code [tune-metric]: {json}} line of its standard output turned into a report. The server's answer
- * is obeyed: STOP and PAUSE end the process (SIGTERM, then SIGKILL after the grace period); PAUSE keeps
- * the checkpoint directory for the resume.
+ * {@code [tune-metric]: {json}} line of its standard output turned into a report (with the fields Syne
+ * Tune's {@code Reporter} adds, where the script did not). The checkpoint directory is the script's to
+ * create: it exists only when there is a checkpoint to resume from (fetched first from this machine or
+ * the server's store when the trial is resumed, cloned or retried). The server's answer is obeyed: STOP
+ * and PAUSE end the process (SIGTERM, then SIGKILL after the grace period); the checkpoint it left goes to
+ * the store. Its output goes to the server while it runs.
  */
 final class TrialRun {
     static final String METRIC_PREFIX = "[tune-metric]: ";
@@ -35,7 +38,12 @@ final class TrialRun {
         FAILED,
         STOPPED,
         PAUSED,
-        ABANDONED
+        /** The worker shut down and gave the trial back with its checkpoint: the next ask resumes it. */
+        RELEASED,
+        /** The worker shut down and failed the trial: it had no checkpoint to resume from. */
+        ABANDONED,
+        /** The command could not be started; the trial failed at once. */
+        CANNOT_START
     }
 
     private final ServerClient server;
@@ -45,9 +53,22 @@ final class TrialRun {
     private final long trialId;
     private final Map<String, Object> config;
     private final Long sourceTrialId;
+    private final Long retryOf;
+    private final boolean resumed;
+    /** No report yet: a resumed trial like this was given back before it ran, so no checkpoint is owed. */
+    private final boolean neverReported;
+
     private final String workerId;
+    private final CheckpointSync checkpoints;
+    private final GpuPool gpuPool;
     private volatile String decision = "CONTINUE";
     private volatile Process process;
+    private volatile String startFailure;
+    /** The trial whose checkpoint was placed in this one's directory before it started, if any. */
+    private Long checkpointFrom;
+
+    private int reportsThisRun;
+    private long startedNanos;
 
     TrialRun(
             ServerClient server,
@@ -55,29 +76,44 @@ final class TrialRun {
             Log log,
             String studyId,
             String workerId,
-            Map<String, Object> trial) {
+            Map<String, Object> trial,
+            CheckpointSync checkpoints,
+            GpuPool gpuPool) {
         this.workerId = workerId;
         this.server = server;
         this.options = options;
         this.log = log;
         this.studyId = studyId;
+        this.checkpoints = checkpoints;
+        this.gpuPool = gpuPool;
         this.trialId = ((Number) trial.get("id")).longValue();
         @SuppressWarnings("unchecked")
         Map<String, Object> c = (Map<String, Object>) trial.get("config");
         this.config = c;
         this.sourceTrialId = trial.get("checkpointTrialId") instanceof Number n ? n.longValue() : null;
+        this.retryOf = trial.get("retryOf") instanceof Number n ? n.longValue() : null;
+        this.resumed = Boolean.TRUE.equals(trial.get("resumed"));
+        this.neverReported = !(trial.get("metrics") instanceof Map<?, ?> m) || m.isEmpty();
     }
 
     long trialId() {
         return trialId;
     }
 
+    boolean resumed() {
+        return resumed;
+    }
+
+    String startFailure() {
+        return startFailure;
+    }
+
     Path trialDir() {
-        return options.checkpointRoot().resolve(studyId).resolve("trial-" + trialId);
+        return options.trialDir(studyId, trialId);
     }
 
     Path checkpointDir() {
-        return trialDir().resolve("checkpoint");
+        return options.checkpointDir(studyId, trialId);
     }
 
     List<String> command() throws IOException {
@@ -109,10 +145,75 @@ final class TrialRun {
     }
 
     Outcome run() throws IOException, InterruptedException {
-        Outcome outcome = execute();
+        Files.createDirectories(trialDir());
+        prepareCheckpoint();
+        List<String> gpus = gpuPool.acquire();
+        Outcome outcome;
+        try {
+            outcome = execute(gpus);
+        } finally {
+            gpuPool.release(gpus);
+        }
         uploadLogs();
-        if (options.deleteCheckpoints() && outcome != Outcome.PAUSED) {
-            deleteTree(checkpointDir());
+        return finish(outcome);
+    }
+
+    /**
+     * A resumed trial continues from its own checkpoint, a PBT clone from its source's, a retry from the
+     * failed trial's: fetched here from this machine or the store. When none exists anywhere the trial
+     * starts from scratch and the server is told (Syne Tune's trials_resumed_without_checkpoint).
+     */
+    private void prepareCheckpoint() throws IOException, InterruptedException {
+        Long from = sourceTrialId != null ? sourceTrialId : resumed ? Long.valueOf(trialId) : retryOf;
+        if (from == null) {
+            return;
+        }
+        boolean owed = !(resumed && neverReported && from == trialId);
+        boolean found;
+        try {
+            found = checkpoints.fetch(from, options.trialDir(studyId, from), checkpointDir(), owed);
+        } catch (IOException e) {
+            log.warn("trial " + trialId + ": could not fetch trial " + from + "'s checkpoint: " + e.getMessage());
+            found = false;
+        }
+        if (found) {
+            checkpointFrom = from;
+        } else if (owed) {
+            log.warn("trial " + trialId + ": no checkpoint of trial " + from + " found; it starts from scratch");
+            server.post(path("/checkpoint/missing"), null);
+        }
+    }
+
+    /** After the run: the checkpoint goes to the store, or is deleted when the study says so. */
+    private Outcome finish(Outcome outcome) throws IOException, InterruptedException {
+        switch (outcome) {
+            case ABANDONED -> {
+                if (CheckpointSync.hasFiles(checkpointDir())) {
+                    checkpoints.upload(trialId, trialDir(), checkpointDir());
+                    server.post(path("/release"), Map.of("reason", "worker " + workerId + " shut down"));
+                    log.info("trial " + trialId + " paused: the worker is shutting down; its checkpoint waits for"
+                            + " the next worker");
+                    return Outcome.RELEASED;
+                }
+                server.post(path("/fail"), Map.of("reason", "worker " + workerId + " shut down"));
+                log.info("trial " + trialId + " failed: the worker is shutting down and it has no checkpoint");
+                return outcome;
+            }
+            case COMPLETED, STOPPED -> {
+                if (options.deleteCheckpoints()) {
+                    deleteTree(checkpointDir());
+                    Files.deleteIfExists(trialDir().resolve(CheckpointSync.MARKER));
+                    if (checkpoints.enabled()) {
+                        server.delete(path("/checkpoint"));
+                    }
+                } else {
+                    checkpoints.upload(trialId, trialDir(), checkpointDir());
+                }
+            }
+            case PAUSED, FAILED -> checkpoints.upload(trialId, trialDir(), checkpointDir());
+            case RELEASED, CANNOT_START -> {
+                // nothing ran, or done above
+            }
         }
         return outcome;
     }
@@ -151,25 +252,32 @@ final class TrialRun {
         }
     }
 
-    private Outcome execute() throws IOException, InterruptedException {
-        Files.createDirectories(checkpointDir());
-        if (sourceTrialId != null) {
-            copyCheckpoint(
-                    options.checkpointRoot()
-                            .resolve(studyId)
-                            .resolve("trial-" + sourceTrialId)
-                            .resolve("checkpoint"),
-                    checkpointDir());
-        }
+    private Outcome execute(List<String> gpus) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command());
         pb.environment().put("ATTUNE_STUDY_ID", studyId);
         pb.environment().put("ATTUNE_TRIAL_ID", Long.toString(trialId));
         pb.environment().put("ATTUNE_CHECKPOINT_DIR", checkpointDir().toString());
         pb.environment().put("ST_CHECKPOINT_DIR", checkpointDir().toString());
         pb.environment().put("PYTHONUNBUFFERED", "1");
-        process = pb.start();
-        log.info("trial " + trialId + " started (pid " + process.pid() + ")"
-                + (sourceTrialId == null ? "" : " from trial " + sourceTrialId + "'s checkpoint"));
+        if (checkpointFrom != null) {
+            pb.environment().put("ATTUNE_CHECKPOINT_FROM", Long.toString(checkpointFrom));
+        }
+        if (!gpus.isEmpty()) {
+            pb.environment().put("CUDA_VISIBLE_DEVICES", String.join(",", gpus));
+        }
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            startFailure = "cannot start " + options.command().getFirst() + ": " + e.getMessage();
+            server.post(path("/fail"), Map.of("reason", clip(startFailure)));
+            log.warn("trial " + trialId + " failed: " + startFailure);
+            return Outcome.CANNOT_START;
+        }
+        startedNanos = System.nanoTime();
+        log.info("trial " + trialId + (resumed ? " resumed" : " started") + " (pid " + process.pid() + ")"
+                + (sourceTrialId == null ? "" : " from trial " + sourceTrialId + "'s checkpoint")
+                + (retryOf == null ? "" : ", retrying trial " + retryOf)
+                + (gpus.isEmpty() ? "" : ", GPUs " + String.join(",", gpus)));
         Deque<String> stderrTail = new ArrayDeque<>();
         Thread errors = Thread.ofVirtual()
                 .start(() -> pump(process.getErrorStream(), trialDir().resolve("stderr.log"), line -> {
@@ -181,13 +289,13 @@ final class TrialRun {
                     }
                 }));
         Thread beats = Thread.ofVirtual().start(this::heartbeats);
+        Thread logs = Thread.ofVirtual().start(this::streamLogs);
         pump(process.getInputStream(), trialDir().resolve("stdout.log"), this::onLine);
         int exit = process.waitFor();
         beats.interrupt();
+        logs.interrupt();
         errors.join(Duration.ofSeconds(5));
         if (decision.equals("ABANDONED")) {
-            server.post(path("/fail"), Map.of("reason", "worker " + workerId + " shut down"));
-            log.info("trial " + trialId + " ended: the worker is shutting down");
             return Outcome.ABANDONED;
         }
         if (!decision.equals("CONTINUE")) {
@@ -203,12 +311,30 @@ final class TrialRun {
         synchronized (stderrTail) {
             tail = String.join("\n", stderrTail);
         }
-        String reason = ("exit code " + exit + (tail.isEmpty() ? "" : ":\n" + tail)).replace('\0', '\uFFFD');
-        server.post(
-                path("/fail"),
-                Map.of("reason", reason.length() > 1900 ? reason.substring(reason.length() - 1900) : reason));
+        String reason = "exit code " + exit + (tail.isEmpty() ? "" : ":\n" + tail);
+        server.post(path("/fail"), Map.of("reason", clip(reason)));
         log.warn("trial " + trialId + " failed with exit code " + exit);
         return Outcome.FAILED;
+    }
+
+    /** A reason as the server takes it: no NUL characters, at most its last 1900 characters. */
+    private static String clip(String reason) {
+        String r = reason.replace('\0', '\uFFFD');
+        return r.length() > 1900 ? r.substring(r.length() - 1900) : r;
+    }
+
+    /** The output so far goes to the server every log interval while the process runs. */
+    private void streamLogs() {
+        try {
+            while (true) {
+                Thread.sleep(options.logInterval().toMillis());
+                uploadLogs();
+            }
+        } catch (InterruptedException done) {
+            // the process ended; run() sends the final tails
+        } catch (RuntimeException e) {
+            log.warn("trial " + trialId + ": live logs stopped: " + e.getMessage());
+        }
     }
 
     private String path(String suffix) {
@@ -231,6 +357,7 @@ final class TrialRun {
             log.warn("trial " + trialId + ": ignored a malformed metric line: " + line);
             return;
         }
+        addReporterFields(metrics);
         try {
             ServerClient.Answer a = server.post(path("/reports"), Map.of("metrics", metrics));
             String d = a.status() == 200 ? (String) a.body().get("decision") : "STOP";
@@ -239,9 +366,27 @@ final class TrialRun {
                         + a.body().get("detail") + "); stopping it");
             }
             obey(d);
+            if (decision.equals("CONTINUE") && checkpoints.snapshots()) {
+                checkpoints.upload(trialId, trialDir(), checkpointDir());
+            }
+        } catch (IOException e) {
+            log.warn("trial " + trialId + ": checkpoint snapshot failed: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * The fields Syne Tune's {@code Reporter} adds to every report, for scripts that print their metric lines
+     * themselves: {@code st_worker_timestamp} (seconds since the epoch), {@code st_worker_time} (seconds
+     * since the process started) and {@code st_worker_iter} (0-based count of this process's reports).
+     * A script's own values are kept.
+     */
+    void addReporterFields(Map<String, Object> metrics) {
+        metrics.putIfAbsent("st_worker_timestamp", System.currentTimeMillis() / 1000.0);
+        metrics.putIfAbsent("st_worker_time", (System.nanoTime() - startedNanos) / 1e9);
+        metrics.putIfAbsent("st_worker_iter", reportsThisRun);
+        reportsThisRun++;
     }
 
     private void heartbeats() {
@@ -269,7 +414,10 @@ final class TrialRun {
         terminate();
     }
 
-    /** The worker is shutting down: end the process; {@link #run} then fails the trial. */
+    /**
+     * The worker is shutting down: end the process; {@link #run} then gives the trial back when it left a
+     * checkpoint, or fails it.
+     */
     synchronized void abandon() {
         if (decision.equals("CONTINUE")) {
             decision = "ABANDONED";

@@ -52,6 +52,7 @@ class FuzzTest {
             case "POST /api/v1/studies/{studyId}/trials/{trialId}/complete" -> Map.of("metrics", Map.of("loss", 0.4));
             case "POST /api/v1/studies/{studyId}/trials/{trialId}/fail",
                     "POST /api/v1/studies/{studyId}/trials/{trialId}/skip",
+                    "POST /api/v1/studies/{studyId}/trials/{trialId}/release",
                     "POST /api/v1/studies/{studyId}/trials/{trialId}/stop",
                     "POST /api/v1/studies/{studyId}/trials/{trialId}/pause" -> Map.of("reason", "oom");
             case "POST /api/v1/studies/{studyId}/trials/{trialId}/resume" -> Map.of();
@@ -66,6 +67,16 @@ class FuzzTest {
                         "fuzz-renamed",
                         "metadata",
                         Map.of("owner", "fuzz"));
+            case "POST /api/v1/studies/{studyId}/trials/{trialId}/checkpoint/upload" ->
+                Map.of("sha256", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", "size", 0);
+            case "POST /api/v1/studies/{studyId}/trials/{trialId}/checkpoint" ->
+                Map.of(
+                        "present",
+                        true,
+                        "sha256",
+                        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+                        "size",
+                        0);
             case "POST /api/v1/studies/{studyId}/trials" ->
                 Map.of("config", Map.of("x", 0.3, "epochs", 9), "metrics", Map.of("loss", 1.0, "epoch", 9));
             case "PUT /api/v1/studies/{studyId}/metadata", "PUT /api/v1/studies/{studyId}/trials/{trialId}/metadata" ->

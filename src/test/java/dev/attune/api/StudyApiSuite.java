@@ -647,6 +647,111 @@ abstract class StudyApiSuite {
         assertThat(api.get("/api/v1/studies/nope/pareto").status()).isEqualTo(404);
     }
 
+    /**
+     * Every multi-objective method over HTTP: a study with a metric to minimize and one to maximize runs
+     * to its budget of started trials with configs in the space, and {@code /pareto} is exactly the
+     * non-dominated set of the completed trials that {@code GET …/trials} lists.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyMultiObjectiveMethodRunsToItsBudgetAndItsParetoFrontMatchesItsTrials() {
+        Map<String, Map<String, Object>> methods = new LinkedHashMap<>();
+        methods.put("MOASHA", Map.of());
+        methods.put("NSGA2", Map.of("populationSize", 4, "constraintMetrics", List.of("c")));
+        methods.put("MORandomScalarizationBayesOpt", Map.of("numInitCandidates", 40, "optMaxiter", 10));
+        methods.put(
+                "MOLinearScalarizationBayesOpt",
+                Map.of("scalarizationWeights", List.of(1, 2), "numInitCandidates", 40, "optMaxiter", 10));
+        methods.put("MOREA", Map.of("populationSize", 4, "sampleSize", 2));
+        methods.put("LinearScalarizedScheduler", Map.of("baseMethod", "KDE"));
+        int budget = 14;
+        for (var method : methods.entrySet()) {
+            Map<String, Object> extra = new LinkedHashMap<>();
+            extra.put("method", method.getKey());
+            extra.put("options", method.getValue());
+            extra.put("metrics", List.of(Map.of("name", "loss", "mode", "min"), Map.of("name", "acc", "mode", "max")));
+            extra.put("stoppingCriterion", Map.of("maxNumTrialsStarted", budget));
+            if (method.getKey().equals("MOASHA")) {
+                extra.put("resource", Map.of("attr", "epoch", "maxAttr", "epochs"));
+            }
+            String study = api.createStudy(definition(31, extra));
+            String base = "/api/v1/studies/" + study;
+            int started = 0;
+            while (true) {
+                Api.Response ask = api.post(base + "/ask", Map.of("workerId", "mo"));
+                assertThat(ask.status()).as(method.getKey() + ": " + ask.body()).isEqualTo(200);
+                if (!"RUN".equals(ask.string("status"))) {
+                    assertThat(ask.string("status")).as(method.getKey()).isEqualTo("DONE");
+                    break;
+                }
+                started++;
+                Map<String, Object> trial = (Map<String, Object>) ask.get("trial");
+                Map<String, Object> config = (Map<String, Object>) trial.get("config");
+                double x = ((Number) config.get("x")).doubleValue();
+                assertThat(x).as(method.getKey()).isBetween(-5.0, 10.0);
+                assertThat(((Number) config.get("lr")).doubleValue()).isBetween(1e-5, 1e-1);
+                assertThat(((Number) config.get("layers")).intValue()).isBetween(1, 4);
+                assertThat(config.get("act")).isIn("relu", "tanh");
+                String path = base + "/trials/" + trial.get("id");
+                boolean stopped = false;
+                for (int epoch = 1; epoch <= 3 && !stopped; epoch++) {
+                    // Conflicting metrics: loss wants x near 1, accuracy wants x near 4; c ≤ 0 for x ≤ 6.
+                    Map<String, Object> m = Map.of(
+                            "loss",
+                            loss(config, epoch),
+                            "acc",
+                            1 / (1 + (x - 4) * (x - 4)) - 0.1 / epoch,
+                            "c",
+                            x - 6,
+                            "epoch",
+                            epoch);
+                    Api.Response r = api.post(path + "/reports", Map.of("metrics", m, "step", epoch));
+                    assertThat(r.status()).as(r.body()).isEqualTo(200);
+                    stopped = !"CONTINUE".equals(r.string("decision"));
+                }
+                if (!stopped) {
+                    assertThat(api.post(path + "/complete", Map.of()).status()).isEqualTo(200);
+                }
+            }
+            assertThat(started).as(method.getKey()).isEqualTo(budget);
+
+            // Finished: completed, or (MOASHA) stopped at the maximum resource, epoch 3.
+            List<Map<String, Object>> done = ((List<Map<String, Object>>)
+                            api.get(base + "/trials?limit=1000").get("items"))
+                    .stream()
+                            .filter(t -> "COMPLETED".equals(t.get("status"))
+                                    || ("STOPPED".equals(t.get("status")) && metric(t, "epoch") == 3))
+                            .toList();
+            assertThat(done).as(method.getKey()).isNotEmpty();
+            boolean constrained = method.getKey().equals("NSGA2");
+            if (constrained) { // feasible trials form the front; infeasible ones come after, on their own
+                done = done.stream().filter(t -> metric(t, "c") <= 0).toList();
+            }
+            Set<Object> expected = new HashSet<>();
+            for (Map<String, Object> t : done) {
+                boolean dominated = done.stream().anyMatch(o -> {
+                    double l = metric(o, "loss");
+                    double a = metric(o, "acc");
+                    return l <= metric(t, "loss")
+                            && a >= metric(t, "acc")
+                            && (l < metric(t, "loss") || a > metric(t, "acc"));
+                });
+                if (!dominated) {
+                    expected.add(t.get("id"));
+                }
+            }
+            Api.Response pareto = api.get(base + "/pareto");
+            assertThat(pareto.status()).as(pareto.body()).isEqualTo(200);
+            List<Map<String, Object>> front = ((List<Map<String, Object>>) pareto.get("trials"))
+                    .stream()
+                            .filter(t -> !constrained || Boolean.TRUE.equals(t.get("feasible")))
+                            .toList();
+            assertThat(front.stream().map(t -> t.get("id")).collect(java.util.stream.Collectors.toSet()))
+                    .as(method.getKey())
+                    .isEqualTo(expected);
+        }
+    }
+
     @Test
     void singleMetricParetoIsTheBestTrial() {
         String study = api.createStudy(definition(22, Map.of("pointsToEvaluate", List.of())));

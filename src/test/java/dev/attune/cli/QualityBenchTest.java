@@ -91,6 +91,60 @@ class QualityBenchTest {
                 });
     }
 
+    @Test
+    void multiObjectiveRunsEveryMethodAndVariantOnEveryFunction() {
+        List<Map<String, Object>> results = run(
+                "--url",
+                "http://127.0.0.1:" + port,
+                "--multi-objective",
+                "--seeds",
+                "1",
+                "--evals",
+                "12",
+                "--methods",
+                "NSGA2",
+                "--variant",
+                "small MOREA=MOREA {\"populationSize\": 4, \"sampleSize\": 2}",
+                "--python",
+                "none");
+        assertThat(results).hasSize(6);
+        assertThat(results).extracting(r -> r.get("function")).containsOnly("zdt1", "zdt2", "dtlz2");
+        assertThat(results).extracting(r -> r.get("method")).containsOnly("NSGA2", "small MOREA");
+        for (Map<String, Object> r : results) {
+            double hv = ((Number) r.get("hypervolumeMean")).doubleValue();
+            double front = TestFunctions.MULTI_OBJECTIVE
+                    .get((String) r.get("function"))
+                    .frontHypervolume();
+            assertThat(hv).as("%s", r).isNotNegative().isLessThan(front);
+        }
+    }
+
+    @Test
+    void testFunctionsHaveTheirPublishedFronts() {
+        // On the front (g = 1 for ZDT with x₂… = 0, g = 0 for DTLZ2 with x₃… = 1/2) the closed forms hold,
+        // and the hypervolume of a fine sample of the front approaches the stated value from below.
+        int n = 2000;
+        double[][] zdt1 = new double[n + 1][];
+        double[][] zdt2 = new double[n + 1][];
+        for (int i = 0; i <= n; i++) {
+            double[] x = {i / (double) n, 0, 0, 0, 0, 0};
+            zdt1[i] = TestFunctions.zdt1(x);
+            zdt2[i] = TestFunctions.zdt2(x);
+            assertThat(zdt1[i][1]).isCloseTo(1 - Math.sqrt(x[0]), org.assertj.core.api.Assertions.within(1e-12));
+        }
+        var f1 = TestFunctions.MULTI_OBJECTIVE.get("zdt1");
+        var f2 = TestFunctions.MULTI_OBJECTIVE.get("zdt2");
+        assertThat(dev.attune.math.Hypervolume.of(zdt1, f1.reference()))
+                .isLessThan(f1.frontHypervolume())
+                .isCloseTo(f1.frontHypervolume(), org.assertj.core.api.Assertions.within(1e-3));
+        assertThat(dev.attune.math.Hypervolume.of(zdt2, f2.reference()))
+                .isLessThan(f2.frontHypervolume())
+                .isCloseTo(f2.frontHypervolume(), org.assertj.core.api.Assertions.within(1e-3));
+        double[] onSphere = TestFunctions.dtlz2(new double[] {0.3, 0.7, 0.5, 0.5, 0.5, 0.5});
+        assertThat(onSphere[0] * onSphere[0] + onSphere[1] * onSphere[1] + onSphere[2] * onSphere[2])
+                .isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-12));
+    }
+
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> studies() {
         try {

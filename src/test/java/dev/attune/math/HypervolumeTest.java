@@ -83,7 +83,7 @@ class HypervolumeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {2, 3, 4, 5})
+    @ValueSource(ints = {2, 3, 4, 5, 6})
     void matchesInclusionExclusionOnRandomFronts(int d) {
         Random random = new Random(7 + d);
         for (int round = 0; round < 200; round++) {
@@ -127,7 +127,7 @@ class HypervolumeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {2, 3, 4})
+    @ValueSource(ints = {2, 3, 4, 5})
     void growsMonotonicallyAsPointsAreAdded(int d) {
         Random random = new Random(3 * d);
         double[] ref = new double[d];
@@ -148,6 +148,35 @@ class HypervolumeTest {
         }
         double sum = points.stream().mapToDouble(p -> box(p, ref)).sum();
         assertThat(previous).isLessThanOrEqualTo(sum).isLessThanOrEqualTo(Math.pow(1.1, d));
+    }
+
+    /**
+     * Above three objectives WFG answers; slicing (HSO) is a second exact algorithm built on a different
+     * decomposition, so agreement on fronts too large for inclusion–exclusion checks both.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {4, 5, 6})
+    void wfgAgreesWithSlicingOnSphericalFronts(int d) {
+        Random random = new Random(17 * d);
+        for (int round = 0; round < 5; round++) {
+            int n = 20 + random.nextInt(d == 6 ? 15 : 40);
+            double[][] points = new double[n][d];
+            for (double[] p : points) {
+                double norm = 0;
+                for (int k = 0; k < d; k++) {
+                    p[k] = Math.abs(random.nextGaussian());
+                    norm += p[k] * p[k];
+                }
+                for (int k = 0; k < d; k++) {
+                    p[k] /= Math.sqrt(norm); // on the unit sphere's positive part: mutually non-dominated
+                }
+            }
+            double[] ref = new double[d];
+            Arrays.fill(ref, 1.1);
+            double wfg = Hypervolume.of(points, ref);
+            double hso = Hypervolume.slice(Arrays.asList(points), ref);
+            assertThat(wfg).isCloseTo(hso, within(1e-9)).isPositive();
+        }
     }
 
     @Test

@@ -43,7 +43,13 @@ class SchedulerContractTest {
         space.put("epochs", 9);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("space", space);
-        json.put("metrics", List.of(Map.of("name", "loss")));
+        MethodSpec spec = METHODS.find(method).orElseThrow();
+        // Multi-objective methods get two metrics (the driver reports both), one of them maximized.
+        json.put(
+                "metrics",
+                spec.multiObjective()
+                        ? List.of(Map.of("name", "loss"), Map.of("name", "cost", "mode", "max"))
+                        : List.of(Map.of("name", "loss")));
         json.put("method", method);
         json.put("seed", seed);
         json.put("maxFailures", 1000); // the driver fails trials now and then; keep the study running
@@ -52,11 +58,13 @@ class SchedulerContractTest {
             switch (option.name()) {
                 case "constraintMetric" -> options.put("constraintMetric", "constraint");
                 case "costMetric" -> options.put("costMetric", "cost");
+                case "constraintMetrics" -> options.put("constraintMetrics", List.of("constraint"));
                 // smaller budgets for the model-based methods keep the suite fast; the code paths are the same
                 case "numInitCandidates" -> options.put("numInitCandidates", 40);
                 case "optMaxiter" -> options.put("optMaxiter", 10);
                 case "numFantasySamples" -> options.put("numFantasySamples", 4);
                 case "numCandidates" -> options.put("numCandidates", 24);
+                case "numLocalCandidates" -> options.put("numLocalCandidates", 16);
                 // and exercise subsampling and refit skipping, which replay must reproduce too
                 case "maxSizeDataForModel" -> options.put("maxSizeDataForModel", 60);
                 case "optSkipInitLength" -> options.put("optSkipInitLength", 30);
@@ -70,7 +78,11 @@ class SchedulerContractTest {
         if (!options.isEmpty()) {
             json.put("options", options);
         }
-        if (METHODS.find(method).orElseThrow().multiFidelity()) {
+        if (method.equals("LinearScalarizedScheduler")) {
+            options.put("baseMethod", "REA"); // a base method with state of its own, fed the scalarized metric
+            options.put("scalarizationWeights", List.of(1, 0.5));
+        }
+        if (spec.multiFidelity()) {
             json.put("resource", Map.of("attr", "epoch", "maxAttr", "epochs"));
         }
         return PARSER.parse(json, seed);

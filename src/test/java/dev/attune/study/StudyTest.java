@@ -124,6 +124,34 @@ class StudyTest {
     }
 
     @Test
+    void aReleasedTrialIsPausedAndTheNextAskResumesItBeforeAnythingElse() {
+        Study s = study("RandomSearch", Map.of());
+        long first = run(s);
+        s.report(first, loss(0.5), 1L, T0, NONE);
+        List<StudyEvent> log = new ArrayList<>();
+        Study.Outcome<TrialStatus> released = s.release(first, "worker w shut down", T0);
+        log.addAll(released.events());
+        assertThat(released.answer()).isEqualTo(TrialStatus.PAUSED);
+        assertThat(released.events()).singleElement().isInstanceOf(StudyEvent.TrialReleased.class);
+        assertThat(s.trialStatus(first)).isEqualTo(TrialStatus.PAUSED);
+        assertThat(s.running()).isZero();
+        assertThatThrownBy(() -> s.release(first, "again", T0))
+                .isInstanceOf(ConflictException.class)
+                .hasMessageContaining("PAUSED");
+        Study.Outcome<Study.Ask> ask = s.ask("w2", T0);
+        assertThat(ask.answer()).isEqualTo(new Study.Ask.Run(first, s.config(first), true, null));
+        assertThat(ask.events()).singleElement().isInstanceOf(StudyEvent.TrialResumed.class);
+        assertThat(s.trialStatus(first)).isEqualTo(TrialStatus.RUNNING);
+        assertThat(s.firstReleased()).isNull();
+        // The resumed trial goes on where it was: the scheduler never saw it leave.
+        assertThat(s.report(first, Map.of("loss", 0.4, "epoch", 2.0), null, T0, NONE)
+                        .answer()
+                        .decision())
+                .isNotNull();
+        assertThat(((Study.Ask.Run) s.ask("w3", T0).answer()).trialId()).isNotEqualTo(first);
+    }
+
+    @Test
     void aStaleTrialIsAFailureThatIsRetriedAndOnlyARunningTrialGoesStale() {
         Study s = study("RandomSearch", Map.of("maxRetries", 2));
         run(s);
@@ -414,9 +442,12 @@ class StudyTest {
                 } else if (pick < 94) {
                     command = "skip " + trial;
                     o = s.skip(trial, null, now);
-                } else if (pick < 97) {
+                } else if (pick < 96) {
                     command = "stale " + trial;
                     o = s.markStale(trial, "lease", now);
+                } else if (pick < 97) {
+                    command = "release " + trial;
+                    o = s.release(trial, "worker shut down", now);
                 } else if (pick < 99 || i < steps * 9 / 10) {
                     command = "add";
                     o = s.add(Map.of("x", random.nextDouble()), random.nextBoolean() ? loss(0.5) : Map.of(), now);

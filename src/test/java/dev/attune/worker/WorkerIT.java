@@ -110,6 +110,17 @@ class WorkerIT {
         return pb.start();
     }
 
+    /** How many trials under {@code studyDir} have written a checkpoint (train_curve.py's state.json). */
+    static long checkpointsWritten(Path studyDir) throws IOException {
+        if (!Files.isDirectory(studyDir)) {
+            return 0;
+        }
+        try (var trials = Files.list(studyDir)) {
+            return trials.filter(t -> Files.exists(t.resolve("checkpoint/state.json")))
+                    .count();
+        }
+    }
+
     /** Training processes still alive whose checkpoints live under {@code root}. */
     static long trainingProcesses(Path root) {
         return ProcessHandle.allProcesses()
@@ -302,6 +313,7 @@ class WorkerIT {
         // --fail_above -1: every x is out of range, so each run exits with an error.
         Process w = worker(study, 1, checkpoints, "--fail_above", "-1");
         assertThat(w.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(w.exitValue()).as("every trial failed: exit 1").isEqualTo(1);
         assertThat(trainingProcesses(checkpoints)).isZero();
         Api.Response trial = api.get("/api/v1/studies/" + study + "/trials/0");
         assertThat(trial.string("status")).isEqualTo("FAILED");
@@ -312,31 +324,108 @@ class WorkerIT {
 
     @Test
     @SuppressWarnings("unchecked")
-    void aWorkerShutDownWithSigtermEndsItsProcessesAndFailsItsTrials() throws Exception {
+    void aWorkerShutDownWithSigtermPausesItsTrialsAndTheNextWorkerResumesThem() throws Exception {
         Api api = api();
         String study =
-                study(api, "RandomSearch", Map.of(), Map.of("stoppingCriterion", Map.of("maxNumTrialsStarted", 50)));
+                study(api, "RandomSearch", Map.of(), Map.of("stoppingCriterion", Map.of("maxNumTrialsStarted", 4)));
         Path checkpoints = dir.resolve("ck-sigterm");
         // --epochs is the study's 9; each epoch sleeps 50 ms, so trials are running when SIGTERM comes.
         Process w = worker(study, 2, checkpoints);
+        // Both slots' trials running and past their first checkpoint.
         for (int i = 0;
-                i < 200 && ((Number) api.get("/api/v1/studies/" + study).get("trialCounts.RUNNING")).intValue() < 2;
+                i < 400
+                        && (((Number) api.get("/api/v1/studies/" + study).get("trialCounts.RUNNING")).intValue() < 2
+                                || checkpointsWritten(checkpoints.resolve(study)) < 2);
                 i++) {
             Thread.sleep(25);
         }
         w.destroy(); // SIGTERM
         assertThat(w.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        Thread.sleep(300);
+        assertThat(w.exitValue()).as("not finished: not 0").isNotZero();
         assertThat(trainingProcesses(checkpoints)).isZero();
         Map<String, Object> counts =
                 (Map<String, Object>) api.get("/api/v1/studies/" + study).get("trialCounts");
         assertThat(((Number) counts.get("RUNNING")).intValue())
                 .as("no trial left running for its lease to expire")
                 .isZero();
+        List<Map<String, Object>> paused = (List<Map<String, Object>>)
+                api.get("/api/v1/studies/" + study + "/trials?status=PAUSED").get("items");
+        assertThat(paused).isNotEmpty().allSatisfy(t -> assertThat((String) t.get("statusReason"))
+                .contains("shut down"));
+        // A trial that had just started when SIGTERM came has no checkpoint: it fails instead.
         List<Map<String, Object>> failed = (List<Map<String, Object>>)
                 api.get("/api/v1/studies/" + study + "/trials?status=FAILED").get("items");
-        assertThat(failed).isNotEmpty().allSatisfy(t -> assertThat((String) t.get("statusReason"))
-                .contains("shut down"));
-        assertThat(Files.readString(dir.resolve("worker-" + study + ".log"))).contains("progress:");
+        for (Map<String, Object> t : failed) {
+            assertThat((String) t.get("statusReason")).contains("shut down");
+            assertThat(checkpoints
+                            .resolve(study)
+                            .resolve("trial-" + t.get("id"))
+                            .resolve("checkpoint/state.json"))
+                    .doesNotExist();
+        }
+
+        Process next = worker(study, 2, checkpoints);
+        assertThat(next.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(next.exitValue()).isZero();
+        for (Map<String, Object> t : paused) {
+            List<String> runs = Files.readAllLines(
+                    checkpoints.resolve(study).resolve("trial-" + t.get("id")).resolve("checkpoint/runs.txt"));
+            assertThat(runs)
+                    .as("trial %s resumed after its checkpoint", t.get("id"))
+                    .hasSizeGreaterThan(1);
+            assertThat(Integer.parseInt(runs.getLast().trim())).isGreaterThan(1);
+        }
+        assertThat(Files.readString(dir.resolve("worker-" + study + ".log")))
+                .contains("progress: trial")
+                .contains("(resumed)");
+    }
+
+    /** Runs {@code java -jar attune.jar ARGS…}; answers its exit code and output. */
+    static Map.Entry<Integer, String> jar(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(ServerProcess.java(), "-jar", ServerProcess.jar()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        if (workerToken != null) {
+            pb.environment().put("ATTUNE_TOKEN", workerToken);
+        }
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as(out).isTrue();
+        return Map.entry(p.exitValue(), out);
+    }
+
+    @Test
+    void helpPrintsTheCommandsAndTheWorkersOptionsWithoutStartingAServer() throws Exception {
+        Map.Entry<Integer, String> help = jar("--help");
+        assertThat(help.getKey()).isZero();
+        assertThat(help.getValue()).contains("worker").contains("bench").doesNotContain("Started AttuneApplication");
+        Map.Entry<Integer, String> worker = jar("worker", "--help");
+        assertThat(worker.getKey()).isZero();
+        assertThat(worker.getValue())
+                .contains("--gpus")
+                .contains("--checkpoint-root")
+                .contains("Examples:");
+    }
+
+    @Test
+    void exitCodesSayWhatHappened() throws Exception {
+        String server = "http://127.0.0.1:" + WorkerIT.server.port;
+        assertThat(jar("worker", "--server", server, "--study", "no-such-study", "--", "true")
+                        .getKey())
+                .as("unknown study")
+                .isEqualTo(3);
+        String study =
+                study(api(), "RandomSearch", Map.of(), Map.of("stoppingCriterion", Map.of("maxNumTrialsStarted", 3)));
+        Map.Entry<Integer, String> missing =
+                jar("worker", "--server", server, "--study", study, "--", "/no/such/trainer", "--flag");
+        assertThat(missing.getKey()).as(missing.getValue()).isEqualTo(6);
+        Api.Response trial = api().get("/api/v1/studies/" + study + "/trials/0");
+        assertThat(trial.string("status"))
+                .as("failed at once, not left RUNNING")
+                .isEqualTo("FAILED");
+        assertThat(trial.string("statusReason")).contains("cannot start /no/such/trainer");
+        assertThat(jar("worker", "--server", server, "--study", study).getKey())
+                .as("no command and no entryPoint")
+                .isEqualTo(7);
     }
 }

@@ -1,0 +1,289 @@
+"""Retries, Retry-After, typed errors, the token and heartbeats, against a scripted local server (no Attune
+needed).
+
+A real Attune server answers 429 and 503 only under overload or with its database away, which a test cannot
+bring about on demand; ``Scripted`` answers them when told to.
+"""
+import email.utils
+import http.server
+import json
+import logging
+import os
+import pickle
+import socket
+import threading
+import time
+import unittest
+from unittest import mock
+
+from attune_client import (AttuneError, BadRequest, Conflict, Feedback, Forbidden, Http, NotFound, Overloaded,
+                           RaceConditionError, ServerError, Study, Unauthorized, Unreachable)
+
+PROBLEM = "https://attune.dev/problems/"
+
+
+class Scripted(http.server.BaseHTTPRequestHandler):
+    """Answers the ``(status, headers, body)`` in ``script`` in turn, then 200 ``{"ok": true}``; keeps each
+    request's method, path, headers and body in ``seen``."""
+    script = []
+    seen = []
+
+    def _answer(self):
+        cls = type(self)
+        length = int(self.headers.get("Content-Length") or 0)
+        cls.seen.append({"method": self.command, "path": self.path, "headers": dict(self.headers),
+                         "body": self.rfile.read(length).decode() if length else None})
+        status, headers, body = cls.script.pop(0) if cls.script else (200, {}, {"ok": True})
+        data = (body if isinstance(body, str) else json.dumps(body)).encode()
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Type", "application/json" if status < 400 else "application/problem+json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    do_GET = do_POST = do_PUT = _answer
+
+    def log_message(self, *args):
+        pass
+
+
+def problem(status, slug, detail="", **extra):
+    return dict({"type": PROBLEM + slug, "title": slug, "status": status, "detail": detail}, **extra)
+
+
+def start(port=0):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Scripted)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
+    return server
+
+
+def stop(server):
+    server.shutdown()
+    server.server_close()
+
+
+class ScriptedServerTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = start()
+        logging.getLogger("attune_client").setLevel(logging.ERROR)  # the retries' warnings
+
+    @classmethod
+    def tearDownClass(cls):
+        stop(cls.server)
+        logging.getLogger("attune_client").setLevel(logging.NOTSET)
+
+    def serve(self, *script):
+        """The server's URL, which will answer ``script``."""
+        Scripted.script, Scripted.seen = list(script), []
+        return "http://127.0.0.1:%d" % self.server.server_port
+
+    def http(self, url, **options):
+        """A client that records its waits instead of sleeping them."""
+        self.waits = []
+        options.setdefault("token", "")
+        return Http(url, sleep=self.waits.append, **options)
+
+
+class RetryTest(ScriptedServerTest):
+    def test_retries_429_and_503_until_the_server_answers(self):
+        url = self.serve((503, {"Retry-After": "0"}, problem(503, "database-unavailable")),
+                         (429, {"Retry-After": "0"}, problem(429, "overloaded")),
+                         (503, {}, problem(503, "database-unavailable")))
+        self.assertEqual(self.http(url).call("POST", "/x", {"a": 1}), {"ok": True})
+        self.assertEqual(len(Scripted.seen), 4)
+        # The same request each time.
+        self.assertEqual({s["body"] for s in Scripted.seen}, {'{"a": 1}'})
+
+    def test_waits_grow_exponentially_and_honour_retry_after(self):
+        url = self.serve(*[(503, {}, problem(503, "database-unavailable"))] * 4,
+                         (429, {"Retry-After": "7"}, problem(429, "overloaded")))
+        self.http(url, initial_delay=1.0, max_delay=4.0).call("GET", "/x")
+        backoff, retry_after = self.waits[:4], self.waits[4]
+        # Each wait is between half and all of 1, 2, 4, 4 s (jitter), then at least Retry-After.
+        for wait, delay in zip(backoff, [1.0, 2.0, 4.0, 4.0]):
+            self.assertTrue(delay / 2 <= wait <= delay, (wait, delay))
+        self.assertGreaterEqual(retry_after, 7.0)
+
+    def test_retry_after_as_an_http_date(self):
+        when = email.utils.formatdate(time.time() + 30, usegmt=True)
+        url = self.serve((503, {"Retry-After": when}, problem(503, "database-unavailable")))
+        self.http(url, initial_delay=0.01).call("GET", "/x")
+        self.assertTrue(25 <= self.waits[0] <= 31, self.waits)
+
+    def test_retry_after_is_honoured_up_to_a_bound(self):
+        url = self.serve((429, {"Retry-After": "86400"}, problem(429, "overloaded")))
+        self.http(url, initial_delay=0.01, max_retry_after=5).call("GET", "/x")
+        self.assertEqual(self.waits, [5])
+
+    def test_gives_up_after_its_retries_with_overloaded(self):
+        url = self.serve(*[(503, {"Retry-After": "2"}, problem(503, "database-unavailable", "db away"))] * 10)
+        with self.assertRaises(Overloaded) as e:
+            self.http(url, retries=2).call("GET", "/x")
+        self.assertEqual(e.exception.status, 503)
+        self.assertEqual(e.exception.retry_after, 2.0)
+        self.assertEqual(e.exception.detail, "db away")
+        self.assertEqual(len(Scripted.seen), 3)
+        self.assertEqual(len(self.waits), 2)
+
+    def test_proxy_errors_are_retried_but_a_server_failure_is_not(self):
+        url = self.serve((502, {}, "<html>bad gateway</html>"), (504, {}, ""),
+                         (500, {}, problem(500, "internal", correlationId="abc")))
+        with self.assertRaises(ServerError) as e:
+            self.http(url).call("GET", "/x")
+        self.assertEqual(e.exception.problem["correlationId"], "abc")
+        self.assertEqual(len(Scripted.seen), 3)
+
+    def test_client_errors_are_not_retried(self):
+        for status in (400, 401, 403, 404, 409, 413):
+            with self.subTest(status=status):
+                url = self.serve((status, {}, problem(status, "x")))
+                with self.assertRaises(AttuneError):
+                    self.http(url).call("GET", "/x")
+                self.assertEqual(len(Scripted.seen), 1)
+                self.assertEqual(self.waits, [])
+
+    def test_connection_errors_are_retried_a_bounded_number_of_times(self):
+        with socket.socket() as s:  # a port nobody listens on
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        with self.assertRaises(Unreachable) as e:
+            self.http("http://127.0.0.1:%d" % port, retries=3).call("GET", "/x")
+        self.assertEqual(len(self.waits), 3)
+        self.assertIsInstance(e.exception, AttuneError)
+        self.assertIn(str(port), str(e.exception))
+
+    def test_a_server_that_comes_back_is_reached(self):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        started = []
+
+        def start_on_second_wait(seconds):
+            self.waits.append(seconds)
+            if len(self.waits) == 2:
+                Scripted.script, Scripted.seen = [], []
+                started.append(start(port))
+
+        client = self.http("http://127.0.0.1:%d" % port)
+        client.sleep = start_on_second_wait
+        try:
+            self.assertEqual(client.call("GET", "/x"), {"ok": True})
+        finally:
+            for server in started:
+                stop(server)
+        self.assertEqual(len(self.waits), 2)
+
+
+class TypedErrorTest(ScriptedServerTest):
+    def raised(self, status, body):
+        url = self.serve((status, {}, body))
+        with self.assertRaises(AttuneError) as e:
+            self.http(url, retries=0).call("POST", "/x", {})
+        return e.exception
+
+    def test_each_status_has_its_type(self):
+        for status, cls in ((400, BadRequest), (401, Unauthorized), (403, Forbidden), (404, NotFound),
+                            (409, Conflict), (429, Overloaded), (503, Overloaded), (500, ServerError)):
+            with self.subTest(status=status):
+                self.assertIs(type(self.raised(status, problem(status, "x"))), cls)
+
+    def test_bad_request_carries_the_problem_fields(self):
+        e = self.raised(400, problem(400, "invalid-request", "metrics.loss: is required",
+                                     errors=[{"field": "metrics.loss", "message": "is required"}]))
+        self.assertEqual(e.fields, ["metrics.loss"])
+        self.assertEqual(e.errors[0]["message"], "is required")
+        self.assertEqual(e.slug, "invalid-request")
+        self.assertEqual(e.title, "invalid-request")
+        self.assertEqual(e.detail, "metrics.loss: is required")
+        self.assertIn("metrics.loss: is required", str(e))
+
+    def test_a_trial_that_already_ended_is_a_race_condition(self):
+        finished = self.raised(409, problem(409, "trial-already-finished", currentStatus="COMPLETED"))
+        self.assertIsInstance(finished, RaceConditionError)
+        self.assertTrue(finished.benign)
+        skipped_by_other = self.raised(409, problem(409, "illegal-transition", currentStatus="SKIPPED"))
+        self.assertIsInstance(skipped_by_other, RaceConditionError)
+        self.assertEqual(skipped_by_other.current_status, "SKIPPED")
+
+    def test_other_conflicts_are_not(self):
+        for body in (problem(409, "report-conflict", currentStatus="RUNNING"),
+                     problem(409, "illegal-transition", currentStatus="PAUSED"),
+                     problem(409, "study-not-active", currentStatus="STOPPED")):
+            with self.subTest(body=body["type"]):
+                e = self.raised(409, body)
+                self.assertIs(type(e), Conflict)
+                self.assertFalse(e.benign)
+
+    def test_errors_survive_pickling(self):
+        e = self.raised(409, problem(409, "trial-already-finished", currentStatus="COMPLETED"))
+        copy = pickle.loads(pickle.dumps(e))
+        self.assertIs(type(copy), RaceConditionError)
+        self.assertEqual((copy.status, copy.problem, str(copy)), (e.status, e.problem, str(e)))
+        gone = pickle.loads(pickle.dumps(Unreachable("http://h:1/x", ConnectionRefusedError("refused"))))
+        self.assertEqual(str(gone), "http://h:1/x: refused")
+
+    def test_a_body_that_is_not_json_becomes_the_detail(self):
+        e = self.raised(404, "<html>no</html>")
+        self.assertIsInstance(e, NotFound)
+        self.assertEqual(e.detail, "<html>no</html>")
+
+
+class KeepAliveTest(ScriptedServerTest):
+    def test_heartbeats_until_the_server_says_stop(self):
+        url = self.serve((200, {}, {"decision": "CONTINUE"}), (200, {}, {"decision": "STOP", "reason": "r"}))
+        feedback = Feedback(Study(url, "s1", token=""), {"id": 7, "config": {}})
+        with feedback.keep_alive(interval=0.05):
+            deadline = time.time() + 10
+            while feedback.decision == "CONTINUE" and time.time() < deadline:
+                time.sleep(0.01)
+            time.sleep(0.3)  # time for more heartbeats, were there any
+        self.assertEqual(feedback.decision, "STOP")
+        self.assertEqual([(r["method"], r["path"]) for r in Scripted.seen],
+                         [("POST", "/api/v1/studies/s1/trials/7/heartbeat")] * 2)
+        self.assertTrue(feedback.should_stop_early())
+        self.assertEqual(len(Scripted.seen), 2)  # the decision was known: no request
+
+    def test_no_heartbeats_after_the_block(self):
+        url = self.serve()
+        feedback = Feedback(Study(url, "s1", token=""), {"id": 7, "config": {}})
+        with feedback.keep_alive(interval=0.05):
+            pass
+        time.sleep(0.2)
+        self.assertEqual(Scripted.seen, [])
+
+
+class TokenTest(ScriptedServerTest):
+    def test_sends_the_token_as_a_bearer(self):
+        url = self.serve()
+        Http(url, token="att_given").call("GET", "/x")
+        self.assertEqual(Scripted.seen[0]["headers"]["Authorization"], "Bearer att_given")
+
+    def test_takes_attune_token_from_the_environment(self):
+        url = self.serve()
+        with mock.patch.dict(os.environ, {"ATTUNE_TOKEN": "att_env"}):
+            Http(url).call("GET", "/x")
+        self.assertEqual(Scripted.seen[0]["headers"]["Authorization"], "Bearer att_env")
+
+    def test_no_token_no_header(self):
+        url = self.serve()
+        with mock.patch.dict(os.environ, {"ATTUNE_TOKEN": "att_env"}):
+            Http(url, token="").call("GET", "/x")  # an empty token: none, whatever the environment says
+        with mock.patch.dict(os.environ, {}, clear=True):
+            Http(url).call("GET", "/x")
+        self.assertNotIn("Authorization", Scripted.seen[0]["headers"])
+        self.assertNotIn("Authorization", Scripted.seen[1]["headers"])
+
+    def test_json_body_and_query(self):
+        url = self.serve()
+        Http(url, token="").call("PUT", "/x", {"k": [1, None]}, query={"status": "RUNNING", "pageToken": None})
+        seen = Scripted.seen[0]
+        self.assertEqual(seen["path"], "/x?status=RUNNING")
+        self.assertEqual(json.loads(seen["body"]), {"k": [1, None]})
+        self.assertEqual(seen["headers"]["Content-Type"], "application/json")
+
+
+if __name__ == "__main__":
+    unittest.main()

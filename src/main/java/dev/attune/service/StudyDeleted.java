@@ -1,0 +1,4 @@
+package dev.attune.service;
+
+/** Published once a study and its rows are gone. */
+public record StudyDeleted(String studyId) {}
