@@ -58,7 +58,9 @@ public final class Dtos {
                             "A failed or stale trial's config is retried as a new trial this many times; default 0")
             Integer maxRetries,
 
-            @Schema(description = "The study stops after this many failed or stale trials")
+            @Schema(
+                    description =
+                            "The study stops after this many failed or stale trials; default 1 + maxRetries (Syne Tune's max_failures=1)")
             Integer maxFailures,
 
             @Schema(
@@ -73,7 +75,37 @@ public final class Dtos {
             @Schema(
                     description =
                             "The training command every worker runs unless given its own, e.g. [\"python3\", \"train.py\"]")
-            List<String> entryPoint) {}
+            List<String> entryPoint,
+
+            @Schema(
+                    description =
+                            "When the study stops (a budget ran out, or POST /stop), let running trials finish instead"
+                                    + " of answering STOP at their next report; default false, as Syne Tune's tuner")
+            Boolean waitTrialCompletionWhenStopping) {}
+
+    @Schema(description = "Stop a study. Unknown fields are refused.")
+    public record StopStudyRequest(
+            @Schema(
+                    description =
+                            "Answer STOP to each running trial's next report; default: unless the study has waitTrialCompletionWhenStopping")
+            Boolean stopRunningTrials) {}
+
+    @Schema(
+            description = "A JSON merge patch (RFC 7386) of a study's changeable settings; null removes a setting."
+                    + " Changing space, metrics, method or another fixed field answers 409.")
+    public record ChangeStudyRequest(
+            String name,
+
+            @Schema(description = "Merged into the current criterion; a null field removes that limit")
+            StoppingCriterionSpec stoppingCriterion,
+
+            Integer maxConcurrentTrials,
+            Integer leaseSeconds,
+            Integer maxRetries,
+            Integer maxFailures,
+
+            @Schema(description = "Merged into the study's metadata (a null value removes a key)")
+            Map<String, Object> metadata) {}
 
     public record MetricSpec(
             @Schema(requiredMode = Schema.RequiredMode.REQUIRED)
@@ -134,6 +166,7 @@ public final class Dtos {
             boolean deleteCheckpoints,
             Integer numGpusPerTrial,
             List<String> entryPoint,
+            boolean waitTrialCompletionWhenStopping,
             Map<String, Long> trialCounts,
 
             @Schema(description = "trials resumed, cloned or retried whose checkpoint was gone")

@@ -58,6 +58,7 @@ final class Mapping {
                 Boolean.TRUE.equals(d.get("deleteCheckpoints")),
                 d.get("numGpusPerTrial") == null ? null : ((Number) d.get("numGpusPerTrial")).intValue(),
                 (List<String>) d.get("entryPoint"),
+                Boolean.TRUE.equals(d.get("waitTrialCompletionWhenStopping")),
                 s.trialCounts(),
                 s.trialsResumedWithoutCheckpoint(),
                 s.createdAt(),

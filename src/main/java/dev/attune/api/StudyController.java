@@ -66,12 +66,6 @@ public class StudyController {
         return Mapping.study(studies.get(studyId));
     }
 
-    @PostMapping("/{studyId}/stop")
-    @Operation(summary = "Stop handing out trials (PyGlove end_loop); running trials may finish")
-    public Dtos.StudyResponse stop(@PathVariable String studyId) {
-        return Mapping.study(studies.stop(studyId));
-    }
-
     @DeleteMapping("/{studyId}")
     @Operation(summary = "Delete a study with its trials, reports and events")
     public ResponseEntity<Void> delete(@PathVariable String studyId) {

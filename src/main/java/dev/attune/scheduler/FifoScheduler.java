@@ -54,4 +54,15 @@ public final class FifoScheduler implements Scheduler {
     public void onSkip(long trialId) {
         searcher.onRemove(trialId);
     }
+
+    /** A paused trial is no pending evaluation for the searcher until it is resumed. */
+    @Override
+    public void onPausedByStudy(long trialId) {
+        searcher.onRemove(trialId);
+    }
+
+    @Override
+    public void onTrialResumed(long trialId, Map<String, Object> config) {
+        searcher.onResumed(trialId);
+    }
 }

@@ -191,14 +191,9 @@ public final class HyperbandScheduler implements Scheduler, CheckpointAdvisor {
 
     @Override
     public Suggestion suggest(long nextTrialId) {
-        for (RungSystem rs : systems) {
-            if (rs instanceof PromotionRungSystem ps) {
-                PromotionRungSystem.Promotion p = ps.findPromotion();
-                if (p != null) {
-                    return new Suggestion.Resume(
-                            p.trialId(), ResourceTarget.with(configs.get(p.trialId()), maxAttr, p.milestone()));
-                }
-            }
+        Optional<Suggestion.Resume> promotion = suggestResume();
+        if (promotion.isPresent()) {
+            return promotion.get();
         }
         Optional<Proposal> proposal = searcher.propose(nextTrialId);
         if (proposal.isEmpty()) {
@@ -276,7 +271,7 @@ public final class HyperbandScheduler implements Scheduler, CheckpointAdvisor {
         active.remove(trialId);
         searcher.onRemove(trialId); // it no longer runs: no pending evaluation for the searcher to fantasize
         if (resource >= maxT) {
-            return Verdict.stop("reached the maximum resource " + maxT);
+            return Verdict.complete("reached the maximum resource " + maxT);
         }
         if (type.pauses()) {
             checkpoints.onPaused(trialId, resource, outcome.rung(), value);
@@ -321,6 +316,55 @@ public final class HyperbandScheduler implements Scheduler, CheckpointAdvisor {
     public void onSkip(long trialId) {
         searcher.onRemove(trialId);
         remove(trialId);
+    }
+
+    @Override
+    public boolean pausesTrials() {
+        return type.pauses();
+    }
+
+    /** The best promotion of a promotion-type rung system, if any. */
+    @Override
+    public Optional<Suggestion.Resume> suggestResume() {
+        for (RungSystem rs : systems) {
+            if (rs instanceof PromotionRungSystem ps) {
+                PromotionRungSystem.Promotion p = ps.findPromotion();
+                if (p != null) {
+                    return Optional.of(new Suggestion.Resume(
+                            p.trialId(), ResourceTarget.with(configs.get(p.trialId()), maxAttr, p.milestone())));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Stopped by the study: no longer running, never promoted; its rung entries stay as data. */
+    @Override
+    public void onStoppedByStudy(long trialId) {
+        searcher.onRemove(trialId);
+        remove(trialId);
+        if (system(bracketOf.getOrDefault(trialId, 0)) instanceof PromotionRungSystem ps) {
+            ps.retire(trialId);
+        }
+    }
+
+    /** Paused by an operator: not running, keeps its milestone for when it is resumed. */
+    @Override
+    public void onPausedByStudy(long trialId) {
+        active.remove(trialId);
+        searcher.onRemove(trialId);
+    }
+
+    /** A trial paused at a rung resumes to the next level, as a promotion would; one paused by hand, as it was. */
+    @Override
+    public Optional<Map<String, Object>> resumeOnRequest(long trialId, Map<String, Object> config) {
+        if (system(bracketOf.getOrDefault(trialId, 0)) instanceof PromotionRungSystem ps) {
+            Long target = ps.promotionTarget(trialId);
+            if (target != null) {
+                return Optional.of(ResourceTarget.with(config, maxAttr, target));
+            }
+        }
+        return Optional.of(config);
     }
 
     private void remove(long trialId) {

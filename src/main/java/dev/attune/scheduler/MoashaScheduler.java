@@ -159,7 +159,7 @@ final class MoashaScheduler implements Scheduler {
             return Verdict.proceed();
         }
         if (time >= maxT) {
-            return Verdict.stop("reached the maximum resource " + maxT);
+            return Verdict.complete("reached the maximum resource " + maxT);
         }
         return record(trialId, time, objectives);
     }

@@ -137,7 +137,7 @@ public final class PbtScheduler implements Scheduler {
         searcher.onReport(trialId, metrics);
         if (level >= maxT) {
             state.stopped = true;
-            return Verdict.stop("reached the maximum resource " + maxT);
+            return Verdict.complete("reached the maximum resource " + maxT);
         }
         if (level - state.lastPerturbation < interval) {
             return Verdict.proceed();
@@ -221,6 +221,27 @@ public final class PbtScheduler implements Scheduler {
     public void onFailure(long trialId) {
         searcher.onFailure(trialId);
         end(trialId);
+    }
+
+    @Override
+    public void onStoppedByStudy(long trialId) {
+        searcher.onRemove(trialId);
+        end(trialId);
+    }
+
+    /** Paused by an operator: out of the population (a new trial may take its place) until resumed. */
+    @Override
+    public void onPausedByStudy(long trialId) {
+        searcher.onRemove(trialId);
+        end(trialId);
+    }
+
+    @Override
+    public void onTrialResumed(long trialId, Map<String, Object> config) {
+        State s = trials.get(trialId);
+        if (s != null) {
+            s.stopped = false;
+        }
     }
 
     private void end(long trialId) {

@@ -54,8 +54,28 @@ class PromotionRungSystem extends RungSystem {
                 return;
             }
         }
-        // A paused trial that is not in any rung (e.g. paused by a client) resumes to its next rung.
-        running.put(trialId, new Running(maxT, null));
+        // A trial paused by an operator between rungs goes on to the milestone it had.
+        running.putIfAbsent(trialId, new Running(maxT, null));
+    }
+
+    /** The level an operator's resume of a trial paused at a rung takes it to, or null when it is not paused at one. */
+    Long promotionTarget(long trialId) {
+        for (Rung rung : rungs) {
+            if (rung.isPaused(trialId)) {
+                return levelAbove(rung.level);
+            }
+        }
+        return null;
+    }
+
+    /** The trial was stopped by the study: its rung values stay, but it is never promoted. */
+    void retire(long trialId) {
+        for (Rung rung : rungs) {
+            if (rung.isPaused(trialId)) {
+                rung.markPromoted(trialId);
+            }
+        }
+        running.remove(trialId);
     }
 
     @Override

@@ -49,4 +49,39 @@ public interface Scheduler {
     default java.util.Optional<dev.attune.searcher.AutoTermination> autoTermination() {
         return java.util.Optional.empty();
     }
+
+    // Operator actions and budgets: the study, not the scheduler, ends or pauses a trial.
+
+    /** Whether this scheduler pauses trials and resumes them later (promotion types, synchronous Hyperband). */
+    default boolean pausesTrials() {
+        return false;
+    }
+
+    /**
+     * The resume the next ask would hand out, without proposing a new config (a study whose cap on started
+     * trials is reached still resumes paused trials); empty when there is none. Must not change state.
+     */
+    default java.util.Optional<Suggestion.Resume> suggestResume() {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * The study ended the trial (an operator, or a budget that does not wait for running trials) after its
+     * last report, or while it was paused: it reports no more and is never resumed. What it reported stays
+     * (rung data); a searcher no longer counts it as a pending evaluation.
+     */
+    default void onStoppedByStudy(long trialId) {
+        onSkip(trialId);
+    }
+
+    /** An operator paused the running trial after its last report; it may be resumed by {@link #onTrialResumed}. */
+    default void onPausedByStudy(long trialId) {}
+
+    /**
+     * The config an operator's resume of this paused trial hands out (it may carry a new resource target),
+     * or empty when this scheduler cannot resume it out of turn. Must not change state.
+     */
+    default java.util.Optional<Map<String, Object>> resumeOnRequest(long trialId, Map<String, Object> config) {
+        return java.util.Optional.of(config);
+    }
 }

@@ -70,6 +70,8 @@ public final class SyncHyperbandScheduler implements Scheduler {
     private final Map<Long, SyncBracket.Slot> pending = new HashMap<>();
     private final Map<Long, Map<String, Object>> configs = new HashMap<>();
     private final Map<Long, Double> lastValue = new HashMap<>();
+    /** Trials the study stopped: a rung that promotes one gives its slot NaN instead of resuming it. */
+    private final java.util.Set<Long> stoppedByStudy = new java.util.HashSet<>();
     /** Every config added, its resource target set to the maximum: what DEHB must not propose again. */
     private final ExclusionList seen;
 
@@ -247,6 +249,9 @@ public final class SyncHyperbandScheduler implements Scheduler {
     public void onTrialResumed(long trialId, Map<String, Object> config) {
         configs.put(trialId, config);
         searcher.onResumed(trialId);
+        if (pending.containsKey(trialId)) {
+            return; // paused by an operator: it goes on filling the slot it holds
+        }
         SyncBracket.Slot s = takeJob();
         if (s.trialId() == null || s.trialId() != trialId) {
             throw new IllegalStateException("trial " + trialId + " resumed, but the next slot is " + s);
@@ -280,7 +285,27 @@ public final class SyncHyperbandScheduler implements Scheduler {
                 + (full ? " is complete" : ": waiting for the rest of the rung"));
     }
 
+    /** Writes a result into a slot, then gives NaN to every promotion of a trial the study stopped. */
     private boolean fill(long trialId, SyncBracket.Slot slot, double value) {
+        boolean full = fillOne(trialId, slot, value);
+        for (SyncBracket.Slot s = stoppedPromotion(); s != null; s = stoppedPromotion()) {
+            fillOne(s.trialId(), brackets.get(s.bracketId()).takeFreeSlot(), Double.NaN);
+        }
+        return full;
+    }
+
+    /** The next free slot of an open bracket when it promotes a trial the study stopped, or null. */
+    private SyncBracket.Slot stoppedPromotion() {
+        for (int b = primary; b < brackets.size(); b++) {
+            SyncBracket.Slot s = brackets.get(b).peekFreeSlot();
+            if (s != null && s.trialId() != null && stoppedByStudy.contains(s.trialId())) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private boolean fillOne(long trialId, SyncBracket.Slot slot, double value) {
         pending.remove(trialId);
         SyncBracket bracket = brackets.get(slot.bracketId());
         boolean full;
@@ -319,5 +344,53 @@ public final class SyncHyperbandScheduler implements Scheduler {
         if (slot != null) {
             fill(trialId, slot, Double.NaN);
         }
+    }
+
+    @Override
+    public boolean pausesTrials() {
+        return true;
+    }
+
+    /** The promotion the next job is, when it is one. */
+    @Override
+    public Optional<Suggestion.Resume> suggestResume() {
+        SyncBracket.Slot job = peekJob();
+        if (job.trialId() == null
+                || waitForRungs && job.bracketId() != primary
+                || evolution != null && job.bracketId() > 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new Suggestion.Resume(
+                job.trialId(), ResourceTarget.with(configs.get(job.trialId()), maxAttr, job.level())));
+    }
+
+    /**
+     * Stopped by the study before it reached its slot's level: the slot gets NaN, which ranks last, so
+     * the rung still completes. A trial stopped while paused at a rung has no slot; if the rung promotes
+     * it later, {@link #stoppedByStudy} makes that promotion's ask skip it.
+     */
+    @Override
+    public void onStoppedByStudy(long trialId) {
+        searcher.onRemove(trialId);
+        stoppedByStudy.add(trialId);
+        SyncBracket.Slot slot = pending.get(trialId);
+        if (slot != null) {
+            fill(trialId, slot, Double.NaN);
+        } else if (stoppedPromotion() != null) {
+            SyncBracket.Slot s = stoppedPromotion();
+            fill(s.trialId(), brackets.get(s.bracketId()).takeFreeSlot(), Double.NaN);
+        }
+    }
+
+    /** Paused by an operator: it keeps its slot, so the rung waits for it (or the next bracket runs). */
+    @Override
+    public void onPausedByStudy(long trialId) {
+        searcher.onRemove(trialId);
+    }
+
+    /** Only a trial paused by an operator (it holds its slot) can be resumed out of turn. */
+    @Override
+    public Optional<Map<String, Object>> resumeOnRequest(long trialId, Map<String, Object> config) {
+        return pending.containsKey(trialId) ? Optional.of(config) : Optional.empty();
     }
 }

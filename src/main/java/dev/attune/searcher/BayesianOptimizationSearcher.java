@@ -337,4 +337,12 @@ public final class BayesianOptimizationSearcher implements Searcher {
     public void onRemove(long trialId) {
         onFailure(trialId);
     }
+
+    /** A trial paused by an operator runs again: a pending evaluation once more. */
+    @Override
+    public void onResumed(long trialId) {
+        if (configs.containsKey(trialId)) {
+            pending.add(trialId);
+        }
+    }
 }

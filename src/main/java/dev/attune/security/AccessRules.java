@@ -36,6 +36,15 @@ public final class AccessRules {
             new Rule("GET", Pattern.compile(STUDY + "/webhooks(/[^/]+(/deliveries)?)?$")),
             new Rule("HEAD", Pattern.compile(STUDY + "/webhooks(/[^/]+(/deliveries)?)?$")));
 
+    /**
+     * What an operator does to a running study (stop, change its settings, stop, pause or resume a trial):
+     * a writer's, never a worker's, since a worker token must not end other workers' trials.
+     */
+    private static final List<Rule> OPERATOR = List.of(
+            new Rule("POST", Pattern.compile(STUDY + "/stop$")),
+            new Rule("PATCH", Pattern.compile(STUDY + "$")),
+            new Rule("POST", Pattern.compile(TRIAL + "/(stop|pause|resume)$")));
+
     private record Rule(String method, Pattern path) {
         boolean matches(String m, String p) {
             return method.equals(m) && path.matcher(p).matches();
@@ -54,6 +63,9 @@ public final class AccessRules {
             }
             if (method.equals("GET") || method.equals("HEAD")) {
                 return Optional.of(Role.READER);
+            }
+            if (OPERATOR.stream().anyMatch(r -> r.matches(method, path))) {
+                return Optional.of(Role.WRITER);
             }
             return Optional.of(WORKER.stream().anyMatch(r -> r.matches(method, path)) ? Role.WORKER : Role.WRITER);
         }

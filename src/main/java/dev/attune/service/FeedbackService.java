@@ -124,7 +124,8 @@ public class FeedbackService {
         return s.length() <= MAX_LOG_CHARS ? s : s.substring(s.length() - MAX_LOG_CHARS);
     }
 
-    private String merge(String current, Map<String, Object> update) {
+    /** The metadata JSON {@code current} becomes when {@code update} merges in (a null value removes its key). */
+    String merge(String current, Map<String, Object> update) {
         if (update == null) {
             throw InvalidInputException.of("body", "is required: an object of metadata keys to values");
         }

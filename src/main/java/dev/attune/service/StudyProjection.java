@@ -14,16 +14,21 @@ import dev.attune.study.Study;
 import dev.attune.study.StudyDefinition;
 import dev.attune.study.StudyEvent;
 import dev.attune.study.StudyEvent.CheckpointsRemoved;
+import dev.attune.study.StudyEvent.DefinitionChanged;
 import dev.attune.study.StudyEvent.Reported;
+import dev.attune.study.StudyEvent.RunningTrialsStopped;
 import dev.attune.study.StudyEvent.StudyStatusChanged;
 import dev.attune.study.StudyEvent.TrialAdded;
 import dev.attune.study.StudyEvent.TrialCompleted;
 import dev.attune.study.StudyEvent.TrialFailed;
+import dev.attune.study.StudyEvent.TrialPauseRequested;
 import dev.attune.study.StudyEvent.TrialReleased;
+import dev.attune.study.StudyEvent.TrialResumeRequested;
 import dev.attune.study.StudyEvent.TrialResumed;
 import dev.attune.study.StudyEvent.TrialRun;
 import dev.attune.study.StudyEvent.TrialSkipped;
 import dev.attune.study.StudyEvent.TrialStale;
+import dev.attune.study.StudyEvent.TrialStopRequested;
 import dev.attune.trial.Decision;
 import dev.attune.trial.TrialStatus;
 import java.time.Duration;
@@ -120,12 +125,7 @@ public class StudyProjection {
                         decision.name(),
                         e.verdict().reason(),
                         at));
-                TrialStatus status =
-                        switch (decision) {
-                            case CONTINUE -> TrialStatus.RUNNING;
-                            case STOP -> TrialStatus.STOPPED;
-                            case PAUSE -> TrialStatus.PAUSED;
-                        };
+                TrialStatus status = e.verdict().trialStatus();
                 // One UPDATE from what the study already knows, instead of loading the row to change it.
                 trials.recordReport(
                         studyId,
@@ -157,6 +157,24 @@ public class StudyProjection {
                 // read by workers through the study's checkpoint list; no row holds it
             }
             case StudyStatusChanged e -> row.setStatus(e.status().name(), e.reason(), at);
+            case TrialStopRequested e -> {
+                // A paused trial stops at once; a running one at its next report (the log holds the request).
+                if (study.trialStatus(e.trialId()) == TrialStatus.STOPPED) {
+                    trial(studyId, e.trialId()).setStatus(TrialStatus.STOPPED.name(), e.reason(), at);
+                }
+            }
+            case RunningTrialsStopped e -> {
+                // answered at each running trial's next report
+            }
+            case TrialPauseRequested e -> {
+                // answered at the trial's next report
+            }
+            case TrialResumeRequested e -> {
+                // handed out by the next ask
+            }
+            case DefinitionChanged e ->
+                row.changeDefinition(
+                        study.definition().name(), json.write(study.definition().toJson()), at);
         }
         outbox.record(study, event, at);
     }

@@ -115,12 +115,6 @@ public class StudyService {
                 .toList();
     }
 
-    /** No new trials from now on (PyGlove's {@code end_loop}); running trials may finish. */
-    public Views.Study stop(String studyId) {
-        writer.write(studyId, ctx -> ctx.record(ctx.study.stop("stopped by a client", ctx.now)));
-        return get(studyId);
-    }
-
     public void delete(String studyId) {
         writer.write(studyId, ctx -> {
             studies.deleteStudy(studyId);

@@ -74,7 +74,11 @@ public class TrialLeases {
             return switch (status) {
                 case RUNNING -> {
                     t.setLeaseExpiresAt(ctx.now.plus(projection.leaseOf(ctx.study.definition())));
-                    yield new Views.Decision(Decision.CONTINUE.name(), "");
+                    // An operator's stop or pause, or a budget that ends running trials, is told early.
+                    yield ctx.study
+                            .requestedDecision(trialId)
+                            .map(v -> new Views.Decision(v.decision().name(), v.reason()))
+                            .orElseGet(() -> new Views.Decision(Decision.CONTINUE.name(), ""));
                 }
                 case STOPPED -> new Views.Decision(Decision.STOP.name(), Objects.toString(t.getStatusReason(), ""));
                 case PAUSED -> new Views.Decision(Decision.PAUSE.name(), Objects.toString(t.getStatusReason(), ""));

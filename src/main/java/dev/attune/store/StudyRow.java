@@ -129,6 +129,13 @@ public class StudyRow implements Persistable<String> {
         this.updatedAt = now;
     }
 
+    /** The study's settings changed: its definition (as JSON) and its name. */
+    public void changeDefinition(String name, String definition, Instant now) {
+        this.name = name;
+        this.definition = definition;
+        this.updatedAt = now;
+    }
+
     public void setStatus(String status, String reason, Instant now) {
         this.status = status;
         this.statusReason = reason;

@@ -15,7 +15,9 @@ public final class ConflictException extends RuntimeException {
         /** A report at a level the trial already has, with different metrics. */
         REPORT_CONFLICT("report-conflict"),
         /** The study no longer takes new trials. */
-        STUDY_NOT_ACTIVE("study-not-active");
+        STUDY_NOT_ACTIVE("study-not-active"),
+        /** A change of a study setting that is fixed once the study exists (its space, metrics, method, …). */
+        FIXED_SETTING("fixed-setting");
 
         private final String slug;
 

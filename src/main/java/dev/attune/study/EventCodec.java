@@ -2,17 +2,22 @@ package dev.attune.study;
 
 import dev.attune.space.Values;
 import dev.attune.study.StudyEvent.CheckpointsRemoved;
+import dev.attune.study.StudyEvent.DefinitionChanged;
 import dev.attune.study.StudyEvent.Reported;
+import dev.attune.study.StudyEvent.RunningTrialsStopped;
 import dev.attune.study.StudyEvent.StudyStatusChanged;
 import dev.attune.study.StudyEvent.TrialAdded;
 import dev.attune.study.StudyEvent.TrialCompleted;
 import dev.attune.study.StudyEvent.TrialEvent;
 import dev.attune.study.StudyEvent.TrialFailed;
+import dev.attune.study.StudyEvent.TrialPauseRequested;
 import dev.attune.study.StudyEvent.TrialReleased;
+import dev.attune.study.StudyEvent.TrialResumeRequested;
 import dev.attune.study.StudyEvent.TrialResumed;
 import dev.attune.study.StudyEvent.TrialRun;
 import dev.attune.study.StudyEvent.TrialSkipped;
 import dev.attune.study.StudyEvent.TrialStale;
+import dev.attune.study.StudyEvent.TrialStopRequested;
 import dev.attune.trial.Decision;
 import dev.attune.trial.TrialStatus;
 import dev.attune.trial.Verdict;
@@ -59,6 +64,9 @@ public final class EventCodec {
                         p.put("reason", e.verdict().reason());
                         putIfPresent(p, "level", e.level());
                         putIfPresent(p, "step", e.step());
+                        if (e.verdict().completes()) {
+                            p.put("completes", true);
+                        }
                         yield EventType.REPORT;
                     }
                     case TrialCompleted e -> {
@@ -92,6 +100,23 @@ public final class EventCodec {
                         putIfPresent(p, "reason", e.reason());
                         yield EventType.STUDY_STATUS;
                     }
+                    case RunningTrialsStopped e -> {
+                        p.put("reason", e.reason());
+                        yield EventType.RUNNING_TRIALS_STOPPED;
+                    }
+                    case TrialStopRequested e -> {
+                        putIfPresent(p, "reason", e.reason());
+                        yield EventType.TRIAL_STOP_REQUESTED;
+                    }
+                    case TrialPauseRequested e -> {
+                        putIfPresent(p, "reason", e.reason());
+                        yield EventType.TRIAL_PAUSE_REQUESTED;
+                    }
+                    case TrialResumeRequested e -> EventType.TRIAL_RESUME_REQUESTED;
+                    case DefinitionChanged e -> {
+                        p.put("settings", e.settings());
+                        yield EventType.DEFINITION_CHANGED;
+                    }
                 };
         return new Stored(event.seq(), type, event instanceof TrialEvent t ? t.trialId() : null, p);
     }
@@ -120,7 +145,9 @@ public final class EventCodec {
                         trialId,
                         numbers(p.get("metrics")),
                         new Verdict(
-                                Decision.valueOf((String) p.get("decision")), (String) p.getOrDefault("reason", "")),
+                                Decision.valueOf((String) p.get("decision")),
+                                (String) p.getOrDefault("reason", ""),
+                                Boolean.TRUE.equals(p.get("completes"))),
                         longOrNull(p.get("level")),
                         longOrNull(p.get("step")));
             case TRIAL_COMPLETED -> new TrialCompleted(seq, trialId, numbers(p.getOrDefault("metrics", Map.of())));
@@ -135,6 +162,12 @@ public final class EventCodec {
                                 .stream().map(x -> ((Number) x).longValue()).toList());
             case STUDY_STATUS ->
                 new StudyStatusChanged(seq, StudyStatus.valueOf((String) p.get("status")), (String) p.get("reason"));
+            case RUNNING_TRIALS_STOPPED -> new RunningTrialsStopped(seq, (String) p.get("reason"));
+            case TRIAL_STOP_REQUESTED -> new TrialStopRequested(seq, trialId, (String) p.get("reason"));
+            case TRIAL_PAUSE_REQUESTED -> new TrialPauseRequested(seq, trialId, (String) p.get("reason"));
+            case TRIAL_RESUME_REQUESTED -> new TrialResumeRequested(seq, trialId);
+            case DEFINITION_CHANGED ->
+                new DefinitionChanged(seq, (Map<String, Object>) Values.canonical(p.get("settings")));
         };
     }
 

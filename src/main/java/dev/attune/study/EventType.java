@@ -22,5 +22,15 @@ public enum EventType {
     /** Checkpoints of these paused trials are to be removed (speculative removal). */
     CHECKPOINTS_REMOVED,
     /** The study moved to {@code STOPPING} or {@code DONE}. */
-    STUDY_STATUS
+    STUDY_STATUS,
+    /** Running trials are answered STOP at their next report (a budget ran out, or the study was stopped). */
+    RUNNING_TRIALS_STOPPED,
+    /** An operator stops one trial. */
+    TRIAL_STOP_REQUESTED,
+    /** An operator pauses one running trial. */
+    TRIAL_PAUSE_REQUESTED,
+    /** An operator resumes one paused trial. */
+    TRIAL_RESUME_REQUESTED,
+    /** The study's changeable settings (stopping criterion, limits, name) were changed. */
+    DEFINITION_CHANGED
 }

@@ -126,6 +126,12 @@ public final class LogImport {
                 }
             }
             case StudyStatusChanged e -> {}
+            // Operator actions and budgets (the study checked them when they were commands)
+            case StudyEvent.RunningTrialsStopped e -> {}
+            case StudyEvent.DefinitionChanged e -> {}
+            case StudyEvent.TrialStopRequested e -> existing(e.trialId(), path);
+            case StudyEvent.TrialPauseRequested e -> requireStatus(e.trialId(), TrialStatus.RUNNING, path);
+            case StudyEvent.TrialResumeRequested e -> requireStatus(e.trialId(), TrialStatus.PAUSED, path);
         }
     }
 

@@ -29,6 +29,33 @@ public record StoppingCriterion(
         maxMetricValue = maxMetricValue == null ? Map.of() : Map.copyOf(maxMetricValue);
     }
 
+    /** Reads back the JSON a study's definition writes (already checked when it was parsed). */
+    public static StoppingCriterion fromJson(Map<String, Object> json) {
+        return new StoppingCriterion(
+                json.get("maxWallclockTime") instanceof Number n ? n.doubleValue() : null,
+                longOrNull(json.get("maxNumTrialsStarted")),
+                longOrNull(json.get("maxNumTrialsCompleted")),
+                longOrNull(json.get("maxNumTrialsFinished")),
+                longOrNull(json.get("maxNumEvaluations")),
+                json.get("maxCost") instanceof Number n ? n.doubleValue() : null,
+                (String) json.get("costAttr"),
+                numbers(json.get("minMetricValue")),
+                numbers(json.get("maxMetricValue")));
+    }
+
+    private static Long longOrNull(Object value) {
+        return value instanceof Number n ? n.longValue() : null;
+    }
+
+    private static Map<String, Double> numbers(Object json) {
+        if (!(json instanceof Map<?, ?> m)) {
+            return null;
+        }
+        Map<String, Double> out = new java.util.LinkedHashMap<>();
+        m.forEach((k, v) -> out.put(String.valueOf(k), ((Number) v).doubleValue()));
+        return out;
+    }
+
     public static StoppingCriterion none() {
         return new StoppingCriterion(null, null, null, null, null, null, null, null, null);
     }

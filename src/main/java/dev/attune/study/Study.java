@@ -6,16 +6,21 @@ import dev.attune.scheduler.Suggestion;
 import dev.attune.space.InvalidInputException;
 import dev.attune.space.Values;
 import dev.attune.study.StudyEvent.CheckpointsRemoved;
+import dev.attune.study.StudyEvent.DefinitionChanged;
 import dev.attune.study.StudyEvent.Reported;
+import dev.attune.study.StudyEvent.RunningTrialsStopped;
 import dev.attune.study.StudyEvent.StudyStatusChanged;
 import dev.attune.study.StudyEvent.TrialAdded;
 import dev.attune.study.StudyEvent.TrialCompleted;
 import dev.attune.study.StudyEvent.TrialFailed;
+import dev.attune.study.StudyEvent.TrialPauseRequested;
 import dev.attune.study.StudyEvent.TrialReleased;
+import dev.attune.study.StudyEvent.TrialResumeRequested;
 import dev.attune.study.StudyEvent.TrialResumed;
 import dev.attune.study.StudyEvent.TrialRun;
 import dev.attune.study.StudyEvent.TrialSkipped;
 import dev.attune.study.StudyEvent.TrialStale;
+import dev.attune.study.StudyEvent.TrialStopRequested;
 import dev.attune.trial.Decision;
 import dev.attune.trial.Metric;
 import dev.attune.trial.Resource;
@@ -26,6 +31,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,7 +44,8 @@ import java.util.function.UnaryOperator;
  * read, as a fold over the study's event log.
  *
  * <p>Commands ({@link #ask}, {@link #report}, {@link #complete}, {@link #fail}, {@link #skip}, {@link
- * #add}, {@link #markStale}, {@link #stop}) check their input, decide, and return their answer with the
+ * #add}, {@link #markStale}, {@link #stop}, and the operator's {@link #stopTrial}, {@link #pauseTrial}, {@link
+ * #resumeTrial} and {@link #change}) check their input, decide, and return their answer with the
  * events that record the decision; a command that throws ({@link InvalidInputException}, {@link
  * ConflictException}, {@link NotFoundException}) has recorded nothing. Every change of state goes through
  * {@link #apply}, which commands call for each event they record and {@link #replay} for each stored one,
@@ -49,7 +56,7 @@ import java.util.function.UnaryOperator;
  */
 public final class Study {
     private final String id;
-    private final StudyDefinition definition;
+    private StudyDefinition definition;
     private final Instant createdAt;
     private final Scheduler scheduler;
     private final Map<Long, TrialStatus> statuses = new HashMap<>();
@@ -77,6 +84,14 @@ public final class Study {
     private double cost;
     private StudyStatus status = StudyStatus.ACTIVE;
     private String statusReason;
+    /** While set, every running trial's next report answers STOP with this reason (a budget ran out). */
+    private String endingReason;
+    /** Operator requests waiting for the trial's next report, with their reasons. */
+    private final Map<Long, String> stopRequests = new HashMap<>();
+
+    private final Map<Long, String> pauseRequests = new HashMap<>();
+    /** Paused trials an operator resumed, in request order: the next asks hand them out first. */
+    private final LinkedHashSet<Long> resumeRequests = new LinkedHashSet<>();
     /** The events the running command recorded so far. */
     private final List<StudyEvent> recorded = new ArrayList<>();
 
@@ -187,10 +202,24 @@ public final class Study {
             record(seq -> new TrialResumed(seq, released, configs.get(released), workerId));
             return new Ask.Run(released, configs.get(released), true, null);
         }
+        if (!resumeRequests.isEmpty()) {
+            long trialId = resumeRequests.getFirst();
+            Map<String, Object> config =
+                    scheduler.resumeOnRequest(trialId, configs.get(trialId)).orElse(configs.get(trialId));
+            return resume(trialId, config, workerId);
+        }
         Long waiting = firstPending();
         if (waiting != null) {
             record(seq -> new TrialRun(seq, waiting, workerId));
             return new Ask.Run(waiting, configs.get(waiting), false, null);
+        }
+        if (startCapReason() != null) {
+            // The cap refuses new starts only: a promotion is a resume, not a start.
+            Optional<Suggestion.Resume> promotion = scheduler.suggestResume();
+            if (promotion.isPresent()) {
+                return resume(promotion.get().trialId(), promotion.get().config(), workerId);
+            }
+            return new Ask.Wait(startCapReason() + ": no new trials; running trials may still be promoted");
         }
         Suggestion suggestion = scheduler.suggest(nextTrialId());
         return switch (suggestion) {
@@ -212,10 +241,7 @@ public final class Study {
                 settle(now);
                 yield new Ask.Run(trialId, configs.get(trialId), false, start.checkpointTrialId());
             }
-            case Suggestion.Resume resume -> {
-                record(seq -> new TrialResumed(seq, resume.trialId(), resume.config(), workerId));
-                yield new Ask.Run(resume.trialId(), configs.get(resume.trialId()), true, null);
-            }
+            case Suggestion.Resume resume -> resume(resume.trialId(), resume.config(), workerId);
             case Suggestion.Wait w -> new Ask.Wait(w.reason());
             case Suggestion.Exhausted e -> {
                 changeStatus(StudyStatus.STOPPING, e.reason());
@@ -223,6 +249,11 @@ public final class Study {
                 yield new Ask.Done(e.reason());
             }
         };
+    }
+
+    private Ask resume(long trialId, Map<String, Object> config, String workerId) {
+        record(seq -> new TrialResumed(seq, trialId, config, workerId));
+        return new Ask.Run(trialId, configs.get(trialId), true, null);
     }
 
     /**
@@ -390,13 +421,134 @@ public final class Study {
         return answer(TrialStatus.PAUSED);
     }
 
-    /** No new trials from now on (PyGlove's {@code end_loop}); running trials may finish. */
+    /**
+     * No new trials from now on (PyGlove's {@code end_loop}); running trials are stopped at their next
+     * report unless the study waits for them ({@code waitTrialCompletionWhenStopping}).
+     */
     public Outcome<StudyStatus> stop(String reason, Instant now) {
+        return stop(reason, null, now);
+    }
+
+    /**
+     * {@link #stop}, where {@code stopRunningTrials} (when not null) says whether running trials are
+     * answered STOP at their next report; a stopping study that waits for them may be told so later.
+     */
+    public Outcome<StudyStatus> stop(String reason, Boolean stopRunningTrials, Instant now) {
         begin();
         if (status == StudyStatus.ACTIVE) {
             changeStatus(StudyStatus.STOPPING, reason);
-            settle(now);
         }
+        boolean endRunning =
+                stopRunningTrials != null ? stopRunningTrials : !definition.waitTrialCompletionWhenStopping();
+        if (endRunning && status == StudyStatus.STOPPING) {
+            stopRunningTrials(statusReason);
+        }
+        settle(now);
+        return answer(status);
+    }
+
+    private void stopRunningTrials(String reason) {
+        if (endingReason == null && running() > 0) {
+            record(seq -> new RunningTrialsStopped(seq, reason));
+        }
+    }
+
+    /**
+     * An operator stops the trial: a running one's next report answers STOP, a paused one is STOPPED at
+     * once and never resumed, a pending one is skipped. Answers the trial's status after the command.
+     */
+    public Outcome<TrialStatus> stopTrial(long trialId, String reason, Instant now) {
+        begin();
+        TrialStatus current = existing(trialId);
+        String why = reason == null ? "stopped by an operator" : reason;
+        switch (current) {
+            case PENDING -> record(seq -> new TrialSkipped(seq, trialId, why));
+            case PAUSED -> record(seq -> new TrialStopRequested(seq, trialId, why));
+            case RUNNING -> {
+                if (!stopRequests.containsKey(trialId)) {
+                    record(seq -> new TrialStopRequested(seq, trialId, why));
+                }
+            }
+            default -> throw finished(trialId, current, "stopped");
+        }
+        settle(now);
+        return answer(statuses.get(trialId));
+    }
+
+    /** An operator pauses the running trial: its next report answers PAUSE (a paused one stays so). */
+    public Outcome<TrialStatus> pauseTrial(long trialId, String reason, Instant now) {
+        begin();
+        TrialStatus current = existing(trialId);
+        String why = reason == null ? "paused by an operator" : reason;
+        if (current == TrialStatus.RUNNING && !pauseRequests.containsKey(trialId)) {
+            record(seq -> new TrialPauseRequested(seq, trialId, why));
+        } else if (current != TrialStatus.RUNNING && current != TrialStatus.PAUSED) {
+            throw finished(trialId, current, "paused (only a running trial can be)");
+        }
+        settle(now);
+        return answer(statuses.get(trialId));
+    }
+
+    /**
+     * An operator resumes the paused trial: the next ask hands it out before the scheduler's own choice.
+     * Refused when the study is not active, or when the scheduler cannot resume it out of turn.
+     */
+    public Outcome<TrialStatus> resumeTrial(long trialId, Instant now) {
+        begin();
+        TrialStatus current = existing(trialId);
+        if (current != TrialStatus.PAUSED) {
+            throw finished(trialId, current, "resumed (only a paused trial can be)");
+        }
+        if (status != StudyStatus.ACTIVE) {
+            throw new ConflictException(
+                    ConflictException.Kind.STUDY_NOT_ACTIVE,
+                    status.name(),
+                    "the study is " + status + " and hands out no trials; change its stoppingCriterion first");
+        }
+        if (scheduler.resumeOnRequest(trialId, configs.get(trialId)).isEmpty()) {
+            throw new ConflictException(
+                    ConflictException.Kind.ILLEGAL_TRANSITION,
+                    current.name(),
+                    "trial " + trialId + " waits at a rung of "
+                            + definition.method().name() + ", which resumes it only when the rung promotes it");
+        }
+        if (!resumeRequests.contains(trialId)) {
+            record(seq -> new TrialResumeRequested(seq, trialId));
+        }
+        settle(now);
+        return answer(statuses.get(trialId));
+    }
+
+    private static ConflictException finished(long trialId, TrialStatus current, String what) {
+        return new ConflictException(
+                current.isTerminal()
+                        ? ConflictException.Kind.ALREADY_FINISHED
+                        : ConflictException.Kind.ILLEGAL_TRANSITION,
+                current.name(),
+                "trial " + trialId + " is " + current + " and cannot be " + what);
+    }
+
+    /**
+     * Changes the study's settings to those of {@code next} (checked by {@link
+     * StudyDefinitionParser#change}); a stopping or done study whose new budget no longer fires is
+     * active again, and its searcher goes on from everything it has seen.
+     */
+    public Outcome<StudyStatus> change(StudyDefinition next, Instant now) {
+        begin();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> before = (Map<String, Object>) Values.canonical(definition.settingsJson());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> after = (Map<String, Object>) Values.canonical(next.settingsJson());
+        if (!after.equals(before)) {
+            record(seq -> new DefinitionChanged(seq, after));
+        }
+        boolean budgetChanged =
+                !java.util.Objects.equals(before.get("stoppingCriterion"), after.get("stoppingCriterion"))
+                        || !java.util.Objects.equals(before.get("maxFailures"), after.get("maxFailures"));
+        if (status != StudyStatus.ACTIVE && budgetChanged && stopReason(now) == null) {
+            changeStatus(StudyStatus.ACTIVE, null);
+        }
+        settle(now);
         return answer(status);
     }
 
@@ -406,7 +558,7 @@ public final class Study {
      */
     private void retry(long failed, Instant now) {
         Integer max = definition.maxRetries();
-        if (max == null || retries(failed) >= max || status != StudyStatus.ACTIVE || stopReason(now) != null) {
+        if (max == null || retries(failed) >= max || status != StudyStatus.ACTIVE || budgetReason(now) != null) {
             return;
         }
         long trialId = nextTrialId();
@@ -421,14 +573,32 @@ public final class Study {
     private void settle(Instant now) {
         removeCheckpointsOverBudget(now);
         if (status == StudyStatus.ACTIVE) {
-            String reason = stopReason(now);
+            String reason = budgetReason(now);
             if (reason != null) {
                 changeStatus(StudyStatus.STOPPING, reason);
+                if (!definition.waitTrialCompletionWhenStopping()) {
+                    stopRunningTrials(reason);
+                }
+            } else if (startCapReason() != null && nothingToResume()) {
+                changeStatus(StudyStatus.STOPPING, startCapReason());
             }
         }
         if (status == StudyStatus.STOPPING && running() == 0) {
             changeStatus(StudyStatus.DONE, statusReason);
         }
+    }
+
+    /**
+     * At the cap on started trials, whether nothing is left to hand out: no pending or operator-resumed
+     * trial, and (for a scheduler that pauses trials) no promotion now nor a running trial that may lead
+     * to one.
+     */
+    private boolean nothingToResume() {
+        return pending.isEmpty()
+                && released.isEmpty()
+                && resumeRequests.isEmpty()
+                && (!scheduler.pausesTrials()
+                        || running() == 0 && scheduler.suggestResume().isEmpty());
     }
 
     /**
@@ -529,6 +699,7 @@ public final class Study {
             case TrialResumed e -> {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> config = (Map<String, Object>) Values.canonical(e.config());
+                resumeRequests.remove(e.trialId());
                 configs.put(e.trialId(), config);
                 handOut();
                 boolean givenBack = released.remove(e.trialId());
@@ -538,22 +709,26 @@ public final class Study {
                 }
             }
             case TrialCompleted e -> {
+                clearRequests(e.trialId());
                 track(e.trialId(), e.metrics());
                 pending.remove(e.trialId());
                 move(e.trialId(), statuses.get(e.trialId()), TrialStatus.COMPLETED);
                 scheduler.onComplete(e.trialId(), e.metrics());
             }
             case TrialFailed e -> {
+                clearRequests(e.trialId());
                 pending.remove(e.trialId());
                 move(e.trialId(), statuses.get(e.trialId()), TrialStatus.FAILED);
                 scheduler.onFailure(e.trialId());
             }
             case TrialStale e -> {
+                clearRequests(e.trialId());
                 pending.remove(e.trialId());
                 move(e.trialId(), statuses.get(e.trialId()), TrialStatus.STALE);
                 scheduler.onFailure(e.trialId());
             }
             case TrialSkipped e -> {
+                clearRequests(e.trialId());
                 pending.remove(e.trialId());
                 move(e.trialId(), statuses.get(e.trialId()), TrialStatus.SKIPPED);
                 scheduler.onSkip(e.trialId());
@@ -570,7 +745,23 @@ public final class Study {
             case StudyStatusChanged e -> {
                 status = e.status();
                 statusReason = e.reason();
+                if (status == StudyStatus.ACTIVE) {
+                    endingReason = null;
+                }
             }
+            case RunningTrialsStopped e -> endingReason = e.reason();
+            case TrialStopRequested e -> {
+                if (statuses.get(e.trialId()) == TrialStatus.PAUSED) {
+                    clearRequests(e.trialId());
+                    move(e.trialId(), TrialStatus.PAUSED, TrialStatus.STOPPED);
+                    scheduler.onStoppedByStudy(e.trialId());
+                } else {
+                    stopRequests.put(e.trialId(), e.reason());
+                }
+            }
+            case TrialPauseRequested e -> pauseRequests.put(e.trialId(), e.reason());
+            case TrialResumeRequested e -> resumeRequests.add(e.trialId());
+            case DefinitionChanged e -> definition = definition.withSettings(e.settings());
             case Reported r -> throw new AssertionError("folded above");
         }
         return null;
@@ -587,11 +778,19 @@ public final class Study {
         if (level != null) {
             highestLevel.merge(trialId, level, Math::max);
         }
-        Verdict verdict = stored.apply(scheduler.onReport(trialId, metrics));
-        if (verdict.decision() == Decision.STOP) {
-            move(trialId, TrialStatus.RUNNING, TrialStatus.STOPPED);
-        } else if (verdict.decision() == Decision.PAUSE) {
-            move(trialId, TrialStatus.RUNNING, TrialStatus.PAUSED);
+        Verdict decided = scheduler.onReport(trialId, metrics);
+        Verdict imposed = impose(trialId, decided);
+        if (imposed != decided) {
+            if (imposed.decision() == Decision.STOP) {
+                scheduler.onStoppedByStudy(trialId);
+            } else {
+                scheduler.onPausedByStudy(trialId);
+            }
+        }
+        Verdict verdict = stored.apply(imposed);
+        if (verdict.decision() != Decision.CONTINUE) {
+            clearRequests(trialId);
+            move(trialId, TrialStatus.RUNNING, verdict.trialStatus());
         }
         return verdict;
     }
@@ -615,6 +814,35 @@ public final class Study {
     private boolean batchFull() {
         Integer size = definition.maxConcurrentTrials();
         return !definition.asynchronousScheduling() && size != null && batchHandedOut >= size && running() > 0;
+    }
+
+    /**
+     * The decision that stands over the scheduler's: an operator's stop, then a budget that ends running
+     * trials, then an operator's pause; each only where the scheduler would let the trial go on further.
+     * Consumes the operator's request.
+     */
+    private Verdict impose(long trialId, Verdict decided) {
+        String stop = stopRequests.remove(trialId);
+        String pause = pauseRequests.remove(trialId);
+        if (decided.decision() == Decision.STOP) {
+            return decided;
+        }
+        if (stop != null) {
+            return Verdict.stop(stop);
+        }
+        if (endingReason != null) {
+            return Verdict.stop("the study is stopping: " + endingReason);
+        }
+        if (pause != null && decided.decision() == Decision.CONTINUE) {
+            return Verdict.pause(pause);
+        }
+        return decided;
+    }
+
+    private void clearRequests(long trialId) {
+        stopRequests.remove(trialId);
+        pauseRequests.remove(trialId);
+        resumeRequests.remove(trialId);
     }
 
     private void move(long trialId, TrialStatus from, TrialStatus to) {
@@ -759,6 +987,22 @@ public final class Study {
 
     /** Why the stopping criterion says no more trials may start, or null while they may. */
     public String stopReason(Instant now) {
+        String budget = budgetReason(now);
+        return budget != null ? budget : startCapReason();
+    }
+
+    /** Why the cap on started trials refuses new starts, or null. It ends no running trial and no resume. */
+    private String startCapReason() {
+        Long cap = definition.stoppingCriterion().maxNumTrialsStarted();
+        return cap != null && started() >= cap ? "maxNumTrialsStarted reached (" + cap + ")" : null;
+    }
+
+    /**
+     * Why a budget other than the cap on started trials ran out (failures, completions, evaluations, cost,
+     * a metric threshold, wall-clock time), or null: these end the study and, unless it waits, its
+     * running trials.
+     */
+    private String budgetReason(Instant now) {
         if (scheduler.autoTermination().map(t -> t.converged()).orElse(false)) {
             return CONVERGED;
         }
@@ -767,9 +1011,6 @@ public final class Study {
             return "maxFailures reached (" + maxFailures + " trials failed or went stale)";
         }
         StoppingCriterion c = definition.stoppingCriterion();
-        if (c.maxNumTrialsStarted() != null && started() >= c.maxNumTrialsStarted()) {
-            return "maxNumTrialsStarted reached (" + c.maxNumTrialsStarted() + ")";
-        }
         if (c.maxNumTrialsCompleted() != null && count(TrialStatus.COMPLETED) >= c.maxNumTrialsCompleted()) {
             return "maxNumTrialsCompleted reached (" + c.maxNumTrialsCompleted() + ")";
         }
@@ -810,6 +1051,28 @@ public final class Study {
         return c.maxNumTrialsCompleted() != null
                         && count(TrialStatus.COMPLETED) + running() >= c.maxNumTrialsCompleted()
                 || c.maxNumTrialsFinished() != null && finished() + running() >= c.maxNumTrialsFinished();
+    }
+
+    /**
+     * What the trial's next report will answer whatever the scheduler decides (an operator's stop or pause,
+     * or a budget that ends running trials), or empty; heartbeats tell it early.
+     */
+    public Optional<Verdict> requestedDecision(long trialId) {
+        if (statuses.get(trialId) != TrialStatus.RUNNING) {
+            return Optional.empty();
+        }
+        if (stopRequests.containsKey(trialId)) {
+            return Optional.of(Verdict.stop(stopRequests.get(trialId)));
+        }
+        if (endingReason != null) {
+            return Optional.of(Verdict.stop("the study is stopping: " + endingReason));
+        }
+        return Optional.ofNullable(pauseRequests.get(trialId)).map(Verdict::pause);
+    }
+
+    /** Paused trials an operator resumed that no ask has handed out yet, in order. */
+    public List<Long> resumeRequests() {
+        return List.copyOf(resumeRequests);
     }
 
     /** The objective value of a metrics map turned so that smaller is better, or null when it is absent. */

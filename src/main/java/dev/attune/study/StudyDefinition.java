@@ -20,6 +20,8 @@ import java.util.Map;
  *     previous batch has finished (Syne Tune's tuner option {@code asynchronous_scheduling})
  * @param restrictConfigurations the only configs searchers may suggest (Syne Tune's {@code
  *     restrict_configurations}), checked against the space, or null for the whole space
+ * @param waitTrialCompletionWhenStopping when the study stops (a budget ran out, or a client stopped it),
+ *     running trials finish on their own instead of being answered STOP at their next report
  */
 public record StudyDefinition(
         String name,
@@ -42,7 +44,12 @@ public record StudyDefinition(
         Integer numGpusPerTrial,
         List<String> entryPoint,
         boolean asynchronousScheduling,
-        List<Map<String, Object>> restrictConfigurations) {
+        List<Map<String, Object>> restrictConfigurations,
+        boolean waitTrialCompletionWhenStopping) {
+
+    /** The settings a study may change after it is created ({@code PATCH}); the rest is fixed. */
+    public static final List<String> CHANGEABLE =
+            List.of("name", "stoppingCriterion", "maxConcurrentTrials", "leaseSeconds", "maxRetries", "maxFailures");
 
     /** A fresh scheduler in its initial state; replaying the study's events brings it up to date. */
     public Scheduler newScheduler() {
@@ -116,7 +123,54 @@ public record StudyDefinition(
         if (entryPoint != null) {
             json.put("entryPoint", entryPoint);
         }
+        if (waitTrialCompletionWhenStopping) {
+            json.put("waitTrialCompletionWhenStopping", true);
+        }
         return json;
+    }
+
+    /** The changeable settings as {@link #toJson} writes them; an unset one is absent. */
+    public Map<String, Object> settingsJson() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        Map<String, Object> all = toJson();
+        for (String key : CHANGEABLE) {
+            if (all.get(key) != null) {
+                json.put(key, all.get(key));
+            }
+        }
+        return json;
+    }
+
+    /** This definition with the changeable settings of {@code settings} (as {@link #settingsJson} writes them). */
+    @SuppressWarnings("unchecked")
+    public StudyDefinition withSettings(Map<String, Object> settings) {
+        return new StudyDefinition(
+                (String) settings.getOrDefault("name", name),
+                project,
+                space,
+                metrics,
+                method,
+                options,
+                givenOptions,
+                resource,
+                pointsToEvaluate,
+                seed,
+                StoppingCriterion.fromJson((Map<String, Object>) settings.getOrDefault("stoppingCriterion", Map.of())),
+                integer(settings.get("maxConcurrentTrials")),
+                allowDuplicates,
+                integer(settings.get("leaseSeconds")),
+                integer(settings.get("maxRetries")),
+                integer(settings.get("maxFailures")),
+                deleteCheckpoints,
+                numGpusPerTrial,
+                entryPoint,
+                asynchronousScheduling,
+                restrictConfigurations,
+                waitTrialCompletionWhenStopping);
+    }
+
+    private static Integer integer(Object value) {
+        return value instanceof Number n ? n.intValue() : null;
     }
 
     private Map<String, Object> criterionJson() {

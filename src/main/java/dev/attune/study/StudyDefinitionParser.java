@@ -48,7 +48,8 @@ public final class StudyDefinitionParser {
             "entryPoint",
             "asynchronousScheduling",
             "restrictConfigurations",
-            "streamlineConfigSpace");
+            "streamlineConfigSpace",
+            "waitTrialCompletionWhenStopping");
     static final Set<String> CRITERION_FIELDS = Set.of(
             "maxWallclockTime",
             "maxNumTrialsStarted",
@@ -146,6 +147,7 @@ public final class StudyDefinitionParser {
                     "maxConcurrentTrials",
                     "is required when asynchronousScheduling is false: the size of each batch (Syne Tune's n_workers)");
         }
+        Boolean waitTrialCompletion = f.bool("waitTrialCompletionWhenStopping");
         if (maxRetries != null && maxRetries > 100) {
             f.error("maxRetries", "must be at most 100");
         }
@@ -180,15 +182,96 @@ public final class StudyDefinitionParser {
                 allowDuplicates != null && allowDuplicates,
                 leaseSeconds == null ? null : leaseSeconds.intValue(),
                 maxRetries == null ? null : maxRetries.intValue(),
-                maxFailures == null ? null : maxFailures.intValue(),
+                maxFailures == null ? defaultMaxFailures(maxRetries) : maxFailures.intValue(),
                 deleteCheckpoints != null && deleteCheckpoints,
                 gpusPerTrial == null ? null : gpusPerTrial.intValue(),
                 entryPoint,
                 asynchronous == null || asynchronous,
-                restricted);
+                restricted,
+                waitTrialCompletion != null && waitTrialCompletion);
         // A method may reject a combination only it understands (e.g. a grid that is too large).
         definition.newScheduler();
         return definition;
+    }
+
+    /**
+     * Syne Tune's {@code max_failures=1}: the study stops at the first failed trial. With retries, each
+     * retry of a config is a failed trial too, so the default lets one config fail through all of them.
+     */
+    static int defaultMaxFailures(Long maxRetries) {
+        return 1 + (maxRetries == null ? 0 : maxRetries.intValue());
+    }
+
+    /**
+     * The definition {@code current} becomes under a JSON merge patch (RFC 7386) of its changeable
+     * settings ({@link StudyDefinition#CHANGEABLE}): a null removes a setting (a criterion's field, or a
+     * limit), an object merges into the criterion. The result is checked as a new definition would be.
+     *
+     * @throws InvalidInputException for an unknown field or an invalid value
+     * @throws ConflictException for a change of what a study cannot change (space, metrics, method, …)
+     */
+    public StudyDefinition change(StudyDefinition current, Map<String, Object> patch) {
+        List<FieldError> errors = new ArrayList<>();
+        new Fields(patch, "", errors).onlyKnown(FIELDS);
+        if (!errors.isEmpty()) {
+            throw new InvalidInputException(errors);
+        }
+        Map<String, Object> merged = new LinkedHashMap<>(current.toJson());
+        List<String> fixed = new ArrayList<>();
+        for (Map.Entry<String, Object> e : patch.entrySet()) {
+            String key = e.getKey();
+            if (StudyDefinition.CHANGEABLE.contains(key)) {
+                Object value = key.equals("stoppingCriterion") && e.getValue() instanceof Map<?, ?> m
+                        ? mergePatch(merged.get(key), m)
+                        : e.getValue();
+                if (value == null) {
+                    merged.remove(key);
+                } else {
+                    merged.put(key, value);
+                }
+            } else if (!java.util.Objects.equals(
+                    dev.attune.space.Values.canonical(e.getValue()),
+                    dev.attune.space.Values.canonical(merged.get(key)))) {
+                fixed.add(key);
+            }
+        }
+        if (!fixed.isEmpty()) {
+            throw new ConflictException(
+                    ConflictException.Kind.FIXED_SETTING,
+                    fixed.toString(),
+                    "a study's " + String.join(", ", fixed) + " cannot change (only "
+                            + String.join(", ", StudyDefinition.CHANGEABLE)
+                            + " can); create a new study with the new definition and import the old one's trials");
+        }
+        StudyDefinition next = parse(merged, current.seed());
+        if (!next.stoppingCriterion()
+                .costAttr()
+                .equals(current.stoppingCriterion().costAttr())) {
+            throw new ConflictException(
+                    ConflictException.Kind.FIXED_SETTING,
+                    "[stoppingCriterion.costAttr]",
+                    "a study's stoppingCriterion.costAttr cannot change: the cost spent so far is counted in "
+                            + current.stoppingCriterion().costAttr());
+        }
+        return next;
+    }
+
+    /** RFC 7386 merge of {@code patch} into {@code target}: null removes a key, objects merge. */
+    @SuppressWarnings("unchecked")
+    static Object mergePatch(Object target, Map<?, ?> patch) {
+        Map<String, Object> out =
+                target instanceof Map<?, ?> t ? new LinkedHashMap<>((Map<String, Object>) t) : new LinkedHashMap<>();
+        patch.forEach((k, v) -> {
+            String key = String.valueOf(k);
+            if (v == null) {
+                out.remove(key);
+            } else if (v instanceof Map<?, ?> m) {
+                out.put(key, mergePatch(out.get(key), m));
+            } else {
+                out.put(key, v);
+            }
+        });
+        return out;
     }
 
     /** The command every worker runs unless given its own: a non-empty list of strings. */

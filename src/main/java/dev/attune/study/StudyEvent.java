@@ -70,4 +70,30 @@ public sealed interface StudyEvent {
 
     /** The study moved to {@code STOPPING} or {@code DONE} (or back to {@code ACTIVE}). */
     record StudyStatusChanged(long seq, StudyStatus status, String reason) implements StudyEvent {}
+
+    /**
+     * Every running trial's next report answers STOP with this reason: a budget ran out or the study was
+     * stopped, and the study does not wait for running trials ({@code waitTrialCompletionWhenStopping}
+     * false). Holds until the study is active again.
+     */
+    record RunningTrialsStopped(long seq, String reason) implements StudyEvent {}
+
+    /**
+     * An operator stops the trial: a running one at its next report, a paused one at once. (A pending one
+     * is skipped instead.)
+     */
+    record TrialStopRequested(long seq, long trialId, String reason) implements TrialEvent {}
+
+    /** An operator pauses the running trial: its next report answers PAUSE. */
+    record TrialPauseRequested(long seq, long trialId, String reason) implements TrialEvent {}
+
+    /** An operator resumes the paused trial: the next ask hands it out before the scheduler's choice. */
+    record TrialResumeRequested(long seq, long trialId) implements TrialEvent {}
+
+    /**
+     * The study's changeable settings now read {@code settings} (the definition's JSON fields {@code name},
+     * {@code stoppingCriterion}, {@code maxConcurrentTrials}, {@code leaseSeconds}, {@code maxRetries},
+     * {@code maxFailures}; an absent one is unset).
+     */
+    record DefinitionChanged(long seq, Map<String, Object> settings) implements StudyEvent {}
 }

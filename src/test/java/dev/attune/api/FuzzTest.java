@@ -76,7 +76,21 @@ class FuzzTest {
             case "POST /api/v1/studies/{studyId}/trials/{trialId}/complete" -> Map.of("metrics", Map.of("loss", 0.4));
             case "POST /api/v1/studies/{studyId}/trials/{trialId}/fail",
                     "POST /api/v1/studies/{studyId}/trials/{trialId}/skip",
-                    "POST /api/v1/studies/{studyId}/trials/{trialId}/release" -> Map.of("reason", "oom");
+                    "POST /api/v1/studies/{studyId}/trials/{trialId}/release",
+                    "POST /api/v1/studies/{studyId}/trials/{trialId}/stop",
+                    "POST /api/v1/studies/{studyId}/trials/{trialId}/pause" -> Map.of("reason", "oom");
+            case "POST /api/v1/studies/{studyId}/trials/{trialId}/resume" -> Map.of();
+            case "POST /api/v1/studies/{studyId}/stop" -> Map.of("stopRunningTrials", true);
+            case "PATCH /api/v1/studies/{studyId}" ->
+                Map.of(
+                        "stoppingCriterion",
+                        Map.of("maxNumTrialsStarted", 2000, "maxCost", 50),
+                        "maxConcurrentTrials",
+                        40,
+                        "name",
+                        "fuzz-renamed",
+                        "metadata",
+                        Map.of("owner", "fuzz"));
             case "POST /api/v1/studies/{studyId}/trials/{trialId}/checkpoint/upload" ->
                 Map.of("sha256", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", "size", 0);
             case "POST /api/v1/studies/{studyId}/trials/{trialId}/checkpoint" ->

@@ -29,6 +29,7 @@ class LeaseTest {
         d.put("metrics", List.of(Map.of("name", "loss")));
         d.put("maxConcurrentTrials", 1);
         d.put("leaseSeconds", 1);
+        d.put("maxFailures", 10); // a stale trial counts as a failure; the default (1) would end the study
         String study = api.createStudy(d);
         String base = "/api/v1/studies/" + study;
         assertThat(api.post(base + "/ask", Map.of("workerId", "silent")).string("status"))

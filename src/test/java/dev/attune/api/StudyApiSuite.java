@@ -336,10 +336,10 @@ abstract class StudyApiSuite {
     }
 
     @Test
-    void stoppingAStudyLetsRunningTrialsFinish() {
+    void stoppingAStudyWithStopRunningTrialsFalseLetsRunningTrialsFinish() {
         String study = api.createStudy(definition(4, Map.of()));
         api.post("/api/v1/studies/" + study + "/ask", null);
-        Api.Response stopped = api.post("/api/v1/studies/" + study + "/stop", null);
+        Api.Response stopped = api.post("/api/v1/studies/" + study + "/stop", Map.of("stopRunningTrials", false));
         assertThat(stopped.string("status")).isEqualTo("STOPPING");
         assertThat(api.post("/api/v1/studies/" + study + "/ask", null).string("status"))
                 .isEqualTo("DONE");
@@ -379,7 +379,14 @@ abstract class StudyApiSuite {
     @Test
     void completionLimitsAreExact() {
         String study = api.createStudy(definition(
-                8, Map.of("maxConcurrentTrials", 3, "stoppingCriterion", Map.of("maxNumTrialsCompleted", 2))));
+                8,
+                Map.of(
+                        "maxConcurrentTrials",
+                        3,
+                        "maxFailures",
+                        2,
+                        "stoppingCriterion",
+                        Map.of("maxNumTrialsCompleted", 2))));
         for (int i = 0; i < 2; i++) {
             assertThat(api.post("/api/v1/studies/" + study + "/ask", null).string("status"))
                     .isEqualTo("RUN");

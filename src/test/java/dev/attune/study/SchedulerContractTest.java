@@ -86,6 +86,7 @@ class SchedulerContractTest {
                         : List.of(Map.of("name", "loss")));
         json.put("method", method);
         json.put("seed", seed);
+        json.put("maxFailures", 1000); // the driver fails trials now and then; keep the study running
         Map<String, Object> options = searcher == null ? contractOptions(spec.options()) : new LinkedHashMap<>();
         if (searcher != null) {
             SearcherChoice choice = SearcherChoice.valueOf(searcher.toUpperCase(java.util.Locale.ROOT));

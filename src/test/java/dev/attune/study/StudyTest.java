@@ -87,7 +87,8 @@ class StudyTest {
 
     @Test
     void anAskWaitsWhileTheRunningTrialsMayReachTheCompletionLimit() {
-        Study s = study("RandomSearch", Map.of("stoppingCriterion", Map.of("maxNumTrialsCompleted", 2)));
+        Study s = study(
+                "RandomSearch", Map.of("stoppingCriterion", Map.of("maxNumTrialsCompleted", 2), "maxFailures", 2));
         run(s);
         run(s);
         assertThat(s.ask("w", T0).answer()).isInstanceOf(Study.Ask.Wait.class);
@@ -116,7 +117,10 @@ class StudyTest {
                 .isEqualTo(new TrialRun(ask.events().getFirst().seq(), 1, "w2"));
         assertThat(s.retries(1)).isEqualTo(1);
         Study.Outcome<TrialStatus> again = s.fail(1, "oom", T0);
-        assertThat(again.events()).as("the retry was the last").hasSize(1);
+        assertThat(again.events()).as("the retry was the last").noneMatch(TrialAdded.class::isInstance);
+        assertThat(s.statusReason())
+                .as("by default (1 + maxRetries failures) a config that failed through its retries ends the study")
+                .isEqualTo("maxFailures reached (2 trials failed or went stale)");
     }
 
     @Test
@@ -171,15 +175,16 @@ class StudyTest {
         Study.Outcome<StudyStatus> stop = s.stop("stopped by a client", T0);
         assertThat(stop.answer()).isEqualTo(StudyStatus.STOPPING);
         assertThat(stop.events())
-                .singleElement()
-                .isEqualTo(new StudyStatusChanged(2, StudyStatus.STOPPING, "stopped by a client"));
+                .containsExactly(
+                        new StudyStatusChanged(2, StudyStatus.STOPPING, "stopped by a client"),
+                        new StudyEvent.RunningTrialsStopped(3, "stopped by a client"));
         assertThat(s.ask("w", T0).answer()).isEqualTo(new Study.Ask.Done("stopped by a client"));
         assertThatThrownBy(() -> s.add(Map.of("x", 0.5), Map.of(), T0))
                 .isInstanceOf(ConflictException.class)
                 .hasMessageContaining("STOPPING");
         Study.Outcome<TrialStatus> last = s.complete(0, loss(1), T0);
         assertThat(last.events().getLast())
-                .isEqualTo(new StudyStatusChanged(4, StudyStatus.DONE, "stopped by a client"));
+                .isEqualTo(new StudyStatusChanged(5, StudyStatus.DONE, "stopped by a client"));
         assertThat(s.stop("again", T0).events()).isEmpty();
     }
 
@@ -227,7 +232,10 @@ class StudyTest {
         assertThat(s.ask("w", T0.plusSeconds(59)).answer()).isInstanceOf(Study.Ask.Run.class);
         Study.Outcome<Study.Ask> late = s.ask("w", T0.plusSeconds(60));
         assertThat(late.answer()).isInstanceOf(Study.Ask.Done.class);
-        assertThat(late.events()).singleElement().isInstanceOf(StudyStatusChanged.class);
+        assertThat(late.events().getFirst()).isInstanceOf(StudyStatusChanged.class);
+        assertThat(late.events().getLast())
+                .as("the running trial is told to stop")
+                .isEqualTo(new StudyEvent.RunningTrialsStopped(3, "maxWallclockTime reached (60.0 s)"));
     }
 
     @Test
@@ -509,7 +517,8 @@ class StudyTest {
 
     @Test
     void theNextCommandAfterAReplayAnswersAsTheOriginalDid() {
-        StudyDefinition definition = PARSER.parse(json("ASHA", Map.of("maxConcurrentTrials", 3, "maxRetries", 1)), 11);
+        StudyDefinition definition =
+                PARSER.parse(json("ASHA", Map.of("maxConcurrentTrials", 3, "maxRetries", 1, "maxFailures", 1000)), 11);
         Study original = Study.create("s", definition, T0);
         List<StudyEvent> log = new ArrayList<>();
         List<Step> trace = fuzz(original, log, 11, 300);
@@ -534,7 +543,9 @@ class StudyTest {
         Verdict v =
                 s.report(a, Map.of("epoch", 9.0, "loss", 0.1), null, T0, NONE).answer();
         assertThat(v.decision()).isEqualTo(Decision.STOP);
-        assertThat(s.count(TrialStatus.STOPPED)).isEqualTo(1);
+        assertThat(s.count(TrialStatus.COMPLETED))
+                .as("a trial that reached the maximum resource completed")
+                .isEqualTo(1);
         assertThat(s.finished()).isEqualTo(1);
         assertThat(s.running()).isZero();
     }

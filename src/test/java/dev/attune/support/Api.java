@@ -87,6 +87,13 @@ public final class Api {
         return postRaw(path, body == null ? "" : json(body), "application/json");
     }
 
+    /** A PATCH with a JSON body of the given content type (application/merge-patch+json or application/json). */
+    public Response patch(String path, Object body, String contentType) {
+        return send(to(path).method("PATCH", HttpRequest.BodyPublishers.ofString(json(body)))
+                .header("Content-Type", contentType)
+                .build());
+    }
+
     public Response postRaw(String path, String body, String contentType) {
         HttpRequest.Builder b = to(path).POST(HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) {

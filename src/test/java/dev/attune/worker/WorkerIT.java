@@ -260,6 +260,9 @@ class WorkerIT {
                         Map.of("maxNumTrialsStarted", 6),
                         "leaseSeconds",
                         2,
+                        "maxFailures",
+                        10, // the killed worker's trials go stale, which counts as failing; the default (1) would end
+                        // the study
                         "deleteCheckpoints",
                         true));
         Path checkpoints = dir.resolve("ck-kill");
