@@ -55,9 +55,15 @@ class SchedulerContractTest {
         Map<String, Object> options = new LinkedHashMap<>();
         for (var option : METHODS.find(method).orElseThrow().options()) {
             switch (option.name()) {
-                case "constraintMetric" -> options.put("constraintMetric", "constraint");
+                // ConstrainedBayesianOptimization takes either; the list of two exercises one GP per constraint
+                case "constraintMetric" -> {}
                 case "costMetric" -> options.put("costMetric", "cost");
-                case "constraintMetrics" -> options.put("constraintMetrics", List.of("constraint"));
+                case "constraintMetrics" ->
+                    options.put(
+                            "constraintMetrics",
+                            method.equals("ConstrainedBayesianOptimization")
+                                    ? List.of("constraint", "constraint2")
+                                    : List.of("constraint"));
                 // smaller budgets for the model-based methods keep the suite fast; the code paths are the same
                 case "numInitCandidates" -> options.put("numInitCandidates", 40);
                 case "optMaxiter" -> options.put("optMaxiter", 10);
