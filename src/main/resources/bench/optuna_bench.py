@@ -132,21 +132,23 @@ def multi_objective(name, seed, evals, label, sampler):
 
 
 if __name__ == "__main__":
+    # argv: mode, number of seeds, two mode arguments, and optionally the first seed (default 1)
     mode = sys.argv[1]
-    seeds = int(sys.argv[2])
+    first_seed = int(sys.argv[5]) if len(sys.argv) > 5 else 1
+    seed_range = range(first_seed, first_seed + int(sys.argv[2]))
     if mode == "single":
         evals = int(sys.argv[3])
         for name in sys.argv[4].split(","):
-            for seed in range(1, seeds + 1):
+            for seed in seed_range:
                 print(json.dumps(single(name, seed, evals)), flush=True)
     elif mode == "mo":
         evals = int(sys.argv[3])
         for name in sys.argv[4].split(","):
-            for seed in range(1, seeds + 1):
+            for seed in seed_range:
                 print(json.dumps(multi_objective(name, seed, evals, "Optuna NSGAIISampler",
                                                  optuna.samplers.NSGAIISampler(seed=seed))), flush=True)
                 print(json.dumps(multi_objective(name, seed, evals, "Optuna TPESampler (multi-objective)",
                                                  optuna.samplers.TPESampler(seed=seed))), flush=True)
     else:
-        for seed in range(1, seeds + 1):
+        for seed in seed_range:
             print(json.dumps(multi_fidelity(seed, int(sys.argv[3]), int(sys.argv[4]))), flush=True)

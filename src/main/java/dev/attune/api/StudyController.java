@@ -86,8 +86,9 @@ public class StudyController {
 
     @GetMapping("/{studyId}/best")
     @Operation(
-            summary = "The trial with the best reported value of the study's metric (null before any); a study with"
-                    + " several metrics answers 400 pointing to GET /api/v1/studies/{studyId}/pareto")
+            summary = "The trial with the best reported value of the study's metric (null before any); in a study"
+                    + " with constraint metrics, among trials whose latest metrics have every constraint ≤ 0;"
+                    + " a study with several metrics answers 400 pointing to GET /api/v1/studies/{studyId}/pareto")
     public Dtos.BestResponse best(@PathVariable String studyId) {
         return new Dtos.BestResponse(studies.best(studyId).map(Mapping::trial).orElse(null));
     }

@@ -71,6 +71,13 @@ public class QualityBench implements Callable<Integer> {
     @Option(names = "--seeds", defaultValue = "5")
     int seeds;
 
+    @Option(
+            names = "--first-seed",
+            defaultValue = "1",
+            description =
+                    "seeds are first-seed … first-seed + seeds − 1, for Attune and Optuna alike (default ${DEFAULT-VALUE}); e.g. held-out seeds for a variant tuned on 1–5")
+    long firstSeed;
+
     @Option(names = "--evals", defaultValue = "100", description = "evaluations per run (default ${DEFAULT-VALUE})")
     int evals;
 
@@ -125,12 +132,16 @@ public class QualityBench implements Callable<Integer> {
                         : List.of("BayesianOptimization", "KDE", "RandomSearch");
         if (multiFidelity) {
             for (String method : chosen) {
-                for (long seed = 1; seed <= seeds; seed++) {
+                for (long seed = firstSeed; seed < firstSeed + seeds; seed++) {
                     runs.add(multiFidelityRun(method, seed));
                 }
             }
-            runs.addAll(optuna(
-                    List.of("mf", String.valueOf(seeds), String.valueOf(budget * epochs), String.valueOf(epochs))));
+            runs.addAll(optuna(List.of(
+                    "mf",
+                    String.valueOf(seeds),
+                    String.valueOf(budget * epochs),
+                    String.valueOf(epochs),
+                    String.valueOf(firstSeed))));
         } else {
             for (String name : functions) {
                 TestFunctions.TestFunction f = TestFunctions.ALL.get(name);
@@ -138,13 +149,17 @@ public class QualityBench implements Callable<Integer> {
                     throw new IllegalArgumentException("unknown function " + name + "; known: " + TestFunctions.ORDER);
                 }
                 for (String method : chosen) {
-                    for (long seed = 1; seed <= seeds; seed++) {
+                    for (long seed = firstSeed; seed < firstSeed + seeds; seed++) {
                         runs.add(singleRun(f, method, seed));
                     }
                 }
             }
-            runs.addAll(optuna(
-                    List.of("single", String.valueOf(seeds), String.valueOf(evals), String.join(",", functions))));
+            runs.addAll(optuna(List.of(
+                    "single",
+                    String.valueOf(seeds),
+                    String.valueOf(evals),
+                    String.join(",", functions),
+                    String.valueOf(firstSeed))));
         }
         print(runs, "regret", TestFunctions.ORDER);
         return 0;
@@ -163,13 +178,17 @@ public class QualityBench implements Callable<Integer> {
                         "unknown function " + name + "; known: " + TestFunctions.MULTI_OBJECTIVE_ORDER);
             }
             for (String method : chosen) {
-                for (long seed = 1; seed <= seeds; seed++) {
+                for (long seed = firstSeed; seed < firstSeed + seeds; seed++) {
                     runs.add(multiObjectiveRun(f, method, seed));
                 }
             }
         }
-        for (Map<?, ?> m :
-                optunaLines(List.of("mo", String.valueOf(seeds), String.valueOf(evals), String.join(",", names)))) {
+        for (Map<?, ?> m : optunaLines(List.of(
+                "mo",
+                String.valueOf(seeds),
+                String.valueOf(evals),
+                String.join(",", names),
+                String.valueOf(firstSeed)))) {
             TestFunctions.MultiObjectiveFunction f = TestFunctions.MULTI_OBJECTIVE.get((String) m.get("function"));
             double[][] values = ((List<?>) m.get("values"))
                     .stream()

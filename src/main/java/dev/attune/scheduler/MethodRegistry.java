@@ -120,7 +120,7 @@ public final class MethodRegistry {
                         c -> new FifoScheduler(new BayesianOptimizationSearcher(c.searcherContext(), Kind.PLAIN))),
                 new MethodSpec(
                         "ConstrainedBayesianOptimization",
-                        "GP Bayesian optimization under a constraint metric c ≤ 0: expected improvement over the best feasible result times P(feasible).",
+                        "GP Bayesian optimization under constraint metrics c ≤ 0 (one GP each): expected improvement over the best feasible result times P(all feasible).",
                         false,
                         false,
                         BayesianOptimizationSearcher.CONSTRAINED_OPTIONS,

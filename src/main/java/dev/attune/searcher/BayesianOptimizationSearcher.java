@@ -97,7 +97,13 @@ public final class BayesianOptimizationSearcher implements Searcher {
     public static final List<OptionSpec> PLAIN_OPTIONS = with(AutoTermination.OPTIONS.toArray(OptionSpec[]::new));
 
     public static final List<OptionSpec> CONSTRAINED_OPTIONS = with(
-            OptionSpec.text("constraintMetric", null, "reported metric c; a config is feasible when c ≤ 0 (required)"));
+            OptionSpec.text(
+                    "constraintMetric",
+                    null,
+                    "reported metric c; a config is feasible when c ≤ 0 (this or constraintMetrics is required)"),
+            OptionSpec.texts(
+                    "constraintMetrics",
+                    "reported metrics c₁…c_m, each modelled by its own GP; a config is feasible when every c ≤ 0"));
 
     public static final List<OptionSpec> COST_OPTIONS = with(
             OptionSpec.text("costMetric", null, "reported positive cost of a trial, e.g. its training time (required)"),
@@ -114,13 +120,17 @@ public final class BayesianOptimizationSearcher implements Searcher {
     private final Kind kind;
     private final String metric;
     private final boolean maximize;
-    private final String auxiliaryMetric;
+    /** The constraint metrics, or the cost metric; empty for PLAIN. */
+    private final List<String> auxiliaryMetrics;
+
     private final Options options;
     private final Proposing proposing;
     private final RandomSearcher random;
     private final AcquisitionOptimizer optimizer;
     private final GpModel objective;
-    private final GpModel auxiliary;
+    /** One GP per auxiliary metric, in the same order. */
+    private final List<GpModel> auxiliaries;
+
     private final AutoTermination termination;
     private final Map<Long, Map<String, Object>> configs = new HashMap<>();
     private final Map<Long, Map<String, Double>> lastReport = new HashMap<>();
@@ -146,20 +156,49 @@ public final class BayesianOptimizationSearcher implements Searcher {
                 options.bool("skipLocalOptimization"));
         GpModel.Settings settings = GpModel.Settings.of(options, seed, space, 0);
         this.objective = new GpModel("objective", settings, boxCox(options, maximize));
-        String aux =
-                switch (kind) {
-                    case PLAIN -> null;
-                    case CONSTRAINED -> required("constraintMetric");
-                    case COST_AWARE -> required("costMetric");
-                };
-        this.auxiliaryMetric = aux;
-        this.auxiliary = aux == null ? null : new GpModel(aux, settings);
+        this.auxiliaryMetrics = switch (kind) {
+            case PLAIN -> List.of();
+            case CONSTRAINED -> constraintMetrics(options);
+            case COST_AWARE -> List.of(required("costMetric"));
+        };
+        this.auxiliaries = auxiliaryMetrics.stream()
+                .map(name -> new GpModel(name, settings))
+                .toList();
         this.termination = kind == Kind.PLAIN ? AutoTermination.of(options, seed) : null;
     }
 
     @Override
     public Optional<AutoTermination> autoTermination() {
         return Optional.ofNullable(termination);
+    }
+
+    /** {@code constraintMetric} as a one-element list, or {@code constraintMetrics}; exactly one of them. */
+    static List<String> constraintMetrics(Options options) {
+        boolean single = options.has("constraintMetric");
+        boolean several = options.has("constraintMetrics");
+        if (single && several) {
+            throw InvalidInputException.of(
+                    "options.constraintMetrics", "give constraintMetric or constraintMetrics, not both");
+        }
+        if (!several) {
+            return List.of(requiredText(options, "constraintMetric"));
+        }
+        List<String> names = options.texts("constraintMetrics");
+        if (names.isEmpty()) {
+            throw InvalidInputException.of("options.constraintMetrics", "must name at least one metric");
+        }
+        if (names.stream().anyMatch(String::isBlank)) {
+            throw InvalidInputException.of("options.constraintMetrics", "names must not be blank");
+        }
+        if (new java.util.HashSet<>(names).size() < names.size()) {
+            throw InvalidInputException.of("options.constraintMetrics", "names a metric twice");
+        }
+        return List.copyOf(names);
+    }
+
+    /** The memo key of auxiliary model {@code k}: the first keeps the key logs written before several existed use. */
+    private static String auxMemoKey(int k) {
+        return k == 0 ? "gpAux" : "gpAux" + k;
     }
 
     /**
@@ -194,6 +233,10 @@ public final class BayesianOptimizationSearcher implements Searcher {
     }
 
     private String required(String option) {
+        return requiredText(options, option);
+    }
+
+    private static String requiredText(Options options, String option) {
         if (!options.has(option) || options.string(option).isBlank()) {
             throw InvalidInputException.of("options." + option, "is required for this method");
         }
@@ -204,9 +247,7 @@ public final class BayesianOptimizationSearcher implements Searcher {
     public Optional<Runnable> pendingWork() {
         List<Runnable> work = new ArrayList<>();
         objective.pendingFit().ifPresent(work::add);
-        if (auxiliary != null) {
-            auxiliary.pendingFit().ifPresent(work::add);
-        }
+        auxiliaries.forEach(aux -> aux.pendingFit().ifPresent(work::add));
         return work.isEmpty() ? Optional.empty() : Optional.of(() -> work.forEach(Runnable::run));
     }
 
@@ -218,7 +259,7 @@ public final class BayesianOptimizationSearcher implements Searcher {
                 || initial
                 || added < proposing.numInitRandom()
                 || objective.size() == 0
-                || (auxiliary != null && auxiliary.size() == 0)
+                || auxiliaries.stream().anyMatch(aux -> aux.size() == 0)
                 || space.encodedSize() == 0) {
             return fallback;
         }
@@ -239,8 +280,8 @@ public final class BayesianOptimizationSearcher implements Searcher {
         }
         Map<String, Object> memo = new LinkedHashMap<>();
         memo.put("gp", objective.memo());
-        if (auxiliary != null) {
-            memo.put("gpAux", auxiliary.memo());
+        for (int k = 0; k < auxiliaries.size(); k++) {
+            memo.put(auxMemoKey(k), auxiliaries.get(k).memo());
         }
         return Optional.of(new Proposal(config.get(), memo));
     }
@@ -252,25 +293,34 @@ public final class BayesianOptimizationSearcher implements Searcher {
         return switch (kind) {
             case PLAIN -> new ExpectedImprovement(post.gp(), post.incumbents());
             case CONSTRAINED -> {
-                GpModel.Posterior c = auxiliary.posterior(List.of(), 0, SeededRandom.of(seed, "bo-aux", trialId));
-                yield new ConstrainedExpectedImprovement(
-                        post.gp(), feasibleIncumbents(post), c.gp(), c.standardized(0));
+                List<ConstrainedExpectedImprovement.Constraint> constraints = new ArrayList<>();
+                for (int k = 0; k < auxiliaries.size(); k++) {
+                    GpModel.Posterior c = auxiliaries
+                            .get(k)
+                            .posterior(List.of(), 0, SeededRandom.of(seed, k == 0 ? "bo-aux" : "bo-aux" + k, trialId));
+                    constraints.add(new ConstrainedExpectedImprovement.Constraint(c.gp(), c.standardized(0)));
+                }
+                yield new ConstrainedExpectedImprovement(post.gp(), feasibleIncumbents(post), constraints);
             }
             case COST_AWARE -> {
-                GpModel.Posterior c = auxiliary.posterior(List.of(), 0, SeededRandom.of(seed, "bo-aux", trialId));
+                GpModel.Posterior c =
+                        auxiliaries.getFirst().posterior(List.of(), 0, SeededRandom.of(seed, "bo-aux", trialId));
                 yield new ExpectedImprovementPerCost(
                         post.gp(), post.incumbents(), c.gp(), c.mean(), c.scale(), proposing.costExponent());
             }
         };
     }
 
-    /** The lowest posterior mean over observed configs whose constraint value was ≤ 0, or null if none. */
+    /**
+     * The lowest posterior mean over observed configs whose every constraint value was ≤ 0, or null if none
+     * (every constraint model holds the same observations in the same order: they are added together).
+     */
     private double[] feasibleIncumbents(GpModel.Posterior post) {
         double[] best = null;
-        List<double[]> xs = auxiliary.inputs();
-        List<Double> cs = auxiliary.targets();
+        List<double[]> xs = auxiliaries.getFirst().inputs();
         for (int i = 0; i < xs.size(); i++) {
-            if (cs.get(i) > 0) {
+            int row = i;
+            if (auxiliaries.stream().anyMatch(aux -> aux.targets().get(row) > 0)) {
                 continue;
             }
             double[] means = post.gp().means(xs.get(i));
@@ -292,8 +342,8 @@ public final class BayesianOptimizationSearcher implements Searcher {
         pending.add(trialId);
         added++;
         objective.restore(memo.get("gp"));
-        if (auxiliary != null) {
-            auxiliary.restore(memo.get("gpAux"));
+        for (int k = 0; k < auxiliaries.size(); k++) {
+            auxiliaries.get(k).restore(memo.get(auxMemoKey(k)));
         }
     }
 
@@ -314,12 +364,16 @@ public final class BayesianOptimizationSearcher implements Searcher {
             return;
         }
         double[] x = space.encode(config);
-        if (auxiliary != null) {
-            Double a = all.get(auxiliaryMetric);
+        double[] aux = new double[auxiliaryMetrics.size()];
+        for (int k = 0; k < aux.length; k++) {
+            Double a = all.get(auxiliaryMetrics.get(k));
             if (a == null || (kind == Kind.COST_AWARE && !(a > 0))) {
-                return; // without its constraint or cost value the observation cannot be used
+                return; // without every constraint value, or its cost, the observation cannot be used
             }
-            auxiliary.add(x, kind == Kind.COST_AWARE ? Math.log(a) : a);
+            aux[k] = kind == Kind.COST_AWARE ? Math.log(a) : a;
+        }
+        for (int k = 0; k < aux.length; k++) {
+            auxiliaries.get(k).add(x, aux[k]);
         }
         objective.add(x, maximize ? -v : v);
         if (termination != null) {

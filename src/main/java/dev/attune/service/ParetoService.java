@@ -21,7 +21,7 @@ import org.springframework.stereotype.Service;
  * completed trials that reported a finite value of every study metric take part, and in a study with a
  * resource also the trials stopped once they reached its maximum (MOASHA stops a trial there, as Syne
  * Tune does); a study's metrics are turned to "smaller is better" with their modes. A study with
- * constraint metrics (the option {@code constraintMetric}, or NSGA2's {@code constraintMetrics};
+ * constraint metrics (the option {@code constraintMetric}, or {@code constraintMetrics};
  * feasible when every value is ≤ 0, missing: infeasible) lists the front of its feasible trials first,
  * then the front of the infeasible ones, and its hypervolume counts feasible trials only.
  */
@@ -202,17 +202,7 @@ public class ParetoService {
 
     private Objectives objectives(String studyId) {
         StudyDefinition definition = engines.definition(studies.find(studyId));
-        Map<String, Object> options = definition.givenOptions() == null ? Map.of() : definition.givenOptions();
-        List<String> constraints = new ArrayList<>();
-        if (options.get("constraintMetric") instanceof String c) {
-            constraints.add(c);
-        }
-        if (options.get("constraintMetrics") instanceof List<?> list) {
-            list.stream()
-                    .filter(String.class::isInstance)
-                    .map(String.class::cast)
-                    .forEach(constraints::add);
-        }
+        List<String> constraints = ConstraintMetrics.of(definition);
         var resource = definition.resource();
         return new Objectives(
                 definition.metrics(),
@@ -261,8 +251,7 @@ public class ParetoService {
             if (complete) {
                 Boolean feasible = null;
                 if (!objectives.constraints().isEmpty()) {
-                    feasible = objectives.constraints().stream()
-                            .allMatch(c -> reported.get(c) instanceof Number n && n.doubleValue() <= 0);
+                    feasible = ConstraintMetrics.feasible(objectives.constraints(), reported);
                 }
                 out.add(new Point(row, values, min, feasible));
             }

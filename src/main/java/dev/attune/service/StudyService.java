@@ -124,7 +124,10 @@ public class StudyService {
         publisher.publishEvent(new StudyDeleted(studyId));
     }
 
-    /** The trial with the best value of the study's metric in any of its reports or its completion. */
+    /**
+     * The trial with the best value of the study's metric in any of its reports or its completion; in a
+     * study with constraint metrics, among the trials whose latest metrics satisfy all of them.
+     */
     public Optional<Views.Trial> best(String studyId) {
         StudyRow row = find(studyId);
         StudyDefinition definition = engines.definition(row);
@@ -133,6 +136,18 @@ public class StudyService {
                     "metrics",
                     "the study has several metrics; ask for GET /api/v1/studies/" + studyId
                             + "/pareto instead of /best");
+        }
+        List<String> constraints = ConstraintMetrics.of(definition);
+        if (!constraints.isEmpty()) {
+            // Only feasible trials count: every constraint metric of the trial's latest metrics ≤ 0.
+            return trials
+                    .findByStudyIdAndBestObjectiveNotNullAndStatusNotOrderByBestObjectiveAscTrialIdAsc(
+                            studyId, TrialStatus.FAILED.name())
+                    .stream()
+                    .filter(t -> t.getMetrics() != null
+                            && ConstraintMetrics.feasible(constraints, json.read(t.getMetrics())))
+                    .findFirst()
+                    .map(t -> TrialViews.of(t, json, null));
         }
         return trials.findFirstByStudyIdAndBestObjectiveNotNullAndStatusNotOrderByBestObjectiveAscTrialIdAsc(
                         studyId, TrialStatus.FAILED.name())

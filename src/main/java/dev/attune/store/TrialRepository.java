@@ -20,6 +20,10 @@ public interface TrialRepository extends JpaRepository<TrialRow, TrialKey> {
     Optional<TrialRow> findFirstByStudyIdAndBestObjectiveNotNullAndStatusNotOrderByBestObjectiveAscTrialIdAsc(
             String studyId, String excluded);
 
+    /** All trials with a best objective, best first (for filtering, e.g. by feasibility). */
+    List<TrialRow> findByStudyIdAndBestObjectiveNotNullAndStatusNotOrderByBestObjectiveAscTrialIdAsc(
+            String studyId, String excluded);
+
     /** Records a report on a trial in one statement; the caller computed every value under the study's lock. */
     @Modifying(flushAutomatically = true)
     @Query(

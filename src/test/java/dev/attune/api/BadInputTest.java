@@ -171,6 +171,32 @@ class BadInputTest {
                 400,
                 "options.constraintMetric"));
         c.add(post(
+                "constrained BO with both constraintMetric and constraintMetrics",
+                studies,
+                study(
+                        ", \"method\": \"ConstrainedBayesianOptimization\", \"options\": {\"constraintMetric\": \"a\", \"constraintMetrics\": [\"b\"]}"),
+                400,
+                "options.constraintMetrics"));
+        c.add(post(
+                "constrained BO with no constraint metrics",
+                studies,
+                study(", \"method\": \"ConstrainedBayesianOptimization\", \"options\": {\"constraintMetrics\": []}"),
+                400,
+                "options.constraintMetrics"));
+        c.add(post(
+                "constrained BO with a constraint metric named twice",
+                studies,
+                study(
+                        ", \"method\": \"ConstrainedBayesianOptimization\", \"options\": {\"constraintMetrics\": [\"a\", \"a\"]}"),
+                400,
+                "options.constraintMetrics"));
+        c.add(post(
+                "constrained BO with a constraint metric that is not a name",
+                studies,
+                study(", \"method\": \"ConstrainedBayesianOptimization\", \"options\": {\"constraintMetrics\": [3]}"),
+                400,
+                "options.constraintMetrics"));
+        c.add(post(
                 "cost exponent out of range",
                 studies,
                 study(

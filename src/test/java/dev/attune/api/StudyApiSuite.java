@@ -880,6 +880,65 @@ abstract class StudyApiSuite {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aStudyWithTwoConstraintMetricsRunsAndItsBestIsFeasible() {
+        String study = api.createStudy(definition(
+                24,
+                Map.of(
+                        "method", "ConstrainedBayesianOptimization",
+                        "options",
+                                Map.of(
+                                        "constraintMetrics", List.of("low", "high"),
+                                        "numInitCandidates", 40,
+                                        "optMaxiter", 10),
+                        "stoppingCriterion", Map.of("maxNumTrialsStarted", 12))));
+        String base = "/api/v1/studies/" + study;
+        // The unconstrained optimum x = 1 breaks "low" (feasible for x ≥ 2); "high" is feasible for x ≤ 5.
+        assertThat(api.post(
+                                base + "/trials",
+                                Map.of(
+                                        "config", Map.of("x", 1.0, "lr", 0.01, "layers", 2, "act", "relu"),
+                                        "metrics", Map.of("loss", 0.0, "low", 1.0, "high", -4.0)))
+                        .status())
+                .isEqualTo(201);
+        int started = 0;
+        while (true) {
+            Api.Response ask = api.post(base + "/ask", Map.of("workerId", "cbo"));
+            assertThat(ask.status()).as(ask.body()).isEqualTo(200);
+            if (!"RUN".equals(ask.string("status"))) {
+                break;
+            }
+            started++;
+            Map<String, Object> trial = (Map<String, Object>) ask.get("trial");
+            Map<String, Object> config = (Map<String, Object>) trial.get("config");
+            double x = ((Number) config.get("x")).doubleValue();
+            Map<String, Object> m = Map.of("loss", loss(config, 3), "low", 2 - x, "high", x - 5);
+            Api.Response done = api.post(base + "/trials/" + trial.get("id") + "/complete", Map.of("metrics", m));
+            assertThat(done.status()).as(done.body()).isEqualTo(200);
+        }
+        assertThat(started).isGreaterThanOrEqualTo(10);
+        List<Map<String, Object>> trials =
+                (List<Map<String, Object>>) api.get(base + "/trials?limit=1000").get("items");
+        double bestFeasible = trials.stream()
+                .filter(t -> "COMPLETED".equals(t.get("status")))
+                .filter(t -> metric(t, "low") <= 0 && metric(t, "high") <= 0)
+                .mapToDouble(t -> metric(t, "loss"))
+                .min()
+                .orElseThrow();
+        Api.Response best = api.get(base + "/best");
+        assertThat(best.status()).as(best.body()).isEqualTo(200);
+        assertThat(((Number) best.get("trial.metrics.low")).doubleValue()).isLessThanOrEqualTo(0);
+        assertThat(((Number) best.get("trial.metrics.high")).doubleValue()).isLessThanOrEqualTo(0);
+        assertThat(((Number) best.get("trial.metrics.loss")).doubleValue()).isEqualTo(bestFeasible);
+        assertThat(bestFeasible)
+                .as("the infeasible x = 1 (loss 0) is not the best")
+                .isGreaterThan(0);
+        Api.Response pareto = api.get(base + "/pareto");
+        assertThat(pareto.get("trials.0.id")).isEqualTo(best.get("trial.id"));
+        assertThat(pareto.get("trials.0.feasible")).isEqualTo(true);
+    }
+
+    @Test
     void constrainedStudyListsTheFeasibleFrontFirst() {
         String study = api.createStudy(definition(
                 23,

@@ -46,7 +46,11 @@ class AcquisitionTest {
             new ConstrainedExpectedImprovement(gp, best, constraint, 0.1).forLocalSearch(),
             new ConstrainedExpectedImprovement(gp, null, constraint, 0.1).forLocalSearch(),
             new ConstrainedExpectedImprovement(gp, null, constraint, -40).forLocalSearch(), // P(feasible) underflows
-            new ExpectedImprovementPerCost(gp, best, constraint, 0.5, 2.0, 0.7).forLocalSearch()
+            new ExpectedImprovementPerCost(gp, best, constraint, 0.5, 2.0, 0.7).forLocalSearch(),
+            twoConstraints(gp, best),
+            twoConstraints(gp, null),
+            twoConstraints(gp, best).forLocalSearch(),
+            twoConstraints(gp, null).forLocalSearch()
         };
         double[] x = {0.36, 0.64};
         for (Acquisition a : all) {
@@ -70,6 +74,52 @@ class AcquisitionTest {
         double ei = new ExpectedImprovement(gp, new double[] {-0.5}).value(x);
         assertThat(new ConstrainedExpectedImprovement(gp, new double[] {-0.5}, constraint, 0).value(x))
                 .isCloseTo(ei * feasible, within(1e-12));
+    }
+
+    @Test
+    void withTwoConstraintsConstrainedEiIsEiTimesTheProductOfTheProbabilitiesOfFeasibility() {
+        GaussianProcess gp = GaussianProcess.condition(
+                GaussianProcessTest.X, new double[][] {GaussianProcessTest.Y}, GaussianProcessTest.H);
+        GaussianProcess first =
+                GaussianProcess.condition(GaussianProcessTest.X, new double[][] {shifted(0.5)}, GaussianProcessTest.H);
+        GaussianProcess second =
+                GaussianProcess.condition(GaussianProcessTest.X, new double[][] {shifted(-0.3)}, GaussianProcessTest.H);
+        double[] x = {0.2, 0.8};
+        double best = -0.5;
+        // By hand: EI = (best − μ) Φ(u) + σ φ(u), u = (best − μ)/σ; P_k = Φ((t_k − μ_k)/σ_k)
+        GaussianProcess.Prediction f = gp.predict(x);
+        double u = (best - f.means()[0]) / f.sigma();
+        double ei = (best - f.means()[0]) * Normal.cdf(u) + f.sigma() * Normal.pdf(u);
+        GaussianProcess.Prediction c1 = first.predict(x);
+        GaussianProcess.Prediction c2 = second.predict(x);
+        double p1 = Normal.cdf((0.1 - c1.means()[0]) / c1.sigma());
+        double p2 = Normal.cdf((-0.2 - c2.means()[0]) / c2.sigma());
+        assertThat(p1).isBetween(1e-3, 1 - 1e-3);
+        assertThat(p2).isBetween(1e-3, 1 - 1e-3);
+        var constraints = java.util.List.of(
+                new ConstrainedExpectedImprovement.Constraint(first, 0.1),
+                new ConstrainedExpectedImprovement.Constraint(second, -0.2));
+        Acquisition both = new ConstrainedExpectedImprovement(gp, new double[] {best}, constraints);
+        assertThat(both.value(x)).isCloseTo(-ei * p1 * p2, within(1e-12));
+        assertThat(both.value(x))
+                .as("a second constraint lowers the acquisition by its probability")
+                .isCloseTo(
+                        p2 * new ConstrainedExpectedImprovement(gp, new double[] {best}, first, 0.1).value(x),
+                        within(1e-12));
+        Acquisition nothingFeasibleYet = new ConstrainedExpectedImprovement(gp, null, constraints);
+        assertThat(nothingFeasibleYet.value(x)).isCloseTo(-p1 * p2, within(1e-12));
+        assertThat(nothingFeasibleYet.forLocalSearch().value(x)).isCloseTo(-Math.log(p1) - Math.log(p2), within(1e-9));
+    }
+
+    private static Acquisition twoConstraints(GaussianProcess gp, double[] best) {
+        GaussianProcess second =
+                GaussianProcess.condition(GaussianProcessTest.X, new double[][] {shifted(-0.3)}, GaussianProcessTest.H);
+        return new ConstrainedExpectedImprovement(
+                gp,
+                best,
+                java.util.List.of(
+                        new ConstrainedExpectedImprovement.Constraint(constraint(), 0.1),
+                        new ConstrainedExpectedImprovement.Constraint(second, -0.2)));
     }
 
     @Test
@@ -126,7 +176,8 @@ class AcquisitionTest {
         Acquisition[] all = {
             new ConstrainedExpectedImprovement(gp, best, constraint, 0.1),
             new ConstrainedExpectedImprovement(gp, null, constraint, 0.1),
-            new ExpectedImprovementPerCost(gp, best, constraint, 0.5, 2.0, 0.7)
+            new ExpectedImprovementPerCost(gp, best, constraint, 0.5, 2.0, 0.7),
+            twoConstraints(gp, best)
         };
         for (Acquisition a : all) {
             for (double[] x : new double[][] {{0.36, 0.64}, {0.9, 0.1}, {0.5, 0.5}}) {

@@ -92,6 +92,7 @@ final class EngineDriver {
         metrics.put("loss", loss(config, e));
         double[] encoded = engine.definition().space().encode(config);
         metrics.put("constraint", encoded[0] - 0.6); // for constrained methods: feasible on part of the space
+        metrics.put("constraint2", 0.2 - encoded[0]); // with it, feasible on 0.2 ≤ x₀ ≤ 0.6 only
         metrics.put("cost", e * (1 + encoded[0])); // for cost-aware methods: cumulative and positive
         Verdict v = record(engine.report(id, metrics, (long) e, now(), (trial, level) -> Optional.empty()));
         if (v.decision() != Decision.CONTINUE) {

@@ -45,9 +45,14 @@ class SchedulerContractTest {
         Map<String, Object> options = new LinkedHashMap<>();
         for (var option : specs) {
             switch (option.name()) {
-                case "constraintMetric" -> options.put("constraintMetric", "constraint");
+                // ConstrainedBayesianOptimization takes either; the list of two exercises one GP per constraint
+                case "constraintMetric" -> {
+                    if (specs.stream().noneMatch(s -> s.name().equals("constraintMetrics"))) {
+                        options.put("constraintMetric", "constraint");
+                    }
+                }
                 case "costMetric" -> options.put("costMetric", "cost");
-                case "constraintMetrics" -> options.put("constraintMetrics", List.of("constraint"));
+                case "constraintMetrics" -> options.put("constraintMetrics", List.of("constraint", "constraint2"));
                 // smaller budgets for the model-based methods keep the suite fast; the code paths are the same
                 case "numInitCandidates" -> options.put("numInitCandidates", 40);
                 case "optMaxiter" -> options.put("optMaxiter", 10);
