@@ -25,7 +25,8 @@ final class BaseMethod {
                         context.seed(),
                         context.initialConfigs(),
                         context.allowDuplicates(),
-                        baseOptions));
+                        baseOptions,
+                        context.restrictConfigurations()));
     }
 
     /** The base method's options from the wrapper's {@code baseOptions} object. */

@@ -143,7 +143,14 @@ public enum SearcherChoice {
     private SearcherContext context(MethodContext c, SearcherContext.Fidelity fidelity) {
         Options searchOptions = Options.parse(c.options().object("searchOptions"), options);
         return new SearcherContext(
-                c.space(), c.metrics(), c.seed(), c.initialConfigs(), c.allowDuplicates(), searchOptions, fidelity);
+                c.space(),
+                c.metrics(),
+                c.seed(),
+                c.initialConfigs(),
+                c.allowDuplicates(),
+                searchOptions,
+                fidelity,
+                c.restrictConfigurations());
     }
 
     /**

@@ -86,7 +86,9 @@ public class CurveQueries {
                     double x = hasLevel ? level : hasStep ? step : ps.size() + 1;
                     ps.add(new double[] {x, y.doubleValue()});
                     String decision = rs.getString(5);
-                    if (!"CONTINUE".equals(decision)) {
+                    // A completed trial's STOP is its end at the maximum resource, not an early stop: no marker.
+                    boolean completion = "STOP".equals(decision) && "COMPLETED".equals(status.get(trial));
+                    if (!"CONTINUE".equals(decision) && !completion) {
                         markers.computeIfAbsent(trial, k -> new ArrayList<>())
                                 .add(new Marker(x, y.doubleValue(), decision, rs.getString(6)));
                     }

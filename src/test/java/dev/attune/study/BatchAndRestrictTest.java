@@ -124,7 +124,9 @@ class BatchAndRestrictTest {
 
     @Test
     void synchronousSchedulingStartsTheNextBatchOnlyWhenTheWholeBatchFinished() {
-        Study s = study("RandomSearch", Map.of("maxConcurrentTrials", 3, "asynchronousScheduling", false));
+        // maxFailures: the failed trial below must not end the study (Syne Tune's default ends it at one failure)
+        Study s = study(
+                "RandomSearch", Map.of("maxConcurrentTrials", 3, "asynchronousScheduling", false, "maxFailures", 5));
         List<StudyEvent> log = new ArrayList<>();
         Study.Outcome<Study.Batch> first = s.askBatch("w", 3, T0);
         log.addAll(first.events());

@@ -29,6 +29,7 @@ final class WebhookScenario {
         d.put("method", "RandomSearch");
         d.put("seed", 7);
         d.put("stoppingCriterion", Map.of("maxNumTrialsStarted", LOSSES.length));
+        d.put("maxFailures", LOSSES.length); // one trial fails on purpose; the study must run on to DONE
         return d;
     }
 
