@@ -40,8 +40,34 @@ class Study:
         return [m["name"] for m in self.definition["metrics"]]
 
     def end_loop(self) -> Dict[str, Any]:
-        """PyGlove's ``end_loop``: the study hands out no new trials; running ones may finish."""
-        return self.http.call("POST", self._path("/stop"))
+        """PyGlove's ``end_loop``: the study hands out no new trials; running ones may finish.
+
+        The server's stop ends running trials by default (Syne Tune's tuner does); PyGlove's loop lets them
+        finish, so this asks for that."""
+        return self.http.call("POST", self._path("/stop"), {"stopRunningTrials": False})
+
+    def stop(self, stop_running_trials: bool = True) -> Dict[str, Any]:
+        """Stops the study; by default its running trials are told STOP at their next report."""
+        return self.http.call("POST", self._path("/stop"), {"stopRunningTrials": stop_running_trials})
+
+    def update(self, **settings: Any) -> Dict[str, Any]:
+        """``PATCH`` the study's changeable settings (``stoppingCriterion``, ``maxConcurrentTrials``,
+        ``leaseSeconds``, ``maxRetries``, ``maxFailures``, ``name``, ``metadata``); ``None`` removes a limit
+        inside ``stoppingCriterion``. A finished study whose new budget no longer fires runs again."""
+        return self.http.call("PATCH", self._path(), settings)
+
+    def stop_trial(self, trial_id: int, reason: Optional[str] = None) -> Dict[str, Any]:
+        """An operator's stop: the trial's next report answers STOP (a pending trial is skipped)."""
+        body = None if reason is None else {"reason": reason}
+        return self.http.call("POST", self._path(f"/trials/{trial_id}/stop"), body)
+
+    def pause_trial(self, trial_id: int) -> Dict[str, Any]:
+        """An operator's pause: the running trial's next report answers PAUSE."""
+        return self.http.call("POST", self._path(f"/trials/{trial_id}/pause"))
+
+    def resume_trial(self, trial_id: int) -> Dict[str, Any]:
+        """An operator's resume: the next ask hands the paused trial out, before the method's own choice."""
+        return self.http.call("POST", self._path(f"/trials/{trial_id}/resume"))
 
     def best(self) -> Optional[Dict[str, Any]]:
         return self.http.call("GET", self._path("/best")).get("trial")

@@ -81,6 +81,28 @@ class SampleLoopTest(unittest.TestCase):
         self.assertEqual(mine, 3)
         self.assertEqual(statuses(study), ["COMPLETED"] * 4)
 
+    def test_operator_actions_pause_resume_and_stop_trials_and_more_budget_runs_the_study_again(self):
+        study = create_study(URL, definition(stoppingCriterion={"maxNumTrialsStarted": 3}))
+        first = study.ask()
+        second = study.ask()
+        study.pause_trial(first.id)
+        self.assertEqual(first.add_measurement(0.5, step=1), "PAUSE")
+        study.resume_trial(first.id)
+        again = study.ask()
+        self.assertEqual(again.id, first.id)  # the resume comes before anything else
+        study.stop_trial(second.id, reason="diverged")
+        self.assertEqual(second.add_measurement(0.7, step=1), "STOP")
+        again.add_measurement(0.4, step=2)
+        again.done()
+        third = study.ask()
+        self.assertEqual(third.id, 2)  # a resume is not a start: the third start is still allowed
+        third.add_measurement(0.3, step=1)
+        third.done()
+        self.assertIn(study.get()["status"], ("STOPPING", "DONE"))
+        study.update(stoppingCriterion={"maxNumTrialsStarted": 4})
+        self.assertEqual(study.get()["status"], "ACTIVE")
+        self.assertEqual(study.ask().id, 3)
+
     def test_leaving_the_loop_early_fails_an_unfinished_trial(self):
         study = create_study(URL, definition())
         loop = study.sample()
