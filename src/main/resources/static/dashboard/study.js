@@ -148,7 +148,7 @@ async function overview(ctx) {
   ctx.view.querySelectorAll('a.export').forEach(a => a.addEventListener('click', downloadWithToken));
   const stop = ctx.view.querySelector('#stop-study');
   if (stop) stop.onclick = async () => {
-    if (!confirm(`Stop study "${s.name}"? No new trials will be handed out; running trials may finish.`)) return;
+    if (!confirm(`Stop study "${s.name}"? No new trials will be handed out; running trials are told STOP at their next report unless the study waits for them to complete.`)) return;
     try { await post(`${ctx.base}/stop`, {}); location.reload(); } catch (e) { alert(`Could not stop the study: ${e.message}`); }
   };
   let series = null;
@@ -335,6 +335,7 @@ async function trialDetail(ctx, trialId) {
     <div class="grid2">
       <div class="card"><h2>Trial ${t.id} <span class="badge ${t.status}" id="trial-status">${t.status}</span></h2>
         <p>${esc(t.statusReason || '')}</p>
+        <p id="trial-actions">${trialActions(t.status).map(a => `<button class="${a.danger ? 'danger' : ''}" data-action="${a.action}">${a.label}…</button>`).join(' ')}</p>
         <p class="muted">worker ${esc(t.workerId || '–')} · created ${ago(t.createdAt)} · updated ${ago(t.updatedAt)}
           ${t.retryOf !== null && t.retryOf !== undefined ? ` · retry of <a data-link href="${ctx.base}/trials/${t.retryOf}">trial ${t.retryOf}</a>` : ''}
           ${t.checkpointTrialId !== null && t.checkpointTrialId !== undefined ? ` · from checkpoint of trial ${t.checkpointTrialId}` : ''}</p>
@@ -349,11 +350,32 @@ async function trialDetail(ctx, trialId) {
       <pre id="trial-logs">${esc([logs.stdout, logs.stderr].filter(Boolean).join('\n--- stderr ---\n') || 'none uploaded')}</pre></div>
     <div class="card"><h2>Events</h2><table id="events"><thead><tr><th>seq</th><th>type</th><th>payload</th><th>at</th></tr></thead><tbody>
       ${events.items.map(e => `<tr><td>${e.seq}</td><td>${esc(e.type)}</td><td class="cfg">${esc(JSON.stringify(e.payload))}</td><td>${esc(e.createdAt)}</td></tr>`).join('')}</tbody></table></div>`;
+  ctx.view.querySelectorAll('#trial-actions button').forEach(b => {
+    const a = trialActions(t.status).find(x => x.action === b.dataset.action);
+    b.onclick = async () => {
+      if (!confirm(`${a.label} trial ${t.id}? ${a.effect}`)) return;
+      try { await post(`${ctx.base}/trials/${t.id}/${a.action}`, {}); location.reload(); } catch (e) { alert(`Could not ${a.action} trial ${t.id}: ${e.message}`); }
+    };
+  });
   if (t.status === 'RUNNING') followLogs(ctx, trialId);
   const c = await get(`${ctx.base}/series/curves?trialIds=${trialId}`);
   ctx.charts.set(ctx.view.querySelector('#chart-trial'), curvesOption(c));
   ctx.view.querySelector('#chart-trial').dataset.markers = String(c.curves.flatMap(cv => cv.markers).length);
   return null;
+}
+
+// The operator actions the API has for a trial in this status (POST …/trials/{id}/stop, /pause, /resume).
+function trialActions(status) {
+  const stop = { action: 'stop', label: 'Stop', danger: true, effect: 'Its next report (or heartbeat) answers STOP.' };
+  if (status === 'RUNNING') {
+    return [stop, { action: 'pause', label: 'Pause', effect: 'Its next report (or heartbeat) answers PAUSE; resume it later from here.' }];
+  }
+  if (status === 'PENDING') return [{ ...stop, effect: 'It is skipped and never handed out.' }];
+  if (status === 'PAUSED') {
+    return [{ action: 'resume', label: 'Resume', effect: 'The next ask hands it out, before the method\'s own choice.' },
+      { ...stop, effect: 'It stops at once.' }];
+  }
+  return [];
 }
 
 // A running trial's output as its worker sends it (GET …/logs?follow=true), until the trial stops running

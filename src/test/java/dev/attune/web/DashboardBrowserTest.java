@@ -22,6 +22,7 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -195,6 +196,60 @@ class DashboardBrowserTest {
         assertThat(driver.findElement(By.id("page")).getText()).isEqualTo("1–3 of 3");
         assertThat(driver.findElement(By.id("view")).getAttribute("data-reloads"))
                 .isEqualTo("0");
+    }
+
+    /** Clicks the trial detail's action button, accepts its confirmation, and waits for the reloaded view. */
+    private void operate(String action, String statusAfter) {
+        WebElement button = await(By.cssSelector("#trial-actions button[data-action='" + action + "']"));
+        button.click();
+        new WebDriverWait(driver, Duration.ofSeconds(5))
+                .until(ExpectedConditions.alertIsPresent())
+                .accept();
+        // The action's POST answered before the page reloads: the old button goes stale.
+        new WebDriverWait(driver, Duration.ofSeconds(5)).until(ExpectedConditions.stalenessOf(button));
+        awaitText(By.id("trial-status"), statusAfter);
+    }
+
+    @Test
+    void aTrialIsPausedAndResumedFromItsDetailPage() {
+        String live = api.createStudy(DashboardApiSuite.ashaStudy("browser-operate", 100));
+        Api.Response ask = api.post("/api/v1/studies/" + live + "/ask", Map.of("workerId", "w"));
+        String id = ask.get("trial.id").toString();
+        String trial = "/api/v1/studies/" + live + "/trials/" + id;
+        driver.get(url("/studies/" + live + "/trials/" + id));
+        awaitText(By.id("trial-status"), "RUNNING");
+        assertThat(driver.findElements(By.cssSelector("#trial-actions button")))
+                .extracting(e -> e.getAttribute("data-action"))
+                .containsExactly("stop", "pause");
+
+        operate("pause", "RUNNING");
+        Api.Response report = api.post(trial + "/reports", Map.of("metrics", Map.of("epoch", 1, "loss", 0.5)));
+        assertThat(report.string("decision")).isEqualTo("PAUSE");
+        assertThat(api.get(trial).string("status")).isEqualTo("PAUSED");
+
+        driver.get(url("/studies/" + live + "/trials/" + id));
+        awaitText(By.id("trial-status"), "PAUSED");
+        assertThat(driver.findElements(By.cssSelector("#trial-actions button")))
+                .extracting(e -> e.getAttribute("data-action"))
+                .containsExactly("resume", "stop");
+        operate("resume", "PAUSED");
+        Api.Response next = api.post("/api/v1/studies/" + live + "/ask", Map.of("workerId", "w2"));
+        assertThat(next.string("status")).isEqualTo("RUN");
+        assertThat(next.get("trial.id").toString()).isEqualTo(id);
+
+        // A refusal shows the API's problem+json detail: pausing a trial that has completed meanwhile is a 409.
+        driver.get(url("/studies/" + live + "/trials/" + id));
+        awaitText(By.id("trial-status"), "RUNNING");
+        api.post(trial + "/reports", Map.of("metrics", Map.of("epoch", 2, "loss", 0.4)));
+        api.post(trial + "/complete", Map.of());
+        assertThat(api.get(trial).string("status")).isEqualTo("COMPLETED");
+        await(By.cssSelector("#trial-actions button[data-action='pause']")).click();
+        new WebDriverWait(driver, Duration.ofSeconds(5))
+                .until(ExpectedConditions.alertIsPresent())
+                .accept();
+        var refusal = new WebDriverWait(driver, Duration.ofSeconds(5)).until(ExpectedConditions.alertIsPresent());
+        assertThat(refusal.getText()).startsWith("Could not pause trial " + id + ": 409");
+        refusal.accept();
     }
 
     @Test
