@@ -26,7 +26,8 @@ final class BaseMethod {
                         context.initialConfigs(),
                         context.allowDuplicates(),
                         baseOptions,
-                        context.restrictConfigurations()));
+                        context.restrictConfigurations(),
+                        context.transfer()));
     }
 
     /** The base method's options from the wrapper's {@code baseOptions} object. */

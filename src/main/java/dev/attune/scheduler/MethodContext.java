@@ -2,6 +2,7 @@ package dev.attune.scheduler;
 
 import dev.attune.searcher.Options;
 import dev.attune.searcher.SearcherContext;
+import dev.attune.searcher.TransferTask;
 import dev.attune.space.SearchSpace;
 import dev.attune.trial.Metric;
 import dev.attune.trial.Resource;
@@ -13,6 +14,7 @@ import java.util.Map;
  *
  * @param resource the budget axis, or null for methods that need none
  * @param restrictConfigurations the only configs new trials may get, or null for the whole space
+ * @param transfer evaluations of earlier tasks, for transfer-learning methods; empty for the rest
  */
 public record MethodContext(
         SearchSpace space,
@@ -22,7 +24,33 @@ public record MethodContext(
         List<Map<String, Object>> initialConfigs,
         boolean allowDuplicates,
         Options options,
-        List<Map<String, Object>> restrictConfigurations) {
+        List<Map<String, Object>> restrictConfigurations,
+        List<TransferTask> transfer) {
+
+    public MethodContext {
+        transfer = transfer == null ? List.of() : List.copyOf(transfer);
+    }
+
+    public MethodContext(
+            SearchSpace space,
+            List<Metric> metrics,
+            Resource resource,
+            long seed,
+            List<Map<String, Object>> initialConfigs,
+            boolean allowDuplicates,
+            Options options,
+            List<Map<String, Object>> restrictConfigurations) {
+        this(
+                space,
+                metrics,
+                resource,
+                seed,
+                initialConfigs,
+                allowDuplicates,
+                options,
+                restrictConfigurations,
+                List.of());
+    }
 
     public MethodContext(
             SearchSpace space,
@@ -37,7 +65,7 @@ public record MethodContext(
 
     public SearcherContext searcherContext() {
         return new SearcherContext(
-                space, metrics, seed, initialConfigs, allowDuplicates, options, null, restrictConfigurations);
+                space, metrics, seed, initialConfigs, allowDuplicates, options, null, restrictConfigurations, transfer);
     }
 
     /**
@@ -62,7 +90,8 @@ public record MethodContext(
                 allowDuplicates,
                 options,
                 new SearcherContext.Fidelity(resource.attr(), levels),
-                restrictConfigurations);
+                restrictConfigurations,
+                transfer);
     }
 
     public Metric metric() {

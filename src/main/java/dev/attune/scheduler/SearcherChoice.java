@@ -150,7 +150,8 @@ public enum SearcherChoice {
                 c.allowDuplicates(),
                 searchOptions,
                 fidelity,
-                c.restrictConfigurations());
+                c.restrictConfigurations(),
+                c.transfer());
     }
 
     /**

@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  * @param fidelity the resource axis for searchers under a multi-fidelity scheduler, else null
  * @param restrictConfigurations the only configs to propose (Syne Tune's {@code restrict_configurations}),
  *     or null for the whole space
+ * @param transfer evaluations of earlier tasks a transfer-learning searcher learns from; empty for the rest
  */
 public record SearcherContext(
         SearchSpace space,
@@ -23,7 +24,33 @@ public record SearcherContext(
         boolean allowDuplicates,
         Options options,
         @Nullable Fidelity fidelity,
-        @Nullable List<Map<String, Object>> restrictConfigurations) {
+        @Nullable List<Map<String, Object>> restrictConfigurations,
+        List<TransferTask> transfer) {
+
+    public SearcherContext {
+        transfer = transfer == null ? List.of() : List.copyOf(transfer);
+    }
+
+    public SearcherContext(
+            SearchSpace space,
+            List<Metric> metrics,
+            long seed,
+            List<Map<String, Object>> initialConfigs,
+            boolean allowDuplicates,
+            Options options,
+            @Nullable Fidelity fidelity,
+            @Nullable List<Map<String, Object>> restrictConfigurations) {
+        this(
+                space,
+                metrics,
+                seed,
+                initialConfigs,
+                allowDuplicates,
+                options,
+                fidelity,
+                restrictConfigurations,
+                List.of());
+    }
 
     public SearcherContext(
             SearchSpace space,
