@@ -9,7 +9,6 @@ import dev.attune.trial.Verdict;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Any single-objective method on a fixed linear scalarization of the study's metrics (Syne Tune's
@@ -21,7 +20,7 @@ import java.util.Optional;
  * Attune negates the metrics to maximize first, so mixed modes work and the sum is always minimized.
  * Syne Tune replaces a name over 64 characters by a random one; Attune keeps it.
  */
-public final class LinearScalarizedScheduler implements Scheduler {
+public final class LinearScalarizedScheduler extends DelegatingScheduler {
     static final OptionSpec WEIGHTS = OptionSpec.numbers(
             "scalarizationWeights", 0.0, "one weight ≥ 0 per metric, in the study's order; default all 1");
 
@@ -37,7 +36,6 @@ public final class LinearScalarizedScheduler implements Scheduler {
                         "baseOptions", OptionType.OBJECT, null, null, null, List.of(), "options of the base method"));
     }
 
-    private final Scheduler base;
     private final List<Metric> metrics;
     private final double[] weights;
     private final String scalarized;
@@ -52,14 +50,21 @@ public final class LinearScalarizedScheduler implements Scheduler {
      * {@code baseOptions} option's.
      */
     LinearScalarizedScheduler(MethodContext context, MethodSpec baseSpec, dev.attune.searcher.Options baseOptions) {
+        super(baseMethod(context, baseSpec, baseOptions));
         this.metrics = context.metrics();
         this.weights = weights(context);
         this.scalarized = name(metrics);
-        this.base = BaseMethod.build(
+    }
+
+    /** The base method, optimizing the scalarized metric; the weights are checked first. */
+    private static Scheduler baseMethod(
+            MethodContext context, MethodSpec baseSpec, dev.attune.searcher.Options baseOptions) {
+        weights(context);
+        return BaseMethod.build(
                 context,
                 baseSpec,
                 baseOptions != null ? baseOptions : BaseMethod.options(context, baseSpec),
-                List.of(new Metric(scalarized, Mode.MIN)));
+                List.of(new Metric(name(context.metrics()), Mode.MIN)));
     }
 
     /** The metric the base method optimizes: {@code scalarized_<m1>_…_<mN>}, as Syne Tune names it. */
@@ -99,26 +104,6 @@ public final class LinearScalarizedScheduler implements Scheduler {
     }
 
     @Override
-    public Optional<Runnable> pendingWork() {
-        return base.pendingWork();
-    }
-
-    @Override
-    public Suggestion suggest(long nextTrialId) {
-        return base.suggest(nextTrialId);
-    }
-
-    @Override
-    public void onTrialAdded(long trialId, Map<String, Object> config, Map<String, Object> memo) {
-        base.onTrialAdded(trialId, config, memo);
-    }
-
-    @Override
-    public void onTrialResumed(long trialId, Map<String, Object> config) {
-        base.onTrialResumed(trialId, config);
-    }
-
-    @Override
     public Verdict onReport(long trialId, Map<String, Double> reported) {
         return base.onReport(trialId, withScalarized(reported));
     }
@@ -126,15 +111,5 @@ public final class LinearScalarizedScheduler implements Scheduler {
     @Override
     public void onComplete(long trialId, Map<String, Double> reported) {
         base.onComplete(trialId, withScalarized(reported));
-    }
-
-    @Override
-    public void onFailure(long trialId) {
-        base.onFailure(trialId);
-    }
-
-    @Override
-    public void onSkip(long trialId) {
-        base.onSkip(trialId);
     }
 }

@@ -23,7 +23,7 @@ import java.util.Map;
  * O(log n) where Syne Tune's {@code np.insert} is O(n). As in Syne Tune, a stopped trial's report is not
  * passed to the base method.
  */
-public final class MedianStoppingScheduler implements Scheduler {
+public final class MedianStoppingScheduler extends DelegatingScheduler {
     public static List<OptionSpec> options(List<String> baseMethods) {
         return List.of(
                 OptionSpec.number("graceTime", 1.0, 0.0, null, "no stopping below this resource level"),
@@ -39,7 +39,6 @@ public final class MedianStoppingScheduler implements Scheduler {
                         "baseOptions", OptionType.OBJECT, null, null, null, List.of(), "options of the base method"));
     }
 
-    private final Scheduler base;
     private final String attr;
     private final String metric;
     private final boolean maximize;
@@ -52,19 +51,8 @@ public final class MedianStoppingScheduler implements Scheduler {
     private long ties;
 
     public MedianStoppingScheduler(MethodContext context, MethodRegistry registry) {
+        super(baseMethod(context, registry));
         Options o = context.options();
-        boolean searcherHere = o.given("searcher") || o.given("searchOptions");
-        // With a searcher and no base method, the base is FIFO: Syne Tune's
-        // MedianStoppingRule(FIFOScheduler(searcher=…)).
-        String baseName = searcherHere && !o.given("baseMethod") ? "fifo" : o.string("baseMethod");
-        MethodSpec baseSpec = registry.find(baseName).orElseThrow();
-        Map<String, Object> givenBase = new HashMap<>(o.object("baseOptions"));
-        if (searcherHere) {
-            givenBase.putAll(searcherOptions(o, baseSpec));
-        }
-        Options baseOptions = rewritingErrors(searcherHere, () -> Options.parse(givenBase, baseSpec.options()));
-        this.base = rewritingErrors(
-                searcherHere, () -> BaseMethod.build(context, baseSpec, baseOptions, context.metrics()));
         this.attr = context.resource().attr();
         this.metric = context.metric().name();
         this.maximize = context.metric().mode() == Mode.MAX;
@@ -74,6 +62,23 @@ public final class MedianStoppingScheduler implements Scheduler {
         this.runningAverage = o.bool("runningAverage");
     }
 
+    /**
+     * The method under the rule: {@code baseMethod} with {@code baseOptions}, or with a {@code searcher} and
+     * no base method FIFO, as Syne Tune's {@code MedianStoppingRule(FIFOScheduler(searcher=…))}.
+     */
+    private static Scheduler baseMethod(MethodContext context, MethodRegistry registry) {
+        Options o = context.options();
+        boolean searcherHere = o.given("searcher") || o.given("searchOptions");
+        String baseName = searcherHere && !o.given("baseMethod") ? "fifo" : o.string("baseMethod");
+        MethodSpec baseSpec = registry.find(baseName).orElseThrow();
+        Map<String, Object> givenBase = new HashMap<>(o.object("baseOptions"));
+        if (searcherHere) {
+            givenBase.putAll(searcherOptions(o, baseSpec));
+        }
+        Options baseOptions = rewritingErrors(searcherHere, () -> Options.parse(givenBase, baseSpec.options()));
+        return rewritingErrors(searcherHere, () -> BaseMethod.build(context, baseSpec, baseOptions, context.metrics()));
+    }
+
     /** This rule's {@code searcher} and {@code searchOptions}, handed to a base method that takes a searcher. */
     private static Map<String, Object> searcherOptions(Options o, MethodSpec baseSpec) {
         if (baseSpec.options().stream().noneMatch(s -> s.name().equals("searcher"))) {
@@ -81,8 +86,8 @@ public final class MedianStoppingScheduler implements Scheduler {
                     "options.searcher",
                     "the base method " + baseSpec.name() + " takes no searcher; use fifo, asha or hyperband");
         }
-        Map<String, Object> base = o.object("baseOptions");
-        if (base.containsKey("searcher") || base.containsKey("searchOptions")) {
+        Map<String, Object> given = o.object("baseOptions");
+        if (given.containsKey("searcher") || given.containsKey("searchOptions")) {
             throw InvalidInputException.of("options.searcher", "is given both here and in baseOptions; give it once");
         }
         Map<String, Object> searcher = new HashMap<>();
@@ -113,26 +118,6 @@ public final class MedianStoppingScheduler implements Scheduler {
     }
 
     @Override
-    public java.util.Optional<Runnable> pendingWork() {
-        return base.pendingWork();
-    }
-
-    @Override
-    public Suggestion suggest(long nextTrialId) {
-        return base.suggest(nextTrialId);
-    }
-
-    @Override
-    public void onTrialAdded(long trialId, Map<String, Object> config, Map<String, Object> memo) {
-        base.onTrialAdded(trialId, config, memo);
-    }
-
-    @Override
-    public void onTrialResumed(long trialId, Map<String, Object> config) {
-        base.onTrialResumed(trialId, config);
-    }
-
-    @Override
     public Verdict onReport(long trialId, Map<String, Double> metrics) {
         Double raw = metrics.get(metric);
         Double level = metrics.get(attr);
@@ -160,20 +145,5 @@ public final class MedianStoppingScheduler implements Scheduler {
                 rank * 100,
                 values.size(),
                 rankCutoff * 100));
-    }
-
-    @Override
-    public void onComplete(long trialId, Map<String, Double> metrics) {
-        base.onComplete(trialId, metrics);
-    }
-
-    @Override
-    public void onFailure(long trialId) {
-        base.onFailure(trialId);
-    }
-
-    @Override
-    public void onSkip(long trialId) {
-        base.onSkip(trialId);
     }
 }

@@ -306,6 +306,40 @@ class StudyLifeTest {
     }
 
     @Test
+    void aWrapperOverPromotionAshaPromotesAtTheCapToo() {
+        // The median stopping rule forwards the pause/resume hooks to its base method (DelegatingScheduler):
+        // without them the capped study would end with its paused trials never promoted.
+        Logged l = logged(
+                "MedianStoppingRule",
+                Map.of(
+                        "options",
+                        Map.of(
+                                "baseMethod",
+                                "asha",
+                                "baseOptions",
+                                Map.of("type", "promotion"),
+                                "gracePopulation",
+                                1000),
+                        "stoppingCriterion",
+                        Map.of("maxNumTrialsStarted", 9)));
+        List<Long> trials = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            trials.add(l.start());
+        }
+        for (long t : trials) {
+            assertThat(l.report(t, 1, loss(t, 1)).decision()).isEqualTo(Decision.PAUSE);
+        }
+        assertThat(l.study.status())
+                .as("paused trials may be promoted: not done")
+                .isEqualTo(StudyStatus.ACTIVE);
+        List<Study.Ask.Run> afterCap = runToTheEnd(l, 200);
+        assertThat(afterCap).as("promotions after the cap").hasSizeGreaterThanOrEqualTo(4);
+        assertThat(afterCap).allMatch(Study.Ask.Run::resumed);
+        assertThat(l.study.status()).isEqualTo(StudyStatus.DONE);
+        l.replaysToTheSameState();
+    }
+
+    @Test
     void atTheCapAnAskWaitsWhileARunningTrialMayStillLeadToAPromotion() {
         Logged l = logged(
                 "ASHA",
