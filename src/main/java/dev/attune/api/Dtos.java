@@ -81,7 +81,20 @@ public final class Dtos {
                     description =
                             "When the study stops (a budget ran out, or POST /stop), let running trials finish instead"
                                     + " of answering STOP at their next report; default false, as Syne Tune's tuner")
-            Boolean waitTrialCompletionWhenStopping) {}
+            Boolean waitTrialCompletionWhenStopping,
+
+            @Schema(
+                    description =
+                            "Earlier tasks' evaluations for transfer-learning methods (ZeroShotTransfer, BoundingBox):"
+                                    + " [{task, evaluations: [{config, metrics}]}], configs of this space, every metric"
+                                    + " of the study; at most 50 tasks, 5000 evaluations per task, 20000 in all")
+            List<Map<String, Object>> transferEvaluations,
+
+            @Schema(
+                    description = "Earlier studies with the same space, read with the caller's rights when the study is"
+                            + " created: their completed trials become tasks of transferEvaluations named by"
+                            + " study id")
+            List<String> transferFrom) {}
 
     @Schema(description = "Stop a study. Unknown fields are refused.")
     public record StopStudyRequest(
@@ -187,7 +200,17 @@ public final class Dtos {
             @Schema(
                     description = "On create only: each streamline_config_space rule that would rewrite the space"
                             + " (none when streamlineConfigSpace was true: the space was rewritten)")
-            List<String> warnings) {}
+            List<String> warnings,
+
+            @JsonInclude(JsonInclude.Include.NON_NULL)
+            @Schema(
+                    description = "Earlier tasks' evaluations for transfer-learning methods ({task, evaluations:"
+                            + " [{config, metrics}]}), uploaded or read from transferFrom; absent when none")
+            List<Map<String, Object>> transferEvaluations,
+
+            @JsonInclude(JsonInclude.Include.NON_NULL)
+            @Schema(description = "The earlier studies read into transferEvaluations when the study was created")
+            List<String> transferFrom) {}
 
     public record AskRequest(
             @Schema(example = "host-a/3") String workerId,

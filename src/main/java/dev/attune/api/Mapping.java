@@ -65,7 +65,9 @@ final class Mapping {
                 s.updatedAt(),
                 !Boolean.FALSE.equals(d.get("asynchronousScheduling")),
                 (List<Map<String, Object>>) d.get("restrictConfigurations"),
-                warnings);
+                warnings,
+                (List<Map<String, Object>>) d.get("transferEvaluations"),
+                (List<String>) d.get("transferFrom"));
     }
 
     /** The create's answer: the study, with a warning per streamlining rule that would change its space. */

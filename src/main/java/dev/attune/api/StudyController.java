@@ -40,7 +40,7 @@ public class StudyController {
                             required = true,
                             content = @Content(schema = @Schema(implementation = Dtos.CreateStudyRequest.class))))
     public ResponseEntity<Dtos.StudyResponse> create(@RequestBody Map<String, Object> request) {
-        Views.Study study = studies.create(access.forCreate(request));
+        Views.Study study = studies.create(access.forCreate(request), access::checkStudy);
         return ResponseEntity.created(URI.create("/api/v1/studies/" + study.id()))
                 .body(Mapping.created(study));
     }

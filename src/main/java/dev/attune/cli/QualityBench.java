@@ -88,6 +88,12 @@ public class QualityBench implements Callable<Integer> {
     boolean multiObjective;
 
     @Option(
+            names = "--transfer",
+            description =
+                    "run the transfer benchmark instead (shifted and scaled Hartmann3: 5 earlier tasks × 50, 20 new evaluations); default methods ZeroShotTransfer, BoundingBox, RandomSearch, BayesianOptimization")
+    boolean transfer;
+
+    @Option(
             names = "--budget",
             defaultValue = "50",
             description = "multi-fidelity budget in full trials (default ${DEFAULT-VALUE})")
@@ -112,6 +118,9 @@ public class QualityBench implements Callable<Integer> {
     public Integer call() throws Exception {
         if (multiObjective) {
             return multiObjective();
+        }
+        if (transfer) {
+            return new TransferBench(this).run();
         }
         List<Run> runs = new ArrayList<>();
         if (functions == null) {
@@ -348,7 +357,7 @@ public class QualityBench implements Callable<Integer> {
     }
 
     /** A study definition minimizing the metric y of {@code function} over {@code space}, with --options. */
-    private Map<String, Object> study(String function, Map<String, Object> space, String method, long seed) {
+    Map<String, Object> study(String function, Map<String, Object> space, String method, long seed) {
         Map<String, Object> study = new LinkedHashMap<>();
         study.put("name", "quality " + function + " " + method + " " + seed);
         study.put("space", space);
@@ -361,7 +370,7 @@ public class QualityBench implements Callable<Integer> {
         return study;
     }
 
-    private String create(Map<String, Object> study) throws Exception {
+    String create(Map<String, Object> study) throws Exception {
         Map<String, Object> created = post("/api/v1/studies", study);
         Object id = created.get("id");
         if (id == null) {
@@ -371,7 +380,7 @@ public class QualityBench implements Callable<Integer> {
     }
 
     @SuppressWarnings("unchecked")
-    private Map<String, Object> post(String path, Object body) throws Exception {
+    Map<String, Object> post(String path, Object body) throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url + path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
@@ -431,7 +440,7 @@ public class QualityBench implements Callable<Integer> {
     }
 
     /** The table, grouped by function (in {@code order}) and method, and one JSON line of it. */
-    private void print(List<Run> runs, String measure, List<String> order) {
+    void print(List<Run> runs, String measure, List<String> order) {
         System.out.printf(
                 Locale.ROOT,
                 "%-12s %-34s %5s %22s %12s %14s%n",

@@ -32,11 +32,34 @@ public final class MethodRegistry {
     /** Every method this build supports. */
     public static MethodRegistry standard() {
         List<MethodSpec> methods = new java.util.ArrayList<>(singleAndMultiFidelity());
+        methods.addAll(transfer(methods.stream()
+                .filter(m -> !m.multiObjective())
+                .map(m -> m.name().toLowerCase(Locale.ROOT))
+                .toList()));
         methods.addAll(multiObjective(methods.stream()
                 .filter(m -> !m.multiObjective())
                 .map(m -> m.name().toLowerCase(Locale.ROOT))
                 .toList()));
         return new MethodRegistry(methods);
+    }
+
+    /** Transfer-learning methods (they need {@code transferEvaluations}); {@code baseMethods} are what BoundingBox may wrap. */
+    private static List<MethodSpec> transfer(List<String> baseMethods) {
+        return List.of(
+                new MethodSpec(
+                        "ZeroShotTransfer",
+                        "Zero-shot transfer: earlier tasks' configs, picked greedily to minimize the mean over tasks of the best rank reached; then random search.",
+                        false,
+                        false,
+                        dev.attune.searcher.ZeroShotSearcher.OPTIONS,
+                        c -> new FifoScheduler(new dev.attune.searcher.ZeroShotSearcher(c.searcherContext()))),
+                new MethodSpec(
+                        "BoundingBox",
+                        "Any method (baseMethod) on the space shrunk to the bounding box of the earlier tasks' best configs.",
+                        false,
+                        false,
+                        BoundingBoxScheduler.options(baseMethods),
+                        c -> new BoundingBoxScheduler(c, standard())));
     }
 
     /** The multi-objective methods besides MOASHA; {@code singleObjective} are the base methods a scalarization may wrap. */

@@ -34,6 +34,7 @@ public class StudyService {
     private final JsonCodec json;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final TransferSources transferSources;
 
     private final org.springframework.context.ApplicationEventPublisher publisher;
 
@@ -47,7 +48,9 @@ public class StudyService {
             JsonCodec json,
             TransactionTemplate tx,
             Clock clock,
-            org.springframework.context.ApplicationEventPublisher publisher) {
+            org.springframework.context.ApplicationEventPublisher publisher,
+            TransferSources transferSources) {
+        this.transferSources = transferSources;
         this.publisher = publisher;
         this.studies = studies;
         this.trials = trials;
@@ -62,7 +65,15 @@ public class StudyService {
 
     /** Checks the whole definition first; nothing is stored unless it is valid. */
     public Views.Study create(Map<String, Object> request) {
-        StudyDefinition definition = parser.parse(request, IDS.nextLong() >>> 1);
+        return create(request, id -> {});
+    }
+
+    /**
+     * As {@link #create(Map)}, with {@code transferFrom}'s studies read into the definition first; {@code
+     * checkRead} throws as the caller's read of such a study would.
+     */
+    public Views.Study create(Map<String, Object> request, java.util.function.Consumer<String> checkRead) {
+        StudyDefinition definition = parser.parse(transferSources.resolve(request, checkRead), IDS.nextLong() >>> 1);
         Instant now = clock.instant();
         StudyRow row = new StudyRow(
                 newId(now),

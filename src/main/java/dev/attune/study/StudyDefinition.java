@@ -4,6 +4,7 @@ import dev.attune.scheduler.MethodContext;
 import dev.attune.scheduler.MethodSpec;
 import dev.attune.scheduler.Scheduler;
 import dev.attune.searcher.Options;
+import dev.attune.searcher.TransferTask;
 import dev.attune.space.SearchSpace;
 import dev.attune.trial.Metric;
 import dev.attune.trial.Resource;
@@ -20,6 +21,9 @@ import java.util.Map;
  *     previous batch has finished (Syne Tune's tuner option {@code asynchronous_scheduling})
  * @param restrictConfigurations the only configs searchers may suggest (Syne Tune's {@code
  *     restrict_configurations}), checked against the space, or null for the whole space
+ * @param transfer earlier tasks' evaluations ({@code transferEvaluations}, with the studies of {@code
+ *     transferFrom} already read into tasks named by their ids), for transfer-learning methods
+ * @param transferFrom the ids of the earlier studies the transfer data was read from when the study was created
  * @param waitTrialCompletionWhenStopping when the study stops (a budget ran out, or a client stopped it),
  *     running trials finish on their own instead of being answered STOP at their next report
  */
@@ -45,7 +49,14 @@ public record StudyDefinition(
         List<String> entryPoint,
         boolean asynchronousScheduling,
         List<Map<String, Object>> restrictConfigurations,
-        boolean waitTrialCompletionWhenStopping) {
+        boolean waitTrialCompletionWhenStopping,
+        List<TransferTask> transfer,
+        List<String> transferFrom) {
+
+    public StudyDefinition {
+        transfer = transfer == null ? List.of() : List.copyOf(transfer);
+        transferFrom = transferFrom == null ? List.of() : List.copyOf(transferFrom);
+    }
 
     /** The settings a study may change after it is created ({@code PATCH}); the rest is fixed. */
     public static final List<String> CHANGEABLE =
@@ -62,7 +73,8 @@ public record StudyDefinition(
                         pointsToEvaluate,
                         allowDuplicates,
                         options,
-                        restrictConfigurations));
+                        restrictConfigurations,
+                        transfer));
     }
 
     public Metric metric() {
@@ -126,6 +138,12 @@ public record StudyDefinition(
         if (waitTrialCompletionWhenStopping) {
             json.put("waitTrialCompletionWhenStopping", true);
         }
+        if (!transfer.isEmpty()) {
+            json.put(TransferEvaluations.FIELD, TransferEvaluations.toJson(transfer, metrics));
+        }
+        if (!transferFrom.isEmpty()) {
+            json.put(TransferEvaluations.FROM, transferFrom);
+        }
         return json;
     }
 
@@ -166,7 +184,9 @@ public record StudyDefinition(
                 entryPoint,
                 asynchronousScheduling,
                 restrictConfigurations,
-                waitTrialCompletionWhenStopping);
+                waitTrialCompletionWhenStopping,
+                transfer,
+                transferFrom);
     }
 
     private static Integer integer(Object value) {

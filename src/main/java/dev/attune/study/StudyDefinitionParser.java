@@ -49,7 +49,9 @@ public final class StudyDefinitionParser {
             "asynchronousScheduling",
             "restrictConfigurations",
             "streamlineConfigSpace",
-            "waitTrialCompletionWhenStopping");
+            "waitTrialCompletionWhenStopping",
+            TransferEvaluations.FIELD,
+            TransferEvaluations.FROM);
     static final Set<String> CRITERION_FIELDS = Set.of(
             "maxWallclockTime",
             "maxNumTrialsStarted",
@@ -162,6 +164,9 @@ public final class StudyDefinitionParser {
         List<String> entryPoint = entryPoint(f);
         List<Map<String, Object>> restricted =
                 space == null ? null : RestrictedConfigurations.parse(f, space, method, allowDuplicates);
+        List<dev.attune.searcher.TransferTask> transfer =
+                space == null ? List.of() : TransferEvaluations.parse(f, space, metrics);
+        List<String> transferFrom = TransferEvaluations.parseFrom(f, transfer);
 
         if (!errors.isEmpty()) {
             throw new InvalidInputException(errors);
@@ -188,7 +193,9 @@ public final class StudyDefinitionParser {
                 entryPoint,
                 asynchronous == null || asynchronous,
                 restricted,
-                waitTrialCompletion != null && waitTrialCompletion);
+                waitTrialCompletion != null && waitTrialCompletion,
+                transfer,
+                transferFrom);
         // A method may reject a combination only it understands (e.g. a grid that is too large).
         definition.newScheduler();
         return definition;

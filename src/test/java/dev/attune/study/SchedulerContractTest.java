@@ -71,6 +71,29 @@ class SchedulerContractTest {
         return options;
     }
 
+    /** Two earlier tasks of 12 random configs of the contract's space, with every metric of the study. */
+    static List<Map<String, Object>> transferEvaluations(List<?> metrics, long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        List<Map<String, Object>> tasks = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+            List<Map<String, Object>> evaluations = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                Map<String, Object> config = new LinkedHashMap<>();
+                config.put("x", -5 + 15 * random.nextDouble());
+                config.put("lr", Math.pow(10, -4 + 4 * random.nextDouble()));
+                config.put("n", 1 + random.nextInt(6));
+                config.put("act", List.of("relu", "tanh", "gelu").get(random.nextInt(3)));
+                Map<String, Object> values = new LinkedHashMap<>();
+                for (Object m : metrics) {
+                    values.put((String) ((Map<?, ?>) m).get("name"), random.nextGaussian());
+                }
+                evaluations.add(Map.of("config", config, "metrics", values));
+            }
+            tasks.add(Map.of("task", "t" + t, "evaluations", evaluations));
+        }
+        return tasks;
+    }
+
     static StudyDefinition definition(String method, long seed) {
         Map<String, Object> space = new LinkedHashMap<>();
         space.put("x", Map.of("type", "uniform", "lower", -5, "upper", 10));
@@ -108,6 +131,8 @@ class SchedulerContractTest {
         if (!options.isEmpty()) {
             json.put("options", options);
         }
+        // Every method gets earlier tasks' evaluations: transfer methods need them, the rest must ignore them.
+        json.put("transferEvaluations", transferEvaluations((List<?>) json.get("metrics"), seed));
         if (spec.multiFidelity()) {
             json.put("resource", Map.of("attr", "epoch", "maxAttr", "epochs"));
         }
