@@ -2,6 +2,8 @@ package dev.attune.scheduler;
 
 import dev.attune.searcher.BayesianOptimizationSearcher;
 import dev.attune.searcher.BayesianOptimizationSearcher.Kind;
+import dev.attune.searcher.BoreSearcher;
+import dev.attune.searcher.ConformalQuantileSearcher;
 import dev.attune.searcher.GpMultiFidelitySearcher;
 import dev.attune.searcher.GridSearcher;
 import dev.attune.searcher.KernelDensitySearcher;
@@ -115,7 +117,7 @@ public final class MethodRegistry {
                         c -> new FifoScheduler(new RandomSearcher(c.searcherContext()))),
                 new MethodSpec(
                         "FIFO",
-                        "Every trial runs to its end; the searcher option names what proposes configs (random, grid, bayesopt, kde, rea, bayesopt_constrained, bayesopt_cost).",
+                        "Every trial runs to its end; the searcher option names what proposes configs (random, grid, bayesopt, kde, bore, cqr, rea, bayesopt_constrained, bayesopt_cost).",
                         false,
                         false,
                         SearcherChoice.schedulerOptions(),
@@ -164,6 +166,20 @@ public final class MethodRegistry {
                         KernelDensitySearcher.OPTIONS,
                         c -> new FifoScheduler(new KernelDensitySearcher(c.searcherContext()))),
                 new MethodSpec(
+                        "BORE",
+                        "Density-ratio estimation: a classifier (gradient-boosted trees by default) learns which configs land in the best quarter; the next config is the likeliest of 500 random ones.",
+                        false,
+                        false,
+                        BoreSearcher.OPTIONS,
+                        c -> new FifoScheduler(new BoreSearcher(c.searcherContext()))),
+                new MethodSpec(
+                        "CQR",
+                        "Conformalized quantile regression: gradient-boosted quantile models, widened on held-out results to their nominal coverage; the next config is the lowest random quantile draw among 2000 random ones.",
+                        false,
+                        false,
+                        ConformalQuantileSearcher.OPTIONS,
+                        c -> new FifoScheduler(new ConformalQuantileSearcher(c.searcherContext()))),
+                new MethodSpec(
                         "ASHA",
                         "Asynchronous successive halving: stops (or pauses) trials below a rung's quantile; new configs from the searcher option (random by default).",
                         true,
@@ -198,6 +214,21 @@ public final class MethodRegistry {
                         false,
                         concat(HyperbandScheduler.options("stopping", 1), KernelDensitySearcher.OPTIONS),
                         c -> new HyperbandScheduler(c, new KernelDensitySearcher(c.multiFidelitySearcherContext()))),
+                new MethodSpec(
+                        "ASHABORE",
+                        "ASHA whose new configs come from BORE's classifier fitted at the highest rung with at least 1/gamma results.",
+                        true,
+                        false,
+                        concat(HyperbandScheduler.options("stopping", 1), BoreSearcher.OPTIONS),
+                        c -> new HyperbandScheduler(c, new BoreSearcher(c.multiFidelitySearcherContext()))),
+                new MethodSpec(
+                        "ASHACQR",
+                        "ASHA whose new configs come from conformalized quantile regression on each trial's last reported value.",
+                        true,
+                        false,
+                        concat(HyperbandScheduler.options("stopping", 1), ConformalQuantileSearcher.OPTIONS),
+                        c -> new HyperbandScheduler(
+                                c, new ConformalQuantileSearcher(c.multiFidelitySearcherContext()))),
                 new MethodSpec(
                         "MOBSTER",
                         "ASHA whose new configs come from a GP over config and resource (expected improvement at the highest well-filled rung).",

@@ -2,6 +2,8 @@ package dev.attune.scheduler;
 
 import dev.attune.searcher.BayesianOptimizationSearcher;
 import dev.attune.searcher.BayesianOptimizationSearcher.Kind;
+import dev.attune.searcher.BoreSearcher;
+import dev.attune.searcher.ConformalQuantileSearcher;
 import dev.attune.searcher.GpMultiFidelitySearcher;
 import dev.attune.searcher.GridSearcher;
 import dev.attune.searcher.KernelDensitySearcher;
@@ -23,7 +25,9 @@ import java.util.function.Function;
  * {@code FIFOScheduler(searcher=…, search_options=…)} and {@code HyperbandScheduler(searcher=…)}): the
  * searcher named by a string, built for the scheduler it serves. Under a multi-fidelity scheduler,
  * {@code bayesopt} is the GP over config and resource (MOBSTER's searcher) and {@code kde} fits at the
- * highest rung with enough results (BOHB's), as Syne Tune's {@code searcher_factory} chooses.
+ * highest rung with enough results (BOHB's), as Syne Tune's {@code searcher_factory} chooses; {@code bore}
+ * fits its classifier at the highest rung with at least 1/γ results (ASHABORE's) and {@code cqr} on each
+ * trial's last reported value (ASHACQR's).
  */
 public enum SearcherChoice {
     RANDOM("random", List.of(), RandomSearcher::new, RandomSearcher::new),
@@ -34,6 +38,8 @@ public enum SearcherChoice {
             c -> new BayesianOptimizationSearcher(c, Kind.PLAIN),
             GpMultiFidelitySearcher::new),
     KDE("kde", KernelDensitySearcher.OPTIONS, KernelDensitySearcher::new, KernelDensitySearcher::new),
+    BORE("bore", BoreSearcher.OPTIONS, BoreSearcher::new, BoreSearcher::new),
+    CQR("cqr", ConformalQuantileSearcher.OPTIONS, ConformalQuantileSearcher::new, ConformalQuantileSearcher::new),
     REA(
             "rea",
             RegularizedEvolutionSearcher.OPTIONS,
@@ -51,7 +57,7 @@ public enum SearcherChoice {
             null);
 
     /** Searchers Syne Tune has and Attune does not yet: named, so that asking for them gets a clear answer. */
-    static final List<String> NOT_YET = List.of("bore", "cqr");
+    static final List<String> NOT_YET = List.of();
 
     public final String optionName;
     public final List<OptionSpec> options;
@@ -78,10 +84,7 @@ public enum SearcherChoice {
         names.addAll(NOT_YET);
         return List.of(
                 OptionSpec.oneOf(
-                        "searcher",
-                        "random",
-                        names,
-                        "the searcher that proposes new configs (Syne Tune's strings); bore and cqr are not available yet and are refused"),
+                        "searcher", "random", names, "the searcher that proposes new configs (Syne Tune's strings)"),
                 new OptionSpec(
                         "searchOptions",
                         OptionType.OBJECT,

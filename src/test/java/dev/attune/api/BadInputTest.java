@@ -217,17 +217,26 @@ class BadInputTest {
                 400,
                 "options.searcher"));
         c.add(post(
-                "searcher not available yet (bore)",
+                "BORE classifier Attune does not offer",
                 studies,
-                study(asha + "\"Hyperband\", \"options\": {\"searcher\": \"bore\"}"),
+                study(
+                        asha
+                                + "\"Hyperband\", \"options\": {\"searcher\": \"bore\", \"searchOptions\": {\"classifier\": \"mlp\"}}"),
                 400,
-                "bore is not available yet"));
+                "options.searchOptions.classifier"));
         c.add(post(
-                "searcher not available yet (cqr)",
+                "CQR with an even number of quantiles",
                 studies,
-                study(", \"method\": \"FIFO\", \"options\": {\"searcher\": \"cqr\"}"),
+                study(
+                        ", \"method\": \"FIFO\", \"options\": {\"searcher\": \"cqr\", \"searchOptions\": {\"quantiles\": 4}}"),
                 400,
-                "cqr is not available yet"));
+                "options.searchOptions.quantiles"));
+        c.add(post(
+                "BORE gamma out of range",
+                studies,
+                study(", \"method\": \"BORE\", \"options\": {\"gamma\": 1.5}"),
+                400,
+                "options.gamma"));
         c.add(post(
                 "bad searcher option",
                 studies,

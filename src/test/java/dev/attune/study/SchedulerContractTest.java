@@ -59,6 +59,7 @@ class SchedulerContractTest {
                 case "numFantasySamples" -> options.put("numFantasySamples", 4);
                 case "numCandidates" -> options.put("numCandidates", 24);
                 case "numLocalCandidates" -> options.put("numLocalCandidates", 16);
+                case "fevalAcq" -> options.put("fevalAcq", 40);
                 // and exercise subsampling and refit skipping, which replay must reproduce too
                 case "maxSizeDataForModel" -> options.put("maxSizeDataForModel", 60);
                 case "optSkipInitLength" -> options.put("optSkipInitLength", 30);

@@ -27,7 +27,11 @@ class SearcherPresetTest {
                 Arguments.of("KDE", "FIFO", "kde"),
                 Arguments.of("REA", "FIFO", "rea"),
                 Arguments.of("BOHB", "ASHA", "kde"),
-                Arguments.of("MOBSTER", "ASHA", "bayesopt"));
+                Arguments.of("MOBSTER", "ASHA", "bayesopt"),
+                Arguments.of("BORE", "FIFO", "bore"),
+                Arguments.of("CQR", "FIFO", "cqr"),
+                Arguments.of("ASHABORE", "ASHA", "bore"),
+                Arguments.of("ASHACQR", "ASHA", "cqr"));
     }
 
     @ParameterizedTest(name = "{0} = {1} + {2}")
