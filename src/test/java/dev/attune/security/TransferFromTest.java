@@ -112,6 +112,27 @@ class TransferFromTest {
     }
 
     @Test
+    void aMultiFidelityStudyTransfersOnlyTrialsThatReachedTheMaximumResource() {
+        Map<String, Object> mf = study("RandomSearch", null);
+        mf.put("resource", Map.of("attr", "epoch", "max", 3));
+        String id = writerA.createStudy(mf);
+        for (int reached : List.of(3, 1)) {
+            Api.Response ask = writerA.post("/api/v1/studies/" + id + "/ask", Map.of("workerId", "w"));
+            String trial = "/api/v1/studies/" + id + "/trials/" + ask.string("trial.id");
+            for (int epoch = 1; epoch <= reached; epoch++) {
+                writerA.post(trial + "/reports", Map.of("metrics", Map.of("loss", 10.0 - epoch, "epoch", epoch)));
+            }
+            writerA.post(trial + "/complete", Map.of());
+        }
+        Api.Response r = writerA.post("/api/v1/studies", study("ZeroShotTransfer", List.of(id)));
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        List<?> evaluations =
+                (List<?>) ((Map<?, ?>) ((List<?>) r.get("transferEvaluations")).getFirst()).get("evaluations");
+        assertThat(evaluations).hasSize(1);
+        assertThat(((Map<?, ?>) evaluations.getFirst()).get("metrics")).isEqualTo(Map.of("loss", 7.0));
+    }
+
+    @Test
     void aMissingStudyOrAnotherSpaceIsNamedByItsIndex() {
         Api.Response missing = writerA.post("/api/v1/studies", study("ZeroShotTransfer", List.of("nope")));
         assertThat(missing.status()).isEqualTo(404);
