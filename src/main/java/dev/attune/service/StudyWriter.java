@@ -42,6 +42,7 @@ public class StudyWriter {
     private final org.springframework.context.ApplicationEventPublisher publisher;
     private final DistributionSummary batchSizes;
     private final io.micrometer.core.instrument.Timer fitTime;
+    private final WriteAdmission admission;
 
     /** At most this many writes share a transaction, so that one commit never waits on too much work. */
     static final int MAX_BATCH = 64;
@@ -57,7 +58,9 @@ public class StudyWriter {
             Clock clock,
             MeterRegistry meters,
             org.springframework.context.ApplicationEventPublisher publisher,
-            @Value("${attune.max-queued-writes-per-study:1000}") int maxQueued) {
+            @Value("${attune.max-queued-writes-per-study:1000}") int maxQueued,
+            WriteAdmission admission) {
+        this.admission = admission;
         this.publisher = publisher;
         this.maxQueued = maxQueued;
         this.studies = studies;
@@ -117,7 +120,7 @@ public class StudyWriter {
      * model or when this replica has no engine for the study yet.
      */
     public void prefit(String studyId) {
-        engines.pendingWork(studyId).ifPresent(work -> {
+        admission.fit(() -> engines.pendingWork(studyId), work -> {
             long started = System.nanoTime();
             work.run();
             fitTime.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
@@ -136,6 +139,10 @@ public class StudyWriter {
      * that was not stored.
      */
     public <T> T write(String studyId, Function<Context, T> operation) {
+        return admission.admit(() -> admitted(studyId, operation));
+    }
+
+    private <T> T admitted(String studyId, Function<Context, T> operation) {
         Task<T> task = new Task<>(operation);
         Queue<Task<?>> queue = queues.computeIfAbsent(studyId, k -> new ConcurrentLinkedQueue<>());
         // Bounded waiting instead of growing latency (size() walks the queue, which this bound keeps short).
