@@ -1,12 +1,7 @@
 package dev.attune.service;
 
-import dev.attune.store.EventRepository;
-import dev.attune.store.EventRow;
-import dev.attune.store.ReportRepository;
-import dev.attune.store.ReportRow;
+import dev.attune.store.JdbcWrites;
 import dev.attune.store.StudyRow;
-import dev.attune.store.TrialKey;
-import dev.attune.store.TrialRepository;
 import dev.attune.store.TrialRow;
 import dev.attune.study.Actor;
 import dev.attune.study.EventCodec;
@@ -39,27 +34,23 @@ import org.springframework.stereotype.Component;
 /**
  * Writes a study's events and the rows clients read from them: the event log, the trial and report rows,
  * and the study row's status and log head. The only writer of a trial's status; it runs in the
- * transaction of the write that recorded the events, right after the study folded them in.
+ * transaction of the write that recorded the events, right after the study folded them in. The rows go
+ * through the transaction's {@link JdbcWrites.Batch} (one JDBC batch per table when it commits); the
+ * study row's changes are made on {@code row}, which its owner writes (the batch, or Hibernate).
  */
 @Component
 public class StudyProjection {
-    private final EventRepository events;
-    private final TrialRepository trials;
-    private final ReportRepository reports;
+    private final JdbcWrites writes;
     private final JsonCodec json;
     private final WebhookOutbox outbox;
     private final Duration lease;
 
     public StudyProjection(
-            EventRepository events,
-            TrialRepository trials,
-            ReportRepository reports,
+            JdbcWrites writes,
             JsonCodec json,
             WebhookOutbox outbox,
             @Value("${attune.lease-seconds:120}") long leaseSeconds) {
-        this.events = events;
-        this.trials = trials;
-        this.reports = reports;
+        this.writes = writes;
         this.json = json;
         this.outbox = outbox;
         this.lease = Duration.ofSeconds(leaseSeconds);
@@ -76,15 +67,16 @@ public class StudyProjection {
      * event in (and possibly later ones of the same command, which change none of the values read here).
      */
     void project(StudyRow row, Study study, StudyEvent event, Instant at) {
+        JdbcWrites.Batch batch = writes.batch();
         EventCodec.Stored stored = EventCodec.encode(event);
-        events.save(new EventRow(
+        batch.insertEvent(
                 row.getId(),
                 event.seq(),
                 stored.type().name(),
                 stored.trialId(),
                 json.write(stored.payload()),
                 at,
-                Actor.current()));
+                Actor.current());
         row.advance(event.seq(), study.nextTrialId(), at);
         String studyId = row.getId();
         switch (event) {
@@ -101,22 +93,24 @@ public class StudyProjection {
                 if (e.status() == TrialStatus.RUNNING) {
                     t.setLeaseExpiresAt(at.plus(leaseOf(study.definition())));
                 }
-                trials.save(t);
+                batch.insertTrial(t);
             }
-            case TrialRun e -> {
-                TrialRow t = trial(studyId, e.trialId());
-                t.handOut(e.workerId(), t.getConfig(), false, at);
-                t.setLeaseExpiresAt(at.plus(leaseOf(study.definition())));
-            }
-            case TrialResumed e -> {
-                TrialRow t = trial(studyId, e.trialId());
-                t.handOut(e.workerId(), json.write(e.config()), true, at);
-                t.setLeaseExpiresAt(at.plus(leaseOf(study.definition())));
-            }
+            case TrialRun e ->
+                batch.trialHandedOut(
+                        studyId, e.trialId(), e.workerId(), null, false, at.plus(leaseOf(study.definition())), at);
+            case TrialResumed e ->
+                batch.trialHandedOut(
+                        studyId,
+                        e.trialId(),
+                        e.workerId(),
+                        json.write(e.config()),
+                        true,
+                        at.plus(leaseOf(study.definition())),
+                        at);
             case Reported e -> {
                 String metrics = json.write(e.metrics());
                 Decision decision = e.verdict().decision();
-                reports.save(new ReportRow(
+                batch.insertReport(
                         studyId,
                         e.trialId(),
                         e.level(),
@@ -124,13 +118,12 @@ public class StudyProjection {
                         metrics,
                         decision.name(),
                         e.verdict().reason(),
-                        at));
-                TrialStatus status = e.verdict().trialStatus();
+                        at);
                 // One UPDATE from what the study already knows, instead of loading the row to change it.
-                trials.recordReport(
+                batch.trialReported(
                         studyId,
                         e.trialId(),
-                        status.name(),
+                        e.verdict().trialStatus().name(),
                         decision == Decision.CONTINUE ? null : e.verdict().reason(),
                         metrics,
                         study.objective(e.metrics()),
@@ -139,20 +132,21 @@ public class StudyProjection {
                         at);
             }
             case TrialCompleted e -> {
-                TrialRow t = trial(studyId, e.trialId());
-                t.setStatus(TrialStatus.COMPLETED.name(), null, at);
+                batch.trialStatus(studyId, e.trialId(), TrialStatus.COMPLETED.name(), null, at);
                 if (!e.metrics().isEmpty()) {
-                    t.recordCompletion(
+                    batch.trialCompletion(
+                            studyId,
+                            e.trialId(),
                             json.write(e.metrics()),
                             study.objective(e.metrics()),
                             study.bestObjective(e.trialId()),
                             at);
                 }
             }
-            case TrialFailed e -> trial(studyId, e.trialId()).setStatus(TrialStatus.FAILED.name(), e.reason(), at);
-            case TrialSkipped e -> trial(studyId, e.trialId()).setStatus(TrialStatus.SKIPPED.name(), e.reason(), at);
-            case TrialStale e -> trial(studyId, e.trialId()).setStatus(TrialStatus.STALE.name(), e.reason(), at);
-            case TrialReleased e -> trial(studyId, e.trialId()).setStatus(TrialStatus.PAUSED.name(), e.reason(), at);
+            case TrialFailed e -> batch.trialStatus(studyId, e.trialId(), TrialStatus.FAILED.name(), e.reason(), at);
+            case TrialSkipped e -> batch.trialStatus(studyId, e.trialId(), TrialStatus.SKIPPED.name(), e.reason(), at);
+            case TrialStale e -> batch.trialStatus(studyId, e.trialId(), TrialStatus.STALE.name(), e.reason(), at);
+            case TrialReleased e -> batch.trialStatus(studyId, e.trialId(), TrialStatus.PAUSED.name(), e.reason(), at);
             case CheckpointsRemoved e -> {
                 // read by workers through the study's checkpoint list; no row holds it
             }
@@ -160,7 +154,7 @@ public class StudyProjection {
             case TrialStopRequested e -> {
                 // A paused trial stops at once; a running one at its next report (the log holds the request).
                 if (study.trialStatus(e.trialId()) == TrialStatus.STOPPED) {
-                    trial(studyId, e.trialId()).setStatus(TrialStatus.STOPPED.name(), e.reason(), at);
+                    batch.trialStatus(studyId, e.trialId(), TrialStatus.STOPPED.name(), e.reason(), at);
                 }
             }
             case RunningTrialsStopped e -> {
@@ -177,11 +171,5 @@ public class StudyProjection {
                         study.definition().name(), json.write(study.definition().toJson()), at);
         }
         outbox.record(study, event, at);
-    }
-
-    private TrialRow trial(String studyId, long trialId) {
-        return trials.findById(new TrialKey(studyId, trialId))
-                .orElseThrow(() -> new IllegalStateException(
-                        "the log names trial " + trialId + " of study " + studyId + ", which has no row"));
     }
 }

@@ -176,7 +176,7 @@ public class StudyTransfer {
         String id = StudyService.newId(now);
         tx.executeWithoutResult(t -> {
             StudyRow[] row = {newRow(id, definition, created)};
-            studies.save(row[0]);
+            studies.saveAndFlush(row[0]); // before the batch of JdbcWrites refers to it
             LogImport log = new LogImport(Study.create(id, definition, created));
             int sinceFlush = 0;
             while (events.hasNext()) {
@@ -209,7 +209,7 @@ public class StudyTransfer {
         String id = StudyService.newId(now);
         tx.executeWithoutResult(t -> {
             StudyRow row = newRow(id, definition, now);
-            studies.save(row);
+            studies.saveAndFlush(row); // before the batch of JdbcWrites refers to it
             Study study = Study.create(id, definition, now);
             for (SyneTuneResults.Completed c : results.completed()) {
                 Study.Outcome<Long> added;

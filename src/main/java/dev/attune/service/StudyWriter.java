@@ -1,7 +1,7 @@
 package dev.attune.service;
 
 import dev.attune.space.InvalidInputException;
-import dev.attune.store.StudyRepository;
+import dev.attune.store.JdbcWrites;
 import dev.attune.store.StudyRow;
 import dev.attune.study.Actor;
 import dev.attune.study.ConflictException;
@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.springframework.beans.factory.annotation.Value;
@@ -29,16 +30,16 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Runs a write to one study: takes the study's lock (in process, then the row with {@code SELECT … FOR
  * UPDATE}), brings its engine up to date with the log, and commits the trial rows and the events the
- * write appends in one transaction. Writes to different studies never wait on each other.
+ * write appends in one transaction, through the JDBC write path ({@link JdbcWrites}). Writes to different studies never wait on each other.
  */
 @Component
 public class StudyWriter {
-    private final StudyRepository studies;
+    private final JdbcWrites writes;
     private final StudyProjection projection;
     private final EngineCache engines;
     private final TransactionTemplate tx;
     private final Clock clock;
-    private final Map<String, Queue<Task<?>>> queues = new ConcurrentHashMap<>();
+    private final Map<String, Pending> queues = new ConcurrentHashMap<>();
     private final org.springframework.context.ApplicationEventPublisher publisher;
     private final DistributionSummary batchSizes;
     private final io.micrometer.core.instrument.Timer fitTime;
@@ -51,7 +52,7 @@ public class StudyWriter {
     private final int maxQueued;
 
     public StudyWriter(
-            StudyRepository studies,
+            JdbcWrites writes,
             StudyProjection projection,
             EngineCache engines,
             TransactionTemplate tx,
@@ -63,7 +64,7 @@ public class StudyWriter {
         this.admission = admission;
         this.publisher = publisher;
         this.maxQueued = maxQueued;
-        this.studies = studies;
+        this.writes = writes;
         this.projection = projection;
         this.engines = engines;
         this.tx = tx;
@@ -98,6 +99,20 @@ public class StudyWriter {
                 publisher.publishEvent(new EventsRecorded(row.getId(), study.definition(), outcome.events()));
             }
             return outcome.answer();
+        }
+    }
+
+    /** A study's queued writes, with their number kept alongside (a queue's size() walks it). */
+    private static final class Pending {
+        final Queue<Task<?>> tasks = new ConcurrentLinkedQueue<>();
+        final AtomicInteger size = new AtomicInteger();
+
+        Task<?> poll() {
+            Task<?> t = tasks.poll();
+            if (t != null) {
+                size.decrementAndGet();
+            }
+            return t;
         }
     }
 
@@ -144,17 +159,19 @@ public class StudyWriter {
 
     private <T> T admitted(String studyId, Function<Context, T> operation) {
         Task<T> task = new Task<>(operation);
-        Queue<Task<?>> queue = queues.computeIfAbsent(studyId, k -> new ConcurrentLinkedQueue<>());
-        // Bounded waiting instead of growing latency (size() walks the queue, which this bound keeps short).
-        if (queue.size() >= maxQueued) {
+        Pending queue = queues.computeIfAbsent(studyId, k -> new Pending());
+        // Bounded waiting instead of growing latency.
+        if (queue.size.incrementAndGet() > maxQueued) {
+            queue.size.decrementAndGet();
             throw new OverloadedException(
                     "study " + studyId + " has " + maxQueued + " writes waiting; retry after Retry-After");
         }
-        queue.add(task);
+        queue.tasks.add(task);
         ReentrantLock lock = engines.lockFor(studyId);
         lock.lock();
         try {
-            if (!task.done) {
+            // More than MAX_BATCH writes may be queued ahead of this one: batches run until it has run.
+            while (!task.done) {
                 runBatch(studyId, queue);
             }
         } finally {
@@ -166,15 +183,17 @@ public class StudyWriter {
         return task.result;
     }
 
-    private void runBatch(String studyId, Queue<Task<?>> queue) {
+    private void runBatch(String studyId, Pending queue) {
         List<Task<?>> batch = new ArrayList<>();
         for (Task<?> t = queue.poll(); t != null; t = batch.size() < MAX_BATCH ? queue.poll() : null) {
             batch.add(t);
         }
         try {
             tx.executeWithoutResult(status -> {
-                StudyRow row = studies.lock(studyId)
+                StudyRow row = writes.lockStudy(studyId)
                         .orElseThrow(() -> new NotFoundException("study " + studyId + " does not exist"));
+                JdbcWrites.Batch rows = writes.batch();
+                rows.track(row);
                 Study study = engines.current(row);
                 TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                     @Override
@@ -188,6 +207,8 @@ public class StudyWriter {
                 for (Task<?> t : batch) {
                     run(t, ctx);
                 }
+                // One JDBC batch per table for the whole batch of writes, inside its transaction.
+                rows.flush();
             });
         } catch (RuntimeException e) {
             for (Task<?> t : batch) {

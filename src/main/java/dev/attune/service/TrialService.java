@@ -1,6 +1,8 @@
 package dev.attune.service;
 
+import dev.attune.store.JdbcWrites;
 import dev.attune.store.ReportRepository;
+import dev.attune.store.TrialRow;
 import dev.attune.study.EventCodec;
 import dev.attune.study.Fields;
 import dev.attune.study.MetricsInput;
@@ -8,11 +10,15 @@ import dev.attune.study.Study;
 import dev.attune.study.Views;
 import dev.attune.trial.Decision;
 import dev.attune.trial.Verdict;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.springframework.stereotype.Service;
 
 /**
@@ -45,19 +51,20 @@ public class TrialService {
         Views.Ask answer = writer.write(studyId, ctx -> {
             long started = System.nanoTime();
             Study.Ask ask = ctx.record(ctx.study.ask(workerId, ctx.now));
-            meters.timer(
-                            "attune.suggest",
-                            "method",
-                            ctx.study.definition().method().name())
+            meter(
+                            suggestTimers,
+                            ctx.study.definition().method().name(),
+                            m -> meters.timer("attune.suggest", "method", m))
                     .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             return switch (ask) {
                 case Study.Ask.Run run ->
-                    new Views.Ask("RUN", TrialViews.of(queries.trial(studyId, run.trialId()), json, null), null, null);
+                    new Views.Ask("RUN", TrialViews.of(handedOut(studyId, run.trialId()), json, null), null, null);
                 case Study.Ask.Wait w -> new Views.Ask("WAIT", null, WAIT_MS, w.reason());
                 case Study.Ask.Done d -> new Views.Ask("DONE", null, null, d.reason());
             };
         });
-        meters.counter("attune.asks", "result", answer.status()).increment();
+        meter(askCounters, answer.status(), r -> meters.counter("attune.asks", "result", r))
+                .increment();
         return answer;
     }
 
@@ -70,7 +77,7 @@ public class TrialService {
         Views.BatchAsk answer = writer.write(studyId, ctx -> {
             Study.Batch batch = ctx.record(ctx.study.askBatch(workerId, count, ctx.now));
             List<Views.Trial> trials = batch.runs().stream()
-                    .map(run -> TrialViews.of(queries.trial(studyId, run.trialId()), json, null))
+                    .map(run -> TrialViews.of(handedOut(studyId, run.trialId()), json, null))
                     .toList();
             String reason = batch.stoppedBy() instanceof Study.Ask.Wait w
                     ? w.reason()
@@ -82,7 +89,8 @@ public class TrialService {
                     ? new Views.BatchAsk("DONE", trials, null, reason)
                     : new Views.BatchAsk("WAIT", trials, WAIT_MS, reason);
         });
-        meters.counter("attune.asks", "result", answer.status()).increment();
+        meter(askCounters, answer.status(), r -> meters.counter("attune.asks", "result", r))
+                .increment();
         return answer;
     }
 
@@ -102,7 +110,8 @@ public class TrialService {
         Verdict verdict =
                 writer.write(studyId, ctx -> ctx.record(ctx.study.report(trialId, metrics, step, ctx.now, history)));
         Views.Decision answer = new Views.Decision(verdict.decision().name(), verdict.reason());
-        meters.counter("attune.reports", "decision", answer.decision()).increment();
+        meter(reportCounters, answer.decision(), d -> meters.counter("attune.reports", "decision", d))
+                .increment();
         return answer;
     }
 
@@ -144,6 +153,21 @@ public class TrialService {
         Fields body = Fields.body(request, Set.of(field));
         body.throwIfInvalid();
         return body;
+    }
+
+    // Meters by tag value, looked up once: the registry's look-up builds and compares tags on every call.
+    private final Map<String, Counter> askCounters = new ConcurrentHashMap<>();
+    private final Map<String, Counter> reportCounters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> suggestTimers = new ConcurrentHashMap<>();
+
+    private static <M> M meter(Map<String, M> meters, String tag, Function<String, M> create) {
+        M meter = meters.get(tag);
+        return meter != null ? meter : meters.computeIfAbsent(tag, create);
+    }
+
+    /** A trial an ask hands out: a new one is still in the write's batch, as it will be stored. */
+    private TrialRow handedOut(String studyId, long trialId) {
+        return JdbcWrites.pendingTrial(studyId, trialId).orElseGet(() -> queries.trial(studyId, trialId));
     }
 
     private Views.Trial view(String studyId, long trialId) {

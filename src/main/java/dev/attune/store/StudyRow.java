@@ -71,6 +71,32 @@ public class StudyRow implements Persistable<String> {
         this.updatedAt = now;
     }
 
+    /** A row read by the JDBC write path ({@link JdbcWrites#lockStudy}), outside the persistence context. */
+    static StudyRow loaded(
+            String id,
+            String project,
+            String name,
+            String method,
+            String definition,
+            String status,
+            String statusReason,
+            long seed,
+            long nextTrialId,
+            long lastSeq,
+            Instant createdAt,
+            Instant updatedAt,
+            String metadata) {
+        StudyRow row = new StudyRow(id, project, name, method, definition, seed, createdAt);
+        row.status = status;
+        row.statusReason = statusReason;
+        row.nextTrialId = nextTrialId;
+        row.lastSeq = lastSeq;
+        row.updatedAt = updatedAt;
+        row.metadata = metadata;
+        row.fresh = false;
+        return row;
+    }
+
     @Override
     public String getId() {
         return id;

@@ -3,10 +3,8 @@ package dev.attune.store;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.jspecify.annotations.Nullable;
 import org.springframework.data.domain.Limit;
 import org.springframework.data.jpa.repository.JpaRepository;
-import org.springframework.data.jpa.repository.Modifying;
 import org.springframework.data.jpa.repository.Query;
 
 public interface TrialRepository extends JpaRepository<TrialRow, TrialKey> {
@@ -23,23 +21,6 @@ public interface TrialRepository extends JpaRepository<TrialRow, TrialKey> {
     /** All trials with a best objective, best first (for filtering, e.g. by feasibility). */
     List<TrialRow> findByStudyIdAndBestObjectiveNotNullAndStatusNotOrderByBestObjectiveAscTrialIdAsc(
             String studyId, String excluded);
-
-    /** Records a report on a trial in one statement; the caller computed every value under the study's lock. */
-    @Modifying(flushAutomatically = true)
-    @Query(
-            "update TrialRow t set t.status = :status, t.statusReason = coalesce(:reason, t.statusReason), t.metrics = :metrics,"
-                    + " t.objective = :objective, t.bestObjective = :best, t.reportCount = t.reportCount + 1,"
-                    + " t.leaseExpiresAt = :lease, t.updatedAt = :now where t.studyId = :studyId and t.trialId = :trialId")
-    int recordReport(
-            String studyId,
-            long trialId,
-            String status,
-            @Nullable String reason,
-            String metrics,
-            @Nullable Double objective,
-            @Nullable Double best,
-            Instant lease,
-            Instant now);
 
     /** Running trials whose lease ran out before {@code now}, oldest first. */
     @Query("select t from TrialRow t where t.status = 'RUNNING' and t.leaseExpiresAt < :now order by t.leaseExpiresAt")

@@ -200,6 +200,24 @@ public class TrialRow implements Persistable<TrialKey> {
         this.updatedAt = now;
     }
 
+    /**
+     * Records a report as the JDBC write path's UPDATE does (a trial inserted in the same batch): status,
+     * latest metrics, one more report, the lease; {@code reason} null keeps the current one.
+     */
+    public void recordReport(
+            String status, String reason, String metrics, Double objective, Double best, Instant lease, Instant now) {
+        this.status = status;
+        if (reason != null) {
+            this.statusReason = reason;
+        }
+        this.metrics = metrics;
+        this.objective = objective;
+        this.bestObjective = best;
+        this.reportCount++;
+        this.leaseExpiresAt = lease;
+        this.updatedAt = now;
+    }
+
     public Long getRetryOf() {
         return retryOf;
     }

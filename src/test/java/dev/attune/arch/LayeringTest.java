@@ -9,8 +9,8 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import dev.attune.service.StudyProjection;
+import dev.attune.store.JdbcWrites;
 import dev.attune.store.StudyRow;
-import dev.attune.store.TrialRepository;
 import dev.attune.store.TrialRow;
 import dev.attune.study.EventCodec;
 import dev.attune.study.Study;
@@ -135,13 +135,16 @@ class LayeringTest {
 
     @Test
     void onlyTheProjectionWritesATrialsStatus() {
+        // The JDBC write path applies the projection's changes to the trial rows it inserts in the same batch.
         noClasses()
                 .that()
                 .doNotHaveFullyQualifiedName(StudyProjection.class.getName())
+                .and()
+                .doNotHaveFullyQualifiedName(JdbcWrites.Batch.class.getName())
                 .should()
-                .callMethodWhere(calls(TrialRow.class, "setStatus|handOut|recordCompletion|setRetryOf"))
+                .callMethodWhere(calls(TrialRow.class, "setStatus|handOut|recordCompletion|recordReport|setRetryOf"))
                 .orShould()
-                .callMethodWhere(calls(TrialRepository.class, "recordReport"))
+                .callMethodWhere(calls(JdbcWrites.Batch.class, "trial.*|insertTrial"))
                 .orShould()
                 .callMethodWhere(calls(StudyRow.class, "setStatus|advance"))
                 .check(CLASSES);

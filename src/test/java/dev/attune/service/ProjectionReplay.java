@@ -2,6 +2,7 @@ package dev.attune.service;
 
 import dev.attune.store.EventRepository;
 import dev.attune.store.EventRow;
+import dev.attune.store.JdbcWrites;
 import dev.attune.store.StudyRepository;
 import dev.attune.store.StudyRow;
 import dev.attune.study.EventCodec;
@@ -72,7 +73,7 @@ public final class ProjectionReplay {
                     source.getDefinition(),
                     source.getSeed(),
                     source.getCreatedAt());
-            studies.save(target);
+            studies.saveAndFlush(target); // before the JDBC write path's rows refer to it
             Study study = Study.create(targetId, engines.definition(source), source.getCreatedAt());
             for (EventRow row : events.findByStudyIdAndSeqGreaterThanOrderBySeq(studyId, 0)) {
                 StudyEvent event = EventCodec.decode(
@@ -81,6 +82,7 @@ public final class ProjectionReplay {
                 projection.project(target, study, event, row.getCreatedAt());
             }
             studies.flush();
+            JdbcWrites.flushCurrent();
             rows.put("replayed", rows(targetId));
             status.setRollbackOnly();
             return rows;
