@@ -615,7 +615,16 @@ abstract class StudyApiSuite {
             assertThat(searcher.get("defaultValue")).as(name).isEqualTo("random");
             assertThat((List<String>) searcher.get("allowed"))
                     .as(name)
-                    .contains("random", "grid", "bayesopt", "kde", "rea", "bayesopt_constrained", "bayesopt_cost");
+                    .contains(
+                            "random",
+                            "grid",
+                            "bayesopt",
+                            "kde",
+                            "bore",
+                            "cqr",
+                            "rea",
+                            "bayesopt_constrained",
+                            "bayesopt_cost");
             assertThat(options).as(name).anyMatch(o -> o.get("name").equals("searchOptions"));
         }
     }
