@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * tolerated. A new method is covered by registering it. All checks are deterministic.
  */
 class SchedulerContractTest {
-    static final MethodRegistry METHODS = MethodRegistry.standard();
+    static final MethodRegistry METHODS = ContractTransfer.supplying(MethodRegistry.standard());
     static final StudyDefinitionParser PARSER = new StudyDefinitionParser(METHODS);
 
     static Stream<Arguments> methodsAndSeeds() {
