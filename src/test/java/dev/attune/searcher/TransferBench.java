@@ -101,9 +101,10 @@ public final class TransferBench {
                 transfer);
     }
 
-    /** Final regret after {@code n} sequential evaluations on the task. */
-    static double run(Searcher s, Task task, int n) {
+    /** Regret after each of {@code n} sequential evaluations on the task. */
+    static double[] run(Searcher s, Task task, int n) {
         double best = Double.POSITIVE_INFINITY;
+        double[] regret = new double[n];
         for (int i = 0; i < n; i++) {
             s.pendingWork().ifPresent(Runnable::run);
             Proposal p = s.propose(i).orElseThrow();
@@ -111,8 +112,9 @@ public final class TransferBench {
             double v = task.value(p.config());
             s.onComplete(i, Map.of("y", v));
             best = Math.min(best, v);
+            regret[i] = task.regret(best);
         }
-        return task.regret(best);
+        return regret;
     }
 
     public static void main(String[] args) {
@@ -130,21 +132,37 @@ public final class TransferBench {
                         context(seed, List.of(), BayesianOptimizationSearcher.PLAIN_OPTIONS),
                         BayesianOptimizationSearcher.Kind.PLAIN));
         var bean = ManagementFactory.getThreadMXBean();
-        System.out.printf(Locale.ROOT, "%-38s %10s %10s %10s %12s%n", "method", "mean", "median", "worst", "cpu s/run");
+        System.out.printf(
+                Locale.ROOT,
+                "%-38s %10s %10s %10s %10s %10s %12s%n",
+                "method",
+                "mean@5",
+                "mean@10",
+                "mean@20",
+                "median@20",
+                "worst@20",
+                "cpu s/run");
         for (var m : methods.entrySet()) {
             double[] regrets = new double[seeds];
+            double at5 = 0;
+            double at10 = 0;
             long cpu0 = bean.getCurrentThreadCpuTime();
             for (int s = 0; s < seeds; s++) {
                 long seed = s + 1;
-                regrets[s] = run(m.getValue().apply(seed), task(seed, 0), budget);
+                double[] curve = run(m.getValue().apply(seed), task(seed, 0), budget);
+                regrets[s] = curve[budget - 1];
+                at5 += curve[4] / seeds;
+                at10 += curve[9] / seeds;
             }
             double cpu = (bean.getCurrentThreadCpuTime() - cpu0) / 1e9 / seeds;
             double[] sorted = regrets.clone();
             java.util.Arrays.sort(sorted);
             System.out.printf(
                     Locale.ROOT,
-                    "%-38s %10.4f %10.4f %10.4f %12.2f%n",
+                    "%-38s %10.4f %10.4f %10.4f %10.4f %10.4f %12.2f%n",
                     m.getKey(),
+                    at5,
+                    at10,
                     java.util.Arrays.stream(regrets).average().orElseThrow(),
                     (sorted[(seeds - 1) / 2] + sorted[seeds / 2]) / 2,
                     sorted[seeds - 1],
