@@ -10,6 +10,7 @@ import dev.attune.searcher.KernelDensitySearcher;
 import dev.attune.searcher.MultiObjectiveBayesOptSearcher;
 import dev.attune.searcher.Nsga2Searcher;
 import dev.attune.searcher.OptionSpec;
+import dev.attune.searcher.QuantileBasedSurrogateSearcher;
 import dev.attune.searcher.RandomSearcher;
 import dev.attune.searcher.RegularizedEvolutionSearcher;
 import java.util.Collection;
@@ -288,7 +289,22 @@ public final class MethodRegistry {
                         true,
                         false,
                         PbtScheduler.options(),
-                        c -> new PbtScheduler(c, new RandomSearcher(c.searcherContext()))));
+                        c -> new PbtScheduler(c, new RandomSearcher(c.searcherContext()))),
+                new MethodSpec(
+                        "QuantileBasedSurrogateSearcher",
+                        "Copula Thompson sampling (CTS): gradient-boosted trees learn earlier tasks' metric quantiles (Gaussian copula) from transferEvaluations; each config is the best Thompson sample among random candidates.",
+                        false,
+                        false,
+                        QuantileBasedSurrogateSearcher.OPTIONS,
+                        c -> new FifoScheduler(new QuantileBasedSurrogateSearcher(c.searcherContext()))),
+                new MethodSpec(
+                        "ASHACTS",
+                        "ASHA whose new configs come from copula Thompson sampling on earlier tasks' evaluations (transferEvaluations).",
+                        true,
+                        false,
+                        concat(HyperbandScheduler.options("stopping", 1), QuantileBasedSurrogateSearcher.OPTIONS),
+                        c -> new HyperbandScheduler(
+                                c, new QuantileBasedSurrogateSearcher(c.multiFidelitySearcherContext()))));
     }
 
     private static List<OptionSpec> concat(List<OptionSpec> scheduler, List<OptionSpec> searcher) {
