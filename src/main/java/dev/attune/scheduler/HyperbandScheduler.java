@@ -1,7 +1,9 @@
 package dev.attune.scheduler;
 
+import dev.attune.math.SeededRandom;
 import dev.attune.searcher.OptionSpec;
 import dev.attune.searcher.Options;
+import dev.attune.searcher.PausedTrialScoring;
 import dev.attune.searcher.Proposal;
 import dev.attune.searcher.Searcher;
 import dev.attune.space.Domain;
@@ -78,7 +80,45 @@ public final class HyperbandScheduler implements Scheduler, CheckpointAdvisor {
                         0.0,
                         null,
                         "pasha, soft_ranking: values within ε count as tied when the top two rungs' rankings are compared"),
-                OptionSpec.number("epsilonScaling", 1.0, 0.0, null, "pasha: the factor of the estimated ε"));
+                OptionSpec.number("epsilonScaling", 1.0, 0.0, null, "pasha: the factor of the estimated ε"),
+                OptionSpec.text(
+                        "costAttr",
+                        null,
+                        "cost_promotion (required there): the reported metric holding the trial's cost since it was last started or resumed (Syne Tune's cost_attr)"),
+                OptionSpec.integer(
+                        "numThresholdCandidates",
+                        0L,
+                        0,
+                        "rush_stopping, rush_promotion: the first this many trials are RUSH points, whose best value at a rung every other trial must match"),
+                OptionSpec.number(
+                        "probabilitySh",
+                        0.25,
+                        0.0,
+                        MAX_PROBABILITY_SH,
+                        "dyhpo: probability of trying the ASHA promotion rule before the searcher's resume-or-start decision (below 1)"));
+    }
+
+    /** Syne Tune requires probability_sh < 1. */
+    static final double MAX_PROBABILITY_SH = 1 - 1e-9;
+
+    /** Options of a Hyperband type that only some types read: left out of methods fixed to other types. */
+    private static final java.util.Set<String> TYPE_SPECIFIC = java.util.Set.of(
+            "rankingCriterion", "epsilon", "epsilonScaling", "costAttr", "numThresholdCandidates", "probabilitySh");
+
+    /**
+     * The options of a method fixed to the given types: {@code type} lists only them, and options of the
+     * other types are left out, except those named in {@code keep}.
+     */
+    static List<OptionSpec> optionsFor(List<String> types, long defaultBrackets, java.util.Set<String> keep) {
+        List<OptionSpec> all = new ArrayList<>();
+        for (OptionSpec o : options(types.getFirst(), defaultBrackets)) {
+            if (o.name().equals("type")) {
+                all.add(OptionSpec.oneOf("type", types.getFirst(), types, o.description()));
+            } else if (!TYPE_SPECIFIC.contains(o.name()) || keep.contains(o.name())) {
+                all.add(o);
+            }
+        }
+        return List.copyOf(all);
     }
 
     /** The options as read once from the study's definition. */
@@ -93,9 +133,31 @@ public final class HyperbandScheduler implements Scheduler, CheckpointAdvisor {
             double priorBetaMean,
             double priorBetaSize,
             long minDataAtRung,
-            PashaRungSystem.SoftRanking softRanking) {
+            PashaRungSystem.SoftRanking softRanking,
+            String costAttr,
+            long numThresholdCandidates,
+            double probabilitySh) {
+        /** The same settings with another type and number of RUSH points (RUSH sets both). */
+        Settings rush(RungSystemType rushType, long points) {
+            return new Settings(
+                    rushType,
+                    levels,
+                    brackets,
+                    eta,
+                    rungSystemPerBracket,
+                    maxNumCheckpoints,
+                    approxSteps,
+                    priorBetaMean,
+                    priorBetaSize,
+                    minDataAtRung,
+                    softRanking,
+                    costAttr,
+                    points,
+                    probabilitySh);
+        }
+
         static Settings of(Options o, long maxT) {
-            boolean linear = o.given("rungIncrement") && !o.given("reductionFactor");
+            boolean linear = RungLevels.linear(o);
             List<Long> levels = RungLevels.of(
                     o.integers("rungLevels"),
                     o.integer("gracePeriod"),
@@ -105,16 +167,21 @@ public final class HyperbandScheduler implements Scheduler, CheckpointAdvisor {
             return new Settings(
                     RungSystemType.of(o.string("type")),
                     levels,
-                    (int) Math.min(o.integer("brackets"), levels.size() + 1),
+                    (int) Math.min(o.has("brackets") ? o.integer("brackets") : 1, levels.size() + 1),
                     linear ? 2 : o.number("reductionFactor"),
-                    o.bool("rungSystemPerBracket"),
+                    o.has("rungSystemPerBracket") && o.bool("rungSystemPerBracket"),
                     o.has("maxNumCheckpoints") ? o.integer("maxNumCheckpoints") : null,
-                    (int) o.integer("approxSteps"),
-                    o.number("priorBetaMean"),
-                    o.number("priorBetaSize"),
-                    o.integer("minDataAtRung"),
-                    new PashaRungSystem.SoftRanking(
-                            o.string("rankingCriterion"), o.number("epsilon"), o.number("epsilonScaling")));
+                    o.has("approxSteps") ? (int) o.integer("approxSteps") : 25,
+                    o.has("priorBetaMean") ? o.number("priorBetaMean") : 0.33,
+                    o.has("priorBetaSize") ? o.number("priorBetaSize") : 2.0,
+                    o.has("minDataAtRung") ? o.integer("minDataAtRung") : 5,
+                    o.has("rankingCriterion")
+                            ? new PashaRungSystem.SoftRanking(
+                                    o.string("rankingCriterion"), o.number("epsilon"), o.number("epsilonScaling"))
+                            : PashaRungSystem.SoftRanking.EXACT,
+                    o.has("costAttr") ? (String) o.raw("costAttr") : null,
+                    o.has("numThresholdCandidates") ? o.integer("numThresholdCandidates") : 0,
+                    o.has("probabilitySh") ? o.number("probabilitySh") : 0.25);
         }
     }
 
@@ -128,28 +195,46 @@ public final class HyperbandScheduler implements Scheduler, CheckpointAdvisor {
     private final BracketDistribution brackets;
     private final CheckpointRemoval checkpoints;
 
+    private final long seed;
+    private final String costAttr;
+    private final double probabilitySh;
+    private final RushPoints rush;
+    /** Trials resumed so far; with the trials added, it keys DyHPO's draws so each decision gets its own. */
+    private long resumes;
+
     private final Map<Long, Integer> bracketOf = new HashMap<>();
     private final Map<Long, Map<String, Object>> configs = new HashMap<>();
     private final Set<Long> active = new HashSet<>();
 
     public HyperbandScheduler(MethodContext context, Searcher searcher) {
+        this(context, searcher, Settings.of(context.options(), maxResource(context)));
+    }
+
+    HyperbandScheduler(MethodContext context, Searcher searcher, Settings settings) {
         this.searcher = searcher;
         Resource resource = context.resource();
         this.attr = resource.attr();
         this.metric = context.metric().name();
         this.maxAttr = resource.maxAttr();
         this.maxT = maxResource(context);
-        Settings settings = Settings.of(context.options(), maxT);
         this.type = settings.type();
+        this.seed = context.seed();
+        this.costAttr = settings.costAttr();
+        this.probabilitySh = settings.probabilitySh();
+        check(settings, searcher);
         List<Long> levels = settings.levels();
         boolean minimize = context.metric().mode() == Mode.MIN;
+        this.rush = new RushPoints(settings.numThresholdCandidates(), minimize);
         int copies = settings.rungSystemPerBracket() ? settings.brackets() : 1;
         for (int i = 0; i < copies; i++) {
             systems.add(
                     switch (type) {
                         case STOPPING -> new StoppingRungSystem(levels, maxT, minimize);
-                        case PROMOTION -> new PromotionRungSystem(levels, maxT, minimize);
+                        case PROMOTION, DYHPO -> new PromotionRungSystem(levels, maxT, minimize);
                         case PASHA -> new PashaRungSystem(levels, maxT, minimize, settings.softRanking());
+                        case COST_PROMOTION -> new CostPromotionRungSystem(levels, maxT, minimize);
+                        case RUSH_STOPPING -> new RushStoppingRungSystem(levels, maxT, minimize, rush);
+                        case RUSH_PROMOTION -> new RushPromotionRungSystem(levels, maxT, minimize, rush);
                     });
         }
         List<Long> starts = new ArrayList<>(levels);
@@ -168,6 +253,31 @@ public final class HyperbandScheduler implements Scheduler, CheckpointAdvisor {
                 settings.minDataAtRung());
     }
 
+    /** Combinations Syne Tune asserts against, refused here with the field that is wrong. */
+    private static void check(Settings settings, Searcher searcher) {
+        if (settings.type() == RungSystemType.COST_PROMOTION && settings.costAttr() == null) {
+            throw InvalidInputException.of(
+                    "options.costAttr", "is required with type cost_promotion: the reported metric holding the cost");
+        }
+        if (settings.type() == RungSystemType.DYHPO) {
+            if (!(searcher instanceof PausedTrialScoring)) {
+                throw InvalidInputException.of(
+                        "options.type",
+                        "dyhpo needs a searcher that scores paused trials against new configs: use the method DyHPO, or searcher bayesopt");
+            }
+            if (settings.levels().isEmpty()) {
+                throw InvalidInputException.of("options.rungLevels", "dyhpo needs at least one rung level");
+            }
+            if (settings.brackets() > 1) {
+                throw InvalidInputException.of("options.brackets", "must be 1 with type dyhpo");
+            }
+            if (settings.maxNumCheckpoints() != null) {
+                throw InvalidInputException.of(
+                        "options.maxNumCheckpoints", "is not supported with type dyhpo (as in Syne Tune)");
+            }
+        }
+    }
+
     static long maxResource(MethodContext context) {
         Resource r = context.resource();
         if (r.max() != null) {
@@ -178,6 +288,11 @@ public final class HyperbandScheduler implements Scheduler, CheckpointAdvisor {
             return i.upper();
         }
         throw InvalidInputException.of("resource.max", "is required: the largest resource level");
+    }
+
+    /** The (first) rung system, for tests. */
+    RungSystem systemForTest() {
+        return systems.getFirst();
     }
 
     private RungSystem system(int bracket) {
@@ -191,6 +306,13 @@ public final class HyperbandScheduler implements Scheduler, CheckpointAdvisor {
 
     @Override
     public Suggestion suggest(long nextTrialId) {
+        if (type == RungSystemType.DYHPO) {
+            return dyhpo(nextTrialId, true)
+                    .orElseGet(() -> active.isEmpty()
+                            ? new Suggestion.Exhausted("the search space is exhausted")
+                            : new Suggestion.Wait(
+                                    "the search space is exhausted; running trials may still be resumed"));
+        }
         Optional<Suggestion.Resume> promotion = suggestResume();
         if (promotion.isPresent()) {
             return promotion.get();
@@ -201,14 +323,57 @@ public final class HyperbandScheduler implements Scheduler, CheckpointAdvisor {
                     ? new Suggestion.Exhausted("the search space is exhausted")
                     : new Suggestion.Wait("the search space is exhausted; running trials may still be promoted");
         }
-        int bracket = brackets.draw(nextTrialId, proposal.get().memo());
-        Map<String, Object> memo = new LinkedHashMap<>(proposal.get().memo());
+        return start(nextTrialId, proposal.get());
+    }
+
+    private Suggestion.Start start(long nextTrialId, Proposal proposal) {
+        int bracket = brackets.draw(nextTrialId, proposal.memo());
+        Map<String, Object> memo = new LinkedHashMap<>(proposal.memo());
         memo.put("bracket", bracket);
-        Map<String, Object> config = proposal.get().config();
+        Map<String, Object> config = proposal.config();
         if (type.pauses()) {
             config = ResourceTarget.with(config, maxAttr, system(bracket).firstMilestone(bracket));
         }
         return new Suggestion.Start(config, null, memo);
+    }
+
+    /**
+     * DyHPO (Syne Tune's {@code DyHPORungSystem.on_task_schedule}): with probability {@code probabilitySh}
+     * the ASHA promotion rule first; if it promotes nothing (or was not tried), the searcher scores every
+     * paused trial at its next level against new configs at the lowest level, and the best is resumed or
+     * started. Paused trials are listed as Syne Tune lists them: highest rung first, best first within one.
+     */
+    private Optional<Suggestion> dyhpo(long nextTrialId, boolean allowNew) {
+        PromotionRungSystem ps = (PromotionRungSystem) systems.getFirst();
+        long key = configs.size() * 1_000_003L + resumes;
+        if (SeededRandom.of(seed, "dyhpo-sh", key).nextDouble() <= probabilitySh) {
+            PromotionRungSystem.Promotion p = ps.findPromotion();
+            if (p != null) {
+                return Optional.of(new Suggestion.Resume(
+                        p.trialId(), ResourceTarget.with(configs.get(p.trialId()), maxAttr, p.milestone())));
+            }
+        }
+        List<PausedTrialScoring.Paused> paused = new ArrayList<>();
+        Map<Long, Long> nextLevel = new HashMap<>();
+        for (Rung rung : ps.rungs) {
+            long next = ps.levelAbove(rung.level);
+            for (Rung.Entry e : rung.entriesBestFirst()) {
+                if (rung.isPaused(e.trialId())) {
+                    paused.add(new PausedTrialScoring.Paused(e.trialId(), next));
+                    nextLevel.put(e.trialId(), next);
+                }
+            }
+        }
+        long minLevel = ps.firstMilestone(0);
+        return ((PausedTrialScoring) searcher)
+                .choose(paused, minLevel, nextTrialId, key, allowNew)
+                .map(choice -> switch (choice) {
+                    case PausedTrialScoring.Choice.Resume r ->
+                        new Suggestion.Resume(
+                                r.trialId(),
+                                ResourceTarget.with(configs.get(r.trialId()), maxAttr, nextLevel.get(r.trialId())));
+                    case PausedTrialScoring.Choice.Start st -> start(nextTrialId, st.proposal());
+                });
     }
 
     /** The config with its resource target in {@code maxAttr}, as Syne Tune's pause-and-resume schedulers do. */
@@ -219,6 +384,7 @@ public final class HyperbandScheduler implements Scheduler, CheckpointAdvisor {
         bracketOf.put(trialId, bracket);
         configs.put(trialId, config);
         active.add(trialId);
+        rush.onTrialAdded(trialId);
         system(bracket).onTrialAdded(trialId, bracket);
     }
 
@@ -240,6 +406,7 @@ public final class HyperbandScheduler implements Scheduler, CheckpointAdvisor {
 
     @Override
     public void onTrialResumed(long trialId, Map<String, Object> config) {
+        resumes++;
         checkpoints.onResumed(trialId);
         configs.put(trialId, config);
         active.add(trialId);
@@ -258,6 +425,10 @@ public final class HyperbandScheduler implements Scheduler, CheckpointAdvisor {
         }
         long resource = level.longValue();
         int bracket = bracketOf.getOrDefault(trialId, 0);
+        if (system(bracket) instanceof CostPromotionRungSystem cost) {
+            Double c = metrics.get(costAttr);
+            cost.observeCost(trialId, c == null || !Double.isFinite(c) ? null : c);
+        }
         RungSystem.Outcome outcome = system(bracket).onReport(trialId, resource, value, bracket);
         if (!outcome.ignored()) {
             searcher.onReport(trialId, metrics);
@@ -323,9 +494,12 @@ public final class HyperbandScheduler implements Scheduler, CheckpointAdvisor {
         return type.pauses();
     }
 
-    /** The best promotion of a promotion-type rung system, if any. */
+    /** The best promotion of a promotion-type rung system, if any (DyHPO: its choice among the paused trials). */
     @Override
     public Optional<Suggestion.Resume> suggestResume() {
+        if (type == RungSystemType.DYHPO) {
+            return dyhpo(-1, false).map(Suggestion.Resume.class::cast);
+        }
         for (RungSystem rs : systems) {
             if (rs instanceof PromotionRungSystem ps) {
                 PromotionRungSystem.Promotion p = ps.findPromotion();

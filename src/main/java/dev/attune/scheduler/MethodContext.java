@@ -77,7 +77,7 @@ public record MethodContext(
         long maxT = HyperbandScheduler.maxResource(this);
         List<Long> explicit = options.has("rungLevels") ? options.integers("rungLevels") : null;
         long grace = options.has("gracePeriod") ? options.integer("gracePeriod") : 1;
-        boolean linear = options.given("rungIncrement") && !options.given("reductionFactor");
+        boolean linear = RungLevels.linear(options);
         Double eta = linear ? null : options.has("reductionFactor") ? options.number("reductionFactor") : 3.0;
         Long increment = linear ? options.integer("rungIncrement") : null;
         List<Long> levels = new java.util.ArrayList<>(RungLevels.of(explicit, grace, eta, increment, maxT));

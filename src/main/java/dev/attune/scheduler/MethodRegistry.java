@@ -209,6 +209,20 @@ public final class MethodRegistry {
                         HyperbandScheduler.options("pasha", 1),
                         c -> new HyperbandScheduler(c, new RandomSearcher(c.searcherContext()))),
                 new MethodSpec(
+                        "DyHPO",
+                        "Promotion-type Hyperband on linear rungs where a GP over config and resource decides each time whether to resume a paused trial for one more rung or start a new config (expected improvement at the level it would reach).",
+                        true,
+                        false,
+                        DyHpoMethod.options(),
+                        DyHpoMethod::create),
+                new MethodSpec(
+                        "RUSH",
+                        "ASHA that first runs the best configs of earlier tasks (transferEvaluations) and stops or holds back trials worse than the best of them at a rung.",
+                        true,
+                        false,
+                        RushMethod.options(),
+                        RushMethod::create),
+                new MethodSpec(
                         "BOHB",
                         "Asynchronous BOHB: ASHA whose new configs come from KDE fitted at the highest rung with enough results.",
                         true,

@@ -34,15 +34,24 @@ class PromotionRungSystem extends RungSystem {
         long next = maxT;
         for (Rung rung : rungs) {
             if (rung.level < effectiveMaxT()) {
-                Double cutoff = rung.quantile();
-                Rung.Entry best = cutoff == null ? null : rung.bestNotPromoted();
-                if (best != null && rung.passes(best.value(), cutoff)) {
+                Rung.Entry best = promotable(rung);
+                if (best != null) {
                     return new Promotion(best.trialId(), rung.level, next);
                 }
             }
             next = rung.level;
         }
         return null;
+    }
+
+    /**
+     * The entry of the rung to promote, or null (Syne Tune's {@code _find_promotable_trial}): the best
+     * entry not promoted yet, if it is at least as good as the rung's quantile.
+     */
+    Rung.Entry promotable(Rung rung) {
+        Double cutoff = rung.quantile();
+        Rung.Entry best = cutoff == null ? null : rung.bestNotPromoted();
+        return best != null && rung.passes(best.value(), cutoff) ? best : null;
     }
 
     /** The trial was resumed: mark it promoted at the rung where it was paused, and set its next milestone. */
@@ -100,10 +109,20 @@ class PromotionRungSystem extends RungSystem {
             Rung rung = rungAt(r.milestone());
             if (rung != null && !rung.contains(trialId)) {
                 rung.add(trialId, value);
+                entered(rung, trialId);
             }
             return new Outcome(false, rung, rung == null ? null : rung.quantile(), ignored);
         }
         return new Outcome(true, null, null, ignored);
+    }
+
+    /** The trial was just entered in the rung; subclasses record what else they keep per entry. */
+    void entered(Rung rung, long trialId) {}
+
+    /** The level a running trial was resumed from, or null when it runs from the start (or is not running). */
+    Long resumedFrom(long trialId) {
+        Running r = running.get(trialId);
+        return r == null ? null : r.resumeFrom();
     }
 
     @Override

@@ -18,7 +18,7 @@ final class Rung {
     /** One trial's value at this rung. {@code key} is the value turned so that smaller is better. */
     record Entry(long trialId, double value, double key, long tie) {}
 
-    private static final Comparator<Entry> BEST_FIRST =
+    static final Comparator<Entry> BEST_FIRST =
             Comparator.comparingDouble(Entry::key).thenComparingLong(Entry::tie);
 
     final long level;
@@ -114,6 +114,16 @@ final class Rung {
     /** The rank (0 = best; equal values share the best rank) of a trial's entry, in O(log n). */
     int rankOf(long trialId) {
         return keys.countBelow(entries.get(trialId).key());
+    }
+
+    /** The trial's entry, or null when it has not reached this rung. */
+    Entry entry(long trialId) {
+        return entries.get(trialId);
+    }
+
+    /** The entries, best first (equal values in insertion order). O(n log n); cost promotion scans them. */
+    java.util.List<Entry> entriesBestFirst() {
+        return entries.values().stream().sorted(BEST_FIRST).toList();
     }
 
     /** The trials in this rung, best first. O(n log n); PASHA's occasional ranking check uses it. */

@@ -9,6 +9,17 @@ final class RungLevels {
     private RungLevels() {}
 
     /**
+     * Whether the options ask for linear rungs: {@code rungIncrement} without {@code reductionFactor}, or a
+     * method whose {@code rungIncrement} has a default and {@code reductionFactor} none (DyHPO: Syne Tune
+     * sets rung_increment 2 unless a reduction_factor is given).
+     */
+    static boolean linear(dev.attune.searcher.Options o) {
+        return !o.given("reductionFactor")
+                && o.has("rungIncrement")
+                && (o.given("rungIncrement") || !o.has("reductionFactor"));
+    }
+
+    /**
      * Explicit levels win; else geometric from {@code gracePeriod} by {@code reductionFactor}; else linear
      * by {@code rungIncrement}. Every level is below {@code maxT}: a last level equal to it is dropped.
      */

@@ -11,7 +11,15 @@ public enum RungSystemType {
     /** Pause every trial at a rung; resume the best when they are in the rung's top fraction. */
     PROMOTION,
     /** Promotion, with the maximum resource grown only while the top two rungs' rankings disagree. */
-    PASHA;
+    PASHA,
+    /** Promotion where the top trials make up the rung's quantile of cost rather than of count. */
+    COST_PROMOTION,
+    /** Stopping that also stops trials worse than the best RUSH point (the first trials) at the rung. */
+    RUSH_STOPPING,
+    /** Promotion that also holds back trials worse than the best RUSH point at the rung. */
+    RUSH_PROMOTION,
+    /** Promotion whose resume-or-start decision is the searcher's (DyHPO), with the ASHA rule now and then. */
+    DYHPO;
 
     /** The option values, as clients write them. */
     public static final List<String> NAMES =
@@ -28,6 +36,6 @@ public enum RungSystemType {
 
     /** Whether trials pause at rungs (and carry their resource target in {@code maxAttr}). */
     public boolean pauses() {
-        return this != STOPPING;
+        return this != STOPPING && this != RUSH_STOPPING;
     }
 }

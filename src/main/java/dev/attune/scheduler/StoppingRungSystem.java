@@ -7,7 +7,7 @@ import java.util.List;
  * good as the rung's promotion quantile (Syne Tune's {@code StoppingRungSystem}). A report that jumps
  * over a rung leaves that rung alone, as in Syne Tune.
  */
-final class StoppingRungSystem extends RungSystem {
+class StoppingRungSystem extends RungSystem {
 
     StoppingRungSystem(List<Long> levels, long maxT, boolean minimize) {
         super(levels, maxT, minimize);
@@ -28,9 +28,14 @@ final class StoppingRungSystem extends RungSystem {
                 }
                 rung.add(trialId, value);
                 Double cutoff = rung.quantile();
-                return new Outcome(cutoff == null || rung.passes(value, cutoff), rung, cutoff, false);
+                return new Outcome(continues(trialId, value, rung, cutoff), rung, cutoff, false);
             }
         }
         return new Outcome(true, null, null, false);
+    }
+
+    /** Whether a trial whose value was just entered in the rung goes on (Syne Tune's {@code _task_continues}). */
+    boolean continues(long trialId, double value, Rung rung, Double cutoff) {
+        return cutoff == null || rung.passes(value, cutoff);
     }
 }

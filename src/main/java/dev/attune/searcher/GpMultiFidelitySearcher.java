@@ -28,7 +28,7 @@ import java.util.Optional;
  * Above {@code maxSizeDataForModel} results, the best fraction plus a random sample is kept, by value
  * rather than by how far the trial got.
  */
-public final class GpMultiFidelitySearcher implements Searcher {
+public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScoring {
     /** Hyper-Tune's options: the GP's, plus the samples that estimate the distribution over levels. */
     public static final List<OptionSpec> HYPERTUNE_OPTIONS = withSamples();
 
@@ -235,6 +235,76 @@ public final class GpMultiFidelitySearcher implements Searcher {
             }
         }
         return best;
+    }
+
+    /**
+     * DyHPO's decision (Syne Tune's {@code MyGPMultiFidelitySearcher.score_paused_trials_and_new_configs}):
+     * while this searcher still proposes initial or random configs, that proposal starts a new trial.
+     * Then every paused trial at its next level and max({@code numInitCandidates}, #paused) random new
+     * configs at {@code minLevel} are scored by EI at their level, the incumbent being the best posterior
+     * mean among the configs observed at that level (all observed ones when none is); the best score wins,
+     * a paused trial on ties. See {@link DyHpoScores}.
+     */
+    @Override
+    public Optional<PausedTrialScoring.Choice> choose(
+            List<PausedTrialScoring.Paused> paused, long minLevel, long nextTrialId, long key, boolean allowNew) {
+        Optional<Proposal> fallback = allowNew ? random.propose(nextTrialId) : Optional.empty();
+        boolean initialPhase = fallback.isPresent() && fallback.get().memo().get(InitialConfigs.KEY) instanceof Number
+                || added < proposing.numInitRandom()
+                || model.size() == 0
+                || space.encodedSize() == 0;
+        if (initialPhase) {
+            if (fallback.isPresent()) {
+                return Optional.of(new PausedTrialScoring.Choice.Start(fallback.get()));
+            }
+            return paused.isEmpty()
+                    ? Optional.empty()
+                    : Optional.of(new PausedTrialScoring.Choice.Resume(
+                            paused.getFirst().trialId()));
+        }
+        List<Map<String, Object>> fresh = new ArrayList<>();
+        if (fallback.isPresent()) {
+            int wanted = Math.max((int) options.integer("numInitCandidates"), paused.size());
+            List<Map<String, Object>> allowed = random.unusedRestricted();
+            java.util.SplittableRandom draws = SeededRandom.of(seed, "dyhpo-candidates", key);
+            for (int attempt = 0; fresh.size() < wanted && attempt < 2 * wanted; attempt++) {
+                Map<String, Object> c = allowed == null
+                        ? space.sample(draws)
+                        : allowed.isEmpty() ? null : allowed.get(draws.nextInt(allowed.size()));
+                if (c != null && !random.excludes(c)) {
+                    fresh.add(c);
+                }
+            }
+        }
+        if (paused.isEmpty() && fresh.isEmpty()) {
+            return fallback.map(PausedTrialScoring.Choice.Start::new);
+        }
+        List<double[]> pending = new ArrayList<>();
+        if (proposing.fantasize()) {
+            running.forEach((id, last) -> next(last).ifPresent(level -> pending.add(input(configs.get(id), level))));
+        }
+        GpModel.Posterior post =
+                model.posterior(pending, proposing.numFantasySamples(), SeededRandom.of(seed, "dyhpo-fantasy", key));
+        long[] observedLevels =
+                Arrays.stream(post.rows()).mapToLong(observationLevels::get).toArray();
+        List<double[]> inputs = new ArrayList<>();
+        List<Long> levels = new ArrayList<>();
+        for (PausedTrialScoring.Paused p : paused) {
+            inputs.add(input(configs.get(p.trialId()), p.nextLevel()));
+            levels.add(p.nextLevel());
+        }
+        for (Map<String, Object> c : fresh) {
+            inputs.add(input(c, minLevel));
+            levels.add(minLevel);
+        }
+        int winner = DyHpoScores.best(post.gp(), post.observed(), observedLevels, inputs, levels);
+        if (winner < paused.size()) {
+            return Optional.of(
+                    new PausedTrialScoring.Choice.Resume(paused.get(winner).trialId()));
+        }
+        Map<String, Object> memo = new LinkedHashMap<>();
+        memo.put("gp", model.memo());
+        return Optional.of(new PausedTrialScoring.Choice.Start(new Proposal(fresh.get(winner - paused.size()), memo)));
     }
 
     private Optional<Long> next(long last) {

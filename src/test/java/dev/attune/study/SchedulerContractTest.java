@@ -22,7 +22,68 @@ import org.junit.jupiter.params.provider.MethodSource;
  * tolerated. A new method is covered by registering it. All checks are deterministic.
  */
 class SchedulerContractTest {
-    static final MethodRegistry METHODS = MethodRegistry.standard();
+    static final MethodRegistry METHODS = withTransferData(MethodRegistry.standard());
+
+    /** Methods that refuse to start without earlier tasks' evaluations; the contract gives them some. */
+    static final java.util.Set<String> NEEDS_TRANSFER = java.util.Set.of("RUSH");
+
+    /** Hyperband types run under ASHA as {@code ASHA:type}, with the options the type needs. */
+    static final List<String> TYPES = List.of(
+            "ASHA:cost_promotion", "ASHA:rush_stopping", "ASHA:rush_promotion", "MOBSTER:dyhpo", "RUSH:promotion");
+
+    /**
+     * The registry with every method of {@link #NEEDS_TRANSFER} given two earlier tasks of the contract's
+     * space when its study carries none (the study definition's transfer fields are another change's).
+     */
+    static MethodRegistry withTransferData(MethodRegistry standard) {
+        List<MethodSpec> specs = new ArrayList<>();
+        for (MethodSpec m : standard.all()) {
+            specs.add(
+                    !NEEDS_TRANSFER.contains(m.name())
+                            ? m
+                            : new MethodSpec(
+                                    m.name(),
+                                    m.description(),
+                                    m.multiFidelity(),
+                                    m.multiObjective(),
+                                    m.options(),
+                                    c -> m.factory()
+                                            .apply(
+                                                    c.transfer().isEmpty()
+                                                            ? new dev.attune.scheduler.MethodContext(
+                                                                    c.space(),
+                                                                    c.metrics(),
+                                                                    c.resource(),
+                                                                    c.seed(),
+                                                                    c.initialConfigs(),
+                                                                    c.allowDuplicates(),
+                                                                    c.options(),
+                                                                    c.restrictConfigurations(),
+                                                                    earlierTasks())
+                                                            : c)));
+        }
+        return new MethodRegistry(specs);
+    }
+
+    /** Two earlier tasks of five evaluations each in the contract's space. */
+    static List<dev.attune.searcher.TransferTask> earlierTasks() {
+        List<dev.attune.searcher.TransferTask> tasks = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+            List<dev.attune.searcher.TransferTask.Evaluation> evals = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                Map<String, Object> config = new LinkedHashMap<>();
+                config.put("x", -4.0 + 3 * i + t);
+                config.put("lr", Math.pow(10, -i * 0.7));
+                config.put("n", (long) (1 + (i + t) % 6));
+                config.put("act", List.of("relu", "tanh", "gelu").get((i + t) % 3));
+                evals.add(new dev.attune.searcher.TransferTask.Evaluation(
+                        config, Map.of("loss", Math.abs(i - 2 - t) + 0.1 * t)));
+            }
+            tasks.add(new dev.attune.searcher.TransferTask("task" + t, evals));
+        }
+        return tasks;
+    }
+
     static final StudyDefinitionParser PARSER = new StudyDefinitionParser(METHODS);
 
     static Stream<Arguments> methodsAndSeeds() {
@@ -30,6 +91,11 @@ class SchedulerContractTest {
         for (MethodSpec m : METHODS.all()) {
             for (long seed = 1; seed <= 4; seed++) {
                 args.add(Arguments.of(m.name(), seed));
+            }
+        }
+        for (String type : TYPES) {
+            for (long seed = 1; seed <= 2; seed++) {
+                args.add(Arguments.of(type, seed));
             }
         }
         for (String combination : SearcherCombinations.ALL) {
@@ -104,6 +170,8 @@ class SchedulerContractTest {
         space.put("epochs", 9);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("space", space);
+        String type = method.contains(":") ? method.substring(method.indexOf(':') + 1) : null;
+        method = type == null ? method : method.substring(0, method.indexOf(':'));
         String searcher = method.contains("+") ? method.substring(method.indexOf('+') + 1) : null;
         method = searcher == null ? method : method.substring(0, method.indexOf('+'));
         MethodSpec spec = METHODS.find(method).orElseThrow();
@@ -121,6 +189,15 @@ class SchedulerContractTest {
             SearcherChoice choice = SearcherChoice.valueOf(searcher.toUpperCase(java.util.Locale.ROOT));
             options.put("searcher", searcher);
             options.put("searchOptions", contractOptions(choice.options));
+        }
+        if (type != null) {
+            options.put("type", type);
+            switch (type) {
+                case "cost_promotion" -> options.put("costAttr", "cost");
+                case "rush_stopping", "rush_promotion" -> options.put("numThresholdCandidates", 3);
+                case "dyhpo" -> options.put("rungIncrement", 2); // DyHPO's linear rungs
+                default -> {}
+            }
         }
         if (method.equals("HyperTune")) {
             options.put("brackets", 3); // exercises Hyper-Tune's adaptive bracket distribution
