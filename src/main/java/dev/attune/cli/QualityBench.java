@@ -47,7 +47,7 @@ public class QualityBench implements Callable<Integer> {
             names = "--functions",
             split = ",",
             description =
-                    "default: branin,hartmann3,hartmann6,rosenbrock4,ackley5; with --multi-objective zdt1,zdt2,dtlz2")
+                    "default: branin,hartmann3,hartmann6,rosenbrock4,ackley5; with --multi-objective zdt1,zdt2,dtlz2; with --multi-fidelity branin-mf (or crossing: curves that cross)")
     List<String> functions;
 
     @Option(
@@ -140,17 +140,27 @@ public class QualityBench implements Callable<Integer> {
                                 "DEHB")
                         : List.of("BayesianOptimization", "KDE", "RandomSearch");
         if (multiFidelity) {
-            for (String method : chosen) {
-                for (long seed = firstSeed; seed < firstSeed + seeds; seed++) {
-                    runs.add(multiFidelityRun(method, seed));
+            List<String> mf = functions == TestFunctions.ORDER ? List.of("branin-mf") : functions;
+            for (String name : mf) {
+                TestFunctions.MultiFidelityFunction f = TestFunctions.MULTI_FIDELITY.get(name);
+                if (f == null) {
+                    throw new IllegalArgumentException(
+                            "unknown multi-fidelity function " + name + "; known: branin-mf, crossing");
+                }
+                for (String method : chosen) {
+                    for (long seed = firstSeed; seed < firstSeed + seeds; seed++) {
+                        runs.add(multiFidelityRun(f, method, seed));
+                    }
                 }
             }
-            runs.addAll(optuna(List.of(
-                    "mf",
-                    String.valueOf(seeds),
-                    String.valueOf(budget * epochs),
-                    String.valueOf(epochs),
-                    String.valueOf(firstSeed))));
+            if (mf.contains("branin-mf")) {
+                runs.addAll(optuna(List.of(
+                        "mf",
+                        String.valueOf(seeds),
+                        String.valueOf(budget * epochs),
+                        String.valueOf(epochs),
+                        String.valueOf(firstSeed))));
+            }
         } else {
             for (String name : functions) {
                 TestFunctions.TestFunction f = TestFunctions.ALL.get(name);
@@ -301,13 +311,10 @@ public class QualityBench implements Callable<Integer> {
         return new Run(f.name(), method, seed, best - f.minimum(), asks);
     }
 
-    private Run multiFidelityRun(String method, long seed) throws Exception {
-        Map<String, Object> space = new LinkedHashMap<>();
-        space.put("x1", Map.of("type", "uniform", "lower", -5, "upper", 10));
-        space.put("x2", Map.of("type", "uniform", "lower", 0, "upper", 15));
-        space.put("speed", Map.of("type", "loguniform", "lower", 0.05, "upper", 1));
+    private Run multiFidelityRun(TestFunctions.MultiFidelityFunction f, String method, long seed) throws Exception {
+        Map<String, Object> space = new java.util.TreeMap<>(f.space());
         space.put("epochs", epochs);
-        Map<String, Object> study = study("branin-mf", space, method, seed);
+        Map<String, Object> study = study(f.name(), space, method, seed);
         study.put("resource", Map.of("attr", "epoch", "maxAttr", "epochs"));
         String base = "/api/v1/studies/" + create(study);
         int used = 0;
@@ -328,9 +335,6 @@ public class QualityBench implements Callable<Integer> {
                 break;
             }
             Map<?, ?> config = (Map<?, ?>) trial.get("config");
-            double x1 = ((Number) config.get("x1")).doubleValue();
-            double x2 = ((Number) config.get("x2")).doubleValue();
-            double speed = ((Number) config.get("speed")).doubleValue();
             int target = ((Number) config.get("epochs")).intValue();
             String path = base + "/trials/" + trial.get("id");
             boolean stopped = false;
@@ -339,7 +343,7 @@ public class QualityBench implements Callable<Integer> {
                     epoch++) {
                 used++;
                 lastEpoch.put(trial.get("id"), epoch);
-                double y = TestFunctions.branin(x1, x2) + 50 * Math.exp(-speed * epoch);
+                double y = f.value().apply(config, epoch);
                 best = Math.min(best, y);
                 Map<String, Object> decision =
                         post(path + "/reports", Map.of("metrics", Map.of("y", y, "epoch", epoch)));
@@ -353,7 +357,7 @@ public class QualityBench implements Callable<Integer> {
             }
         }
         post(base + "/stop", Map.of()); // no trial is left running for the lease reaper to mark stale
-        return new Run("branin-mf", method, seed, best - 0.397887, asks);
+        return new Run(f.name(), method, seed, best - f.minimum().applyAsDouble(epochs), asks);
     }
 
     /** A study definition minimizing the metric y of {@code function} over {@code space}, with --options. */

@@ -136,4 +136,58 @@ final class TestFunctions {
                             "dtlz2", 6, TestFunctions::dtlz2, new double[] {1.1, 1.1, 1.1}, 1.331 - Math.PI / 6));
 
     static final List<String> MULTI_OBJECTIVE_ORDER = List.of("zdt1", "zdt2", "dtlz2");
+
+    /**
+     * A multi-fidelity benchmark: its search space (study JSON, without the {@code epochs} entry), its value
+     * at an epoch, and its minimum at the last of {@code maxEpochs} epochs (what the regret is measured from).
+     */
+    record MultiFidelityFunction(
+            String name,
+            Map<String, Object> space,
+            java.util.function.BiFunction<Map<?, ?>, Integer, Double> value,
+            java.util.function.IntToDoubleFunction minimum) {}
+
+    private static double number(Map<?, ?> config, String name) {
+        return ((Number) config.get(name)).doubleValue();
+    }
+
+    /**
+     * Crossing learning curves: y(x, lr, r) = branin(x₁, x₂) + 15·lr + 30·exp(−1.5·lr·r), lr ∈ [0.01, 1]
+     * log-uniform. A large learning rate learns fast but ends worse (its floor 15·lr is higher), so curves
+     * cross: lr = 1 against lr = 0.1 at the same (x₁, x₂) is ahead by 5.6 at epoch 1 and 3.8 at epoch 3,
+     * behind by 5.7 at epoch 9 and by 13 at epoch 27. At 27 epochs the best lr is ln(81)/40.5 ≈ 0.108.
+     */
+    static double crossing(double x1, double x2, double lr, int epoch) {
+        return branin(x1, x2) + 15 * lr + 30 * Math.exp(-1.5 * lr * epoch);
+    }
+
+    /** The minimum of {@link #crossing} at the last epoch: Branin's minimum plus the best lr term (grid). */
+    static double crossingMinimum(int maxEpochs) {
+        double best = Double.POSITIVE_INFINITY;
+        for (int i = 0; i <= 200_000; i++) {
+            double lr = Math.exp(Math.log(0.01) + i * (Math.log(1) - Math.log(0.01)) / 200_000);
+            best = Math.min(best, 15 * lr + 30 * Math.exp(-1.5 * lr * maxEpochs));
+        }
+        return 0.397887 + best;
+    }
+
+    static final Map<String, MultiFidelityFunction> MULTI_FIDELITY = Map.of(
+            "branin-mf",
+            new MultiFidelityFunction(
+                    "branin-mf",
+                    Map.of(
+                            "x1", Map.of("type", "uniform", "lower", -5, "upper", 10),
+                            "x2", Map.of("type", "uniform", "lower", 0, "upper", 15),
+                            "speed", Map.of("type", "loguniform", "lower", 0.05, "upper", 1)),
+                    (c, epoch) -> branin(number(c, "x1"), number(c, "x2")) + 50 * Math.exp(-number(c, "speed") * epoch),
+                    epochs -> 0.397887),
+            "crossing",
+            new MultiFidelityFunction(
+                    "crossing",
+                    Map.of(
+                            "x1", Map.of("type", "uniform", "lower", -5, "upper", 10),
+                            "x2", Map.of("type", "uniform", "lower", 0, "upper", 15),
+                            "lr", Map.of("type", "loguniform", "lower", 0.01, "upper", 1)),
+                    (c, epoch) -> crossing(number(c, "x1"), number(c, "x2"), number(c, "lr"), epoch),
+                    TestFunctions::crossingMinimum));
 }

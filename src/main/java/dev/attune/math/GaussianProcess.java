@@ -22,14 +22,13 @@ public final class GaussianProcess {
     private static final int JITTER_TRIES = 6;
 
     private final double[][] inputs;
-    private final GpHyperparameters hyper;
+    private final GpPrior hyper;
     private final int n;
     private final double[] lower;
     private final double[][] alphas;
     private final double[] firstTarget;
 
-    private GaussianProcess(
-            double[][] inputs, GpHyperparameters hyper, double[] lower, double[][] alphas, double[] firstTarget) {
+    private GaussianProcess(double[][] inputs, GpPrior hyper, double[] lower, double[][] alphas, double[] firstTarget) {
         this.firstTarget = firstTarget;
         this.inputs = inputs;
         this.hyper = hyper;
@@ -39,7 +38,7 @@ public final class GaussianProcess {
     }
 
     /** The posterior given {@code targets[s][i]}, the s-th target vector's value at {@code inputs[i]}. */
-    public static GaussianProcess condition(double[][] raw, double[][] targets, GpHyperparameters hyper) {
+    public static GaussianProcess condition(double[][] raw, double[][] targets, GpPrior hyper) {
         double[][] inputs = java.util.Arrays.stream(raw).map(hyper::warp).toArray(double[][]::new);
         int n = inputs.length;
         double[] lower = choleskyOfCovariance(inputs, hyper);
@@ -47,7 +46,7 @@ public final class GaussianProcess {
         for (int s = 0; s < targets.length; s++) {
             double[] a = new double[n];
             for (int i = 0; i < n; i++) {
-                a[i] = targets[s][i] - hyper.mean();
+                a[i] = targets[s][i] - hyper.mean(inputs[i]);
             }
             TriangularSolver_DDRM.solveL(lower, a, n);
             TriangularSolver_DDRM.solveTranL(lower, a, n);
@@ -58,16 +57,16 @@ public final class GaussianProcess {
     }
 
     /** L with LLᵀ = K(inputs) + σ²I, row-major, adding jitter if K is numerically singular. */
-    static double[] choleskyOfCovariance(double[][] inputs, GpHyperparameters hyper) {
+    static double[] choleskyOfCovariance(double[][] inputs, GpPrior hyper) {
         int n = inputs.length;
-        Matern52Kernel k = hyper.kernel();
         double jitter = 0;
+        double scale = n == 0 ? 1 : hyper.variance(inputs[0]);
         for (int attempt = 0; attempt < JITTER_TRIES; attempt++) {
             DMatrixRMaj cov = new DMatrixRMaj(n, n);
             for (int i = 0; i < n; i++) {
-                cov.set(i, i, k.amplitude() + hyper.noise() + jitter);
+                cov.set(i, i, hyper.variance(inputs[i]) + hyper.noise(inputs[i]) + jitter);
                 for (int j = i + 1; j < n; j++) {
-                    double v = k.value(inputs[i], inputs[j]);
+                    double v = hyper.covariance(inputs[i], inputs[j]);
                     cov.set(i, j, v);
                     cov.set(j, i, v);
                 }
@@ -76,7 +75,7 @@ public final class GaussianProcess {
             if (n == 0 || chol.decompose(cov)) {
                 return n == 0 ? new double[0] : chol.getT(null).data;
             }
-            jitter = jitter == 0 ? 1e-8 * k.amplitude() : jitter * 10;
+            jitter = jitter == 0 ? 1e-8 * scale : jitter * 10;
         }
         throw new IllegalStateException("covariance matrix is not positive definite even with jitter " + jitter);
     }
@@ -89,7 +88,13 @@ public final class GaussianProcess {
         return alphas.length;
     }
 
+    /** The Matern hyperparameters of this posterior; fails for another prior. */
     public GpHyperparameters hyperparameters() {
+        return (GpHyperparameters) hyper;
+    }
+
+    /** The prior this posterior conditions. */
+    public GpPrior prior() {
         return hyper;
     }
 
@@ -103,11 +108,10 @@ public final class GaussianProcess {
     /** The posterior means (one per target vector) at x, without the O(n²) variance. */
     public double[] means(double[] raw) {
         double[] x = hyper.warp(raw);
-        Matern52Kernel k = hyper.kernel();
         double[] means = new double[alphas.length];
-        java.util.Arrays.fill(means, hyper.mean());
+        java.util.Arrays.fill(means, hyper.mean(x));
         for (int i = 0; i < n; i++) {
-            double kx = k.value(x, inputs[i]);
+            double kx = hyper.covariance(x, inputs[i]);
             for (int s = 0; s < alphas.length; s++) {
                 means[s] += kx * alphas[s][i];
             }
@@ -125,16 +129,15 @@ public final class GaussianProcess {
      */
     public Prediction predict(double[] raw, double[][] meanGradients, double[] varianceGradient) {
         double[] x = hyper.warp(raw);
-        Matern52Kernel k = hyper.kernel();
         int d = x.length;
         double[] kx = new double[n];
         double[][] dk = meanGradients == null ? null : new double[n][d];
         for (int i = 0; i < n; i++) {
-            kx[i] = dk == null ? k.value(x, inputs[i]) : k.valueAndGradient(x, inputs[i], dk[i]);
+            kx[i] = dk == null ? hyper.covariance(x, inputs[i]) : hyper.covarianceAndGradient(x, inputs[i], dk[i]);
         }
         double[] means = new double[alphas.length];
         for (int s = 0; s < alphas.length; s++) {
-            double m = hyper.mean();
+            double m = hyper.mean(x);
             for (int i = 0; i < n; i++) {
                 m += kx[i] * alphas[s][i];
             }
@@ -142,11 +145,12 @@ public final class GaussianProcess {
         }
         double[] v = kx.clone();
         TriangularSolver_DDRM.solveL(lower, v, n);
-        double variance = k.amplitude();
+        double prior = hyper.variance(x);
+        double variance = prior;
         for (int i = 0; i < n; i++) {
             variance -= v[i] * v[i];
         }
-        variance = Math.max(variance, 1e-12 * k.amplitude());
+        variance = Math.max(variance, 1e-12 * prior);
         if (dk != null) {
             for (int s = 0; s < alphas.length; s++) {
                 for (int j = 0; j < d; j++) {
@@ -208,15 +212,14 @@ public final class GaussianProcess {
     public double[][] sampleObservations(double[][] raw, int samples, SplittableRandom random) {
         double[][] points = java.util.Arrays.stream(raw).map(hyper::warp).toArray(double[][]::new);
         int p = points.length;
-        Matern52Kernel k = hyper.kernel();
         double[][] v = new double[p][];
         double[] mean = new double[p];
         for (int a = 0; a < p; a++) {
             double[] kx = new double[n];
             for (int i = 0; i < n; i++) {
-                kx[i] = k.value(points[a], inputs[i]);
+                kx[i] = hyper.covariance(points[a], inputs[i]);
             }
-            double m = hyper.mean();
+            double m = hyper.mean(points[a]);
             for (int i = 0; i < n; i++) {
                 m += kx[i] * alphas[0][i];
             }
@@ -227,12 +230,12 @@ public final class GaussianProcess {
         DMatrixRMaj cov = new DMatrixRMaj(p, p);
         for (int a = 0; a < p; a++) {
             for (int b = a; b < p; b++) {
-                double c = k.value(points[a], points[b]);
+                double c = hyper.covariance(points[a], points[b]);
                 for (int i = 0; i < n; i++) {
                     c -= v[a][i] * v[b][i];
                 }
                 if (a == b) {
-                    c = Math.max(c, 0) + hyper.noise() + 1e-9 * k.amplitude();
+                    c = Math.max(c, 0) + hyper.noise(points[a]) + 1e-9 * hyper.variance(points[a]);
                 }
                 cov.set(a, b, c);
                 cov.set(b, a, c);

@@ -16,13 +16,39 @@ public record GpHyperparameters(
         Matern52Kernel kernel,
         double noise,
         double mean,
-        @Nullable InputWarping warping) {
+        @Nullable InputWarping warping) implements GpPrior {
 
     public GpHyperparameters(Matern52Kernel kernel, double noise, double mean) {
         this(kernel, noise, mean, null);
     }
 
+    @Override
+    public double mean(double[] x) {
+        return mean;
+    }
+
+    @Override
+    public double covariance(double[] a, double[] b) {
+        return kernel.value(a, b);
+    }
+
+    @Override
+    public double covarianceAndGradient(double[] a, double[] b, double[] gradient) {
+        return kernel.valueAndGradient(a, b, gradient);
+    }
+
+    @Override
+    public double variance(double[] a) {
+        return kernel.amplitude();
+    }
+
+    @Override
+    public double noise(double[] a) {
+        return noise;
+    }
+
     /** The inputs as the kernel sees them: warped, or as they are. */
+    @Override
     public double[] warp(double[] x) {
         return warping == null ? x : warping.apply(x);
     }

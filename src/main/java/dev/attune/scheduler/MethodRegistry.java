@@ -249,7 +249,7 @@ public final class MethodRegistry {
                         "ASHA whose new configs come from a GP over config and resource (expected improvement at the highest well-filled rung).",
                         true,
                         false,
-                        concat(HyperbandScheduler.options("stopping", 1), BayesianOptimizationSearcher.OPTIONS),
+                        concat(HyperbandScheduler.options("stopping", 1), GpMultiFidelitySearcher.MOBSTER_OPTIONS),
                         c -> new HyperbandScheduler(c, new GpMultiFidelitySearcher(c.multiFidelitySearcherContext()))),
                 new MethodSpec(
                         "HyperTune",
@@ -287,7 +287,7 @@ public final class MethodRegistry {
                         "Synchronous Hyperband whose new configs come from a GP over config and resource.",
                         true,
                         false,
-                        concat(SyncHyperbandScheduler.options(), BayesianOptimizationSearcher.OPTIONS),
+                        concat(SyncHyperbandScheduler.options(), GpMultiFidelitySearcher.SYNC_MOBSTER_OPTIONS),
                         c -> new SyncHyperbandScheduler(
                                 c, new GpMultiFidelitySearcher(c.multiFidelitySearcherContext()))),
                 new MethodSpec(

@@ -80,7 +80,10 @@ final class GpModel {
         }
     }
 
-    private record Key(int prefix, List<Double> warm) {}
+    /** A fit's identity: the data prefix, the warm start, and how many observations were replaced. */
+    private record Key(int prefix, List<Double> warm, int version) {}
+
+    private int version;
 
     private static final int CACHE_LIMIT = 8;
     private static final double TOLERANCE = 1e-6;
@@ -115,6 +118,13 @@ final class GpModel {
 
     int size() {
         return inputs.size();
+    }
+
+    /** Replaces observation i (a multi-fidelity searcher's latest-report slot); invalidates cached fits. */
+    void replace(int i, double[] x, double y) {
+        inputs.set(i, x);
+        targets.set(i, y);
+        version++;
     }
 
     List<double[]> inputs() {
@@ -175,7 +185,7 @@ final class GpModel {
     }
 
     private Key key(int k) {
-        return new Key(k, warm == null || coldStart(k) ? List.of() : vector(warm));
+        return new Key(k, warm == null || coldStart(k) ? List.of() : vector(warm), version);
     }
 
     /** Whether a fit on the first k observations starts from the initial hyperparameters. */
@@ -278,7 +288,7 @@ final class GpModel {
         return new Posterior(gp, observed, rows, y, mean, scale(raw));
     }
 
-    private static double scale(double[] raw) {
+    static double scale(double[] raw) {
         double mean = Arrays.stream(raw).average().orElse(0);
         double var = Arrays.stream(raw).map(v -> (v - mean) * (v - mean)).sum() / Math.max(1, raw.length);
         return var > 1e-24 ? Math.sqrt(var) : 1;

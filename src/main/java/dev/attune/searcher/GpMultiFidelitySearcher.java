@@ -3,6 +3,7 @@ package dev.attune.searcher;
 import dev.attune.math.Acquisition;
 import dev.attune.math.GaussianProcess;
 import dev.attune.math.MixtureExpectedImprovement;
+import dev.attune.math.ResourceKernel;
 import dev.attune.math.SeededRandom;
 import dev.attune.space.SearchSpace;
 import dev.attune.trial.Mode;
@@ -22,21 +23,170 @@ import java.util.Optional;
  *
  * <p>[1] Klein et al., Model-based Asynchronous Hyperparameter and Neural Architecture Search, 2020.
  *
- * <p>Implementation note: the kernel is a Matern 5/2 ARD over the encoded config and the level scaled
- * linearly to [0, 1] (Syne Tune's {@code gp_resource_kernel="matern52"}); Syne Tune's default, the
- * exp-decay-sum kernel, is not implemented. Running trials are pending at their next level and fantasized.
+ * <p>Models (options {@code model}, {@code gpResourceKernel}): Syne Tune's exponential-decay kernels,
+ * freeze-thaw and the independent per-level GPs ({@link ResourceKernel}, resource scaled to r / r_max as
+ * Syne Tune's), or today's joint Matern 5/2 ARD over the encoded config and the level on a log scale
+ * ({@code gpResourceKernel: matern52}). {@code searcherData} picks the reports the model sees, {@code
+ * resourceAcq} the level EI is read at. Running trials are pending at their next level and fantasized.
  * Above {@code maxSizeDataForModel} results, the best fraction plus a random sample is kept, by value
  * rather than by how far the trial got.
  */
 public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScoring {
+    /** The multi-fidelity model's options, with a method's own defaults for the model and the kernel. */
+    static List<OptionSpec> modelOptions(String defaultModel, String defaultKernel) {
+        return List.of(
+                OptionSpec.oneOf(
+                        "model",
+                        defaultModel,
+                        List.of("gp_multitask", "gp_independent"),
+                        "one GP over (config, resource) with the gpResourceKernel, or one GP per rung level sharing the config kernel"),
+                OptionSpec.oneOf(
+                        "gpResourceKernel",
+                        defaultKernel,
+                        List.of("exp-decay-sum", "exp-decay-combined", "exp-decay-delta1", "freeze-thaw", "matern52"),
+                        "gp_multitask's kernel over (config, resource): Syne Tune's exponential-decay family, freeze-thaw, or a joint Matern 5/2 over (config, log resource)"),
+                OptionSpec.oneOf(
+                        "searcherData",
+                        "rungs",
+                        List.of("rungs", "all", "rungs_and_last"),
+                        "which reports the model sees: those at rung levels, all, or rung levels plus each trial's latest"),
+                OptionSpec.oneOf(
+                        "resourceAcq",
+                        "bohb",
+                        List.of("bohb", "first"),
+                        "the level EI is evaluated at: the largest with at least as many results as inputs, or the lowest"),
+                OptionSpec.bool(
+                        "separateNoiseVariances",
+                        false,
+                        "gp_independent: one noise variance per rung level instead of one shared"));
+    }
+
+    /** MOBSTER's model defaults, also those of {@code searcher: bayesopt} under a multi-fidelity scheduler. */
+    static final String DEFAULT_MODEL = "gp_multitask";
+
+    static final String DEFAULT_KERNEL = "matern52";
+
+    /** An option's value, or {@code otherwise} when this searcher's options do not declare it. */
+    private static String text(Options options, String name, String otherwise) {
+        return options.has(name) ? options.string(name) : otherwise;
+    }
+
+    /**
+     * MOBSTER's options (BO's, then the model's). Defaults measured on bench quality's crossing-curves and
+     * multi-fidelity Branin functions (docs/benchmarks.md): the joint Matern, where Syne Tune defaults to
+     * exp-decay-sum.
+     */
+    public static final List<OptionSpec> MOBSTER_OPTIONS = with(modelOptions(DEFAULT_MODEL, DEFAULT_KERNEL));
+
+    /** SyncMOBSTER's options; measured default the joint Matern (Syne Tune's: gp_independent). */
+    public static final List<OptionSpec> SYNC_MOBSTER_OPTIONS = with(modelOptions(DEFAULT_MODEL, DEFAULT_KERNEL));
+
     /** Hyper-Tune's options: the GP's, plus the samples that estimate the distribution over levels. */
     public static final List<OptionSpec> HYPERTUNE_OPTIONS = withSamples();
 
-    private static List<OptionSpec> withSamples() {
+    private static List<OptionSpec> with(List<OptionSpec> model) {
         List<OptionSpec> all = new ArrayList<>(BayesianOptimizationSearcher.OPTIONS);
+        all.addAll(model);
+        return List.copyOf(all);
+    }
+
+    private static List<OptionSpec> withSamples() {
+        // measured default the joint Matern (Syne Tune's: gp_independent)
+        List<OptionSpec> all = new ArrayList<>(with(modelOptions(DEFAULT_MODEL, DEFAULT_KERNEL)));
         all.add(OptionSpec.integer(
                 "hypertuneDistributionNumSamples", 50L, 1, "samples that estimate the distribution over rung levels"));
         return List.copyOf(all);
+    }
+
+    /** What the searcher needs of its model: today's joint Matern ({@link GpModel}) or a {@link ResourceGpModel}. */
+    private interface Model {
+        void add(double[] x, double y);
+
+        void replace(int i, double[] x, double y);
+
+        int size();
+
+        List<double[]> inputs();
+
+        Optional<Runnable> pendingFit();
+
+        GpModel.Posterior posterior(List<double[]> pending, int fantasies, java.util.SplittableRandom random);
+
+        List<Double> memo();
+
+        void restore(Object memoEntry);
+    }
+
+    private static Model of(GpModel m) {
+        return new Model() {
+            public void add(double[] x, double y) {
+                m.add(x, y);
+            }
+
+            public void replace(int i, double[] x, double y) {
+                m.replace(i, x, y);
+            }
+
+            public int size() {
+                return m.size();
+            }
+
+            public List<double[]> inputs() {
+                return m.inputs();
+            }
+
+            public Optional<Runnable> pendingFit() {
+                return m.pendingFit();
+            }
+
+            public GpModel.Posterior posterior(List<double[]> pending, int fantasies, java.util.SplittableRandom r) {
+                return m.posterior(pending, fantasies, r);
+            }
+
+            public List<Double> memo() {
+                return m.memo();
+            }
+
+            public void restore(Object memoEntry) {
+                m.restore(memoEntry);
+            }
+        };
+    }
+
+    private static Model of(ResourceGpModel m) {
+        return new Model() {
+            public void add(double[] x, double y) {
+                m.add(x, y);
+            }
+
+            public void replace(int i, double[] x, double y) {
+                m.replace(i, x, y);
+            }
+
+            public int size() {
+                return m.size();
+            }
+
+            public List<double[]> inputs() {
+                return m.inputs();
+            }
+
+            public Optional<Runnable> pendingFit() {
+                return m.pendingFit();
+            }
+
+            public GpModel.Posterior posterior(List<double[]> pending, int fantasies, java.util.SplittableRandom r) {
+                return m.posterior(pending, fantasies, r);
+            }
+
+            public List<Double> memo() {
+                return m.memo();
+            }
+
+            public void restore(Object memoEntry) {
+                m.restore(memoEntry);
+            }
+        };
     }
 
     private final SearchSpace space;
@@ -47,7 +197,15 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
     private final Options options;
     private final RandomSearcher random;
     private final AcquisitionOptimizer optimizer;
-    private final GpModel model;
+    private final Model model;
+    /** Today's joint Matern over (config, log resource), rather than a Syne Tune resource kernel. */
+    private final boolean jointMatern;
+
+    private final String searcherData;
+    private final boolean firstLevelAcquisition;
+    /** searcherData rungs_and_last: the observation that holds each trial's latest off-rung report. */
+    private final Map<Long, Integer> lastSlot = new HashMap<>();
+
     private final Map<Long, Map<String, Object>> configs = new HashMap<>();
     /** The last level recorded per running trial; its next level is pending. */
     private final Map<Long, Long> running = new LinkedHashMap<>();
@@ -86,10 +244,28 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
                 (int) options.integer("numInitCandidates"),
                 options.string("initialScoring").equalsIgnoreCase("thompson_indep"),
                 options.bool("skipLocalOptimization"));
-        this.model = new GpModel(
-                "mf",
-                GpModel.Settings.of(options, seed, space, 1),
-                BayesianOptimizationSearcher.boxCox(options, maximize));
+        this.searcherData = text(options, "searcherData", "rungs");
+        this.firstLevelAcquisition = text(options, "resourceAcq", "bohb").equals("first");
+        boolean independent = text(options, "model", DEFAULT_MODEL).equals("gp_independent");
+        String kernel = text(options, "gpResourceKernel", DEFAULT_KERNEL);
+        this.jointMatern = !independent && kernel.equalsIgnoreCase("matern52");
+        if (jointMatern) {
+            this.model = of(new GpModel(
+                    "mf",
+                    GpModel.Settings.of(options, seed, space, 1),
+                    BayesianOptimizationSearcher.boxCox(options, maximize)));
+        } else {
+            double[] scaledLevels = fidelity.levels().stream()
+                    .mapToDouble(l -> (double) l / fidelity.max())
+                    .toArray();
+            ResourceKernel.Shape shape = new ResourceKernel.Shape(
+                    independent ? ResourceKernel.Type.INDEPENDENT : ResourceKernel.Type.of(kernel),
+                    space.encodedSize(),
+                    options.string("gpBaseKernel").equalsIgnoreCase("matern52-ard"),
+                    scaledLevels,
+                    options.has("separateNoiseVariances") && options.bool("separateNoiseVariances"));
+            this.model = of(new ResourceGpModel("mf", ResourceGpModel.Settings.of(options, seed, shape)));
+        }
     }
 
     /**
@@ -99,6 +275,9 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
      * keeps exploring configs that low rungs already ruled out.
      */
     private double scaled(long level) {
+        if (!jointMatern) { // Syne Tune's encoding: r / r_max
+            return (double) level / fidelity.max();
+        }
         long min = fidelity.levels().getFirst();
         long max = fidelity.max();
         return max <= min ? 1 : Math.log((double) level / min) / Math.log((double) max / min);
@@ -114,6 +293,9 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
     /** Syne Tune's resource_acq "bohb": the largest level with at least d results, else the smallest. */
     long acquisitionLevel() {
         long chosen = fidelity.levels().getFirst();
+        if (firstLevelAcquisition) {
+            return chosen;
+        }
         for (long level : fidelity.levels()) {
             if (countAtLevel.getOrDefault(level, 0) >= Math.max(1, space.encodedSize())) {
                 chosen = level;
@@ -168,7 +350,7 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
                     fidelity.levels(),
                     hyperTuneSamples,
                     SeededRandom.of(seed, "hypertune", trialId),
-                    fidelity.max());
+                    scaledLevels);
             new BracketHint(
                             Arrays.stream(theta).boxed().toList(),
                             Math.max(0, HyperTuneWeights.top(levelOfRow, fidelity.levels())))
@@ -329,16 +511,33 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
             return;
         }
         long r = level.longValue();
-        if (!fidelity.levels().contains(r)) {
+        boolean rung = fidelity.levels().contains(r);
+        if (!rung && searcherData.equals("rungs")) {
             return;
         }
         lastLevel.put(trialId, r);
         if (running.containsKey(trialId)) {
             running.put(trialId, r);
         }
-        model.add(input(config, r), maximize ? -v : v);
-        observationLevels.add(r);
-        countAtLevel.merge(r, 1, Integer::sum);
+        double y = maximize ? -v : v;
+        Integer slot = searcherData.equals("rungs_and_last") ? lastSlot.get(trialId) : null;
+        if (slot != null) {
+            // the trial's previous off-rung report gives way to its latest (at a rung, the slot becomes it)
+            model.replace(slot, input(config, r), y);
+            observationLevels.set(slot, r);
+            if (rung) {
+                lastSlot.remove(trialId);
+            }
+        } else {
+            if (!rung) {
+                lastSlot.put(trialId, model.size());
+            }
+            model.add(input(config, r), y);
+            observationLevels.add(r);
+        }
+        if (rung) {
+            countAtLevel.merge(r, 1, Integer::sum);
+        }
     }
 
     @Override

@@ -29,6 +29,7 @@ final class HyperTuneWeights {
      * @param levelOfRow each GP row's level
      * @param y each GP row's target (any monotone transform of the observation)
      * @param levels the scheduler's levels, ascending
+     * @param scaledLevels each level as the GP's last input sees it
      * @return θ over {@code levels}
      */
     static double[] estimate(
@@ -39,7 +40,7 @@ final class HyperTuneWeights {
             List<Long> levels,
             int samples,
             SplittableRandom random,
-            double maxLevel) {
+            double[] scaledLevels) {
         double[] theta = new double[levels.size()];
         int star = top(levelOfRow, levels);
         if (star <= 0) {
@@ -57,7 +58,7 @@ final class HyperTuneWeights {
         double[] observed = rows.stream().mapToDouble(i -> y[i]).toArray();
         double[][][] draws = new double[star + 1][][]; // level → sample → config
         for (int k = 0; k < star; k++) {
-            double scaled = levels.get(k) / maxLevel;
+            double scaled = scaledLevels[k];
             double[][] points = new double[m][];
             for (int a = 0; a < m; a++) {
                 points[a] = inputs[rows.get(a)].clone();

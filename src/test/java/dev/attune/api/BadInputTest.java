@@ -211,6 +211,36 @@ class BadInputTest {
                 "options.acqFunction"));
         String asha = ", \"resource\": {\"attr\": \"epoch\", \"max\": 9}, \"method\": ";
         c.add(post(
+                "unknown resource kernel (MOBSTER)",
+                studies,
+                study(asha + "\"MOBSTER\", \"options\": {\"gpResourceKernel\": \"rbf\"}"),
+                400,
+                "options.gpResourceKernel"));
+        c.add(post(
+                "unknown searcher data mode (HyperTune)",
+                studies,
+                study(asha + "\"HyperTune\", \"options\": {\"searcherData\": \"some\"}"),
+                400,
+                "options.searcherData"));
+        c.add(post(
+                "unknown multi-fidelity model (SyncMOBSTER)",
+                studies,
+                study(asha + "\"SyncMOBSTER\", \"options\": {\"model\": \"gp_issm\"}"),
+                400,
+                "options.model"));
+        c.add(post(
+                "resourceAcq of the wrong type",
+                studies,
+                study(asha + "\"MOBSTER\", \"options\": {\"resourceAcq\": 3}"),
+                400,
+                "options.resourceAcq"));
+        c.add(post(
+                "separateNoiseVariances of the wrong type",
+                studies,
+                study(asha + "\"HyperTune\", \"options\": {\"separateNoiseVariances\": \"yes\"}"),
+                400,
+                "options.separateNoiseVariances"));
+        c.add(post(
                 "unknown searcher",
                 studies,
                 study(asha + "\"ASHA\", \"options\": {\"searcher\": \"tpe\"}"),

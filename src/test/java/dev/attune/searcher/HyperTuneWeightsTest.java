@@ -77,6 +77,6 @@ class HyperTuneWeightsTest {
                 LEVELS,
                 50,
                 new SplittableRandom(5),
-                9);
+                new double[] {1 / 9.0, 3 / 9.0, 1});
     }
 }
