@@ -22,10 +22,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * tolerated. A new method is covered by registering it. All checks are deterministic.
  */
 class SchedulerContractTest {
-    static final MethodRegistry METHODS = withTransferData(MethodRegistry.standard());
-
     /** Methods that refuse to start without earlier tasks' evaluations; the contract gives them some. */
     static final java.util.Set<String> NEEDS_TRANSFER = java.util.Set.of("RUSH");
+
+    // after NEEDS_TRANSFER, which it reads
+    static final MethodRegistry METHODS = withTransferData(MethodRegistry.standard());
 
     /** Hyperband types run under ASHA as {@code ASHA:type}, with the options the type needs. */
     static final List<String> TYPES = List.of(
