@@ -22,68 +22,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * tolerated. A new method is covered by registering it. All checks are deterministic.
  */
 class SchedulerContractTest {
-    /** Methods that refuse to start without earlier tasks' evaluations; the contract gives them some. */
-    static final java.util.Set<String> NEEDS_TRANSFER = java.util.Set.of("RUSH");
-
-    // after NEEDS_TRANSFER, which it reads
-    static final MethodRegistry METHODS = withTransferData(MethodRegistry.standard());
+    static final MethodRegistry METHODS = MethodRegistry.standard();
 
     /** Hyperband types run under ASHA as {@code ASHA:type}, with the options the type needs. */
     static final List<String> TYPES = List.of(
             "ASHA:cost_promotion", "ASHA:rush_stopping", "ASHA:rush_promotion", "MOBSTER:dyhpo", "RUSH:promotion");
-
-    /**
-     * The registry with every method of {@link #NEEDS_TRANSFER} given two earlier tasks of the contract's
-     * space when its study carries none (the study definition's transfer fields are another change's).
-     */
-    static MethodRegistry withTransferData(MethodRegistry standard) {
-        List<MethodSpec> specs = new ArrayList<>();
-        for (MethodSpec m : standard.all()) {
-            specs.add(
-                    !NEEDS_TRANSFER.contains(m.name())
-                            ? m
-                            : new MethodSpec(
-                                    m.name(),
-                                    m.description(),
-                                    m.multiFidelity(),
-                                    m.multiObjective(),
-                                    m.options(),
-                                    c -> m.factory()
-                                            .apply(
-                                                    c.transfer().isEmpty()
-                                                            ? new dev.attune.scheduler.MethodContext(
-                                                                    c.space(),
-                                                                    c.metrics(),
-                                                                    c.resource(),
-                                                                    c.seed(),
-                                                                    c.initialConfigs(),
-                                                                    c.allowDuplicates(),
-                                                                    c.options(),
-                                                                    c.restrictConfigurations(),
-                                                                    earlierTasks())
-                                                            : c)));
-        }
-        return new MethodRegistry(specs);
-    }
-
-    /** Two earlier tasks of five evaluations each in the contract's space. */
-    static List<dev.attune.searcher.TransferTask> earlierTasks() {
-        List<dev.attune.searcher.TransferTask> tasks = new ArrayList<>();
-        for (int t = 0; t < 2; t++) {
-            List<dev.attune.searcher.TransferTask.Evaluation> evals = new ArrayList<>();
-            for (int i = 0; i < 5; i++) {
-                Map<String, Object> config = new LinkedHashMap<>();
-                config.put("x", -4.0 + 3 * i + t);
-                config.put("lr", Math.pow(10, -i * 0.7));
-                config.put("n", (long) (1 + (i + t) % 6));
-                config.put("act", List.of("relu", "tanh", "gelu").get((i + t) % 3));
-                evals.add(new dev.attune.searcher.TransferTask.Evaluation(
-                        config, Map.of("loss", Math.abs(i - 2 - t) + 0.1 * t)));
-            }
-            tasks.add(new dev.attune.searcher.TransferTask("task" + t, evals));
-        }
-        return tasks;
-    }
 
     static final StudyDefinitionParser PARSER = new StudyDefinitionParser(METHODS);
 
