@@ -26,7 +26,9 @@ import java.util.TreeMap;
  * <p>Random configs come first, until {@code initRandom} results are in (under a multi-fidelity scheduler
  * every rung result counts, as in Syne Tune), and then with probability {@code randomProb}; also when all
  * results are labelled good (all equal). Under a multi-fidelity scheduler the classifier is fitted on the
- * results of the highest rung level with at least ⌊1/γ⌋ of them (Syne Tune's {@code MultiFidelityBore}).
+ * results of the highest rung level with at least {@code minFitPoints} of them: Syne Tune's
+ * {@code MultiFidelityBore} uses ⌊1/γ⌋ (4), on which the default xgboost classifier cannot split, so by
+ * default the floor is raised to the fewest results it can split on (12 at γ = 0.25); random below it.
  * Running trials are ignored, as in Syne Tune.
  *
  * <p>Classifiers: {@code xgboost} (the default, as Syne Tune's; here {@link BoostedClassifier}, plain-Java
@@ -47,7 +49,12 @@ public final class BoreSearcher implements Searcher {
                     "the classifier of good against bad: gradient-boosted trees (xgboost), logistic regression (logreg) or a random forest (rf)"),
             OptionSpec.integer("fevalAcq", 500L, 1, "random candidates scored per suggestion"),
             OptionSpec.number("randomProb", 0.0, 0.0, 1.0, "probability of a random config instead (epsilon-greedy)"),
-            OptionSpec.integer("initRandom", 6L, 0, "results needed before the classifier is used"));
+            OptionSpec.integer("initRandom", 6L, 0, "results needed before the classifier is used"),
+            OptionSpec.integer(
+                    "minFitPoints",
+                    null,
+                    1,
+                    "multi-fidelity: results a rung level needs for the classifier to be fitted on it (default: ⌊1/γ⌋ as Syne Tune, raised for xgboost to 2⌈min_child_weight/(γ(1−γ))⌉, the fewest at which a tree can split; 12 at γ=0.25)"));
 
     private final SearchSpace space;
     private final long seed;
@@ -59,6 +66,7 @@ public final class BoreSearcher implements Searcher {
     private final int fevalAcq;
     private final double randomProb;
     private final int initRandom;
+    private final int minFitPoints;
     private final RandomSearcher random;
     private final Map<Long, double[]> encoded = new HashMap<>();
     private final Map<Long, Double> lastValue = new HashMap<>();
@@ -82,6 +90,8 @@ public final class BoreSearcher implements Searcher {
         this.fevalAcq = (int) o.integer("fevalAcq");
         this.randomProb = o.number("randomProb");
         this.initRandom = (int) o.integer("initRandom");
+        this.minFitPoints =
+                o.has("minFitPoints") ? (int) o.integer("minFitPoints") : defaultMinFitPoints(gamma, classifier);
         this.random = new RandomSearcher(context);
     }
 
@@ -105,8 +115,8 @@ public final class BoreSearcher implements Searcher {
                 .or(() -> fallback);
     }
 
-    /** The classifier on the current data, refitted only when the data changed. */
-    private Optional<Classifier> model() {
+    /** The classifier on the current data, refitted only when the data changed (package-private for tests). */
+    Optional<Classifier> model() {
         if (cachedVersion != version) {
             cached = fit().orElse(null);
             cachedVersion = version;
@@ -114,9 +124,25 @@ public final class BoreSearcher implements Searcher {
         return Optional.ofNullable(cached);
     }
 
-    /** The training set: all results, or under a multi-fidelity scheduler the highest level with ⌊1/γ⌋ of them. */
+    /**
+     * The default rung-level floor: Syne Tune's ⌊1/γ⌋, and for xgboost at least the fewest results at which
+     * a tree can split. With the base score at the good share p ≈ γ every hessian is p(1−p), and both
+     * children of a split need a hessian sum of min_child_weight (1), so a split needs
+     * 2⌈1/(γ(1−γ))⌉ results; below that the classifier is constant and the pick is random.
+     */
+    static int defaultMinFitPoints(double gamma, String classifier) {
+        int syneTune = Math.max(1, (int) (1 / gamma));
+        if (!"xgboost".equals(classifier)) {
+            return syneTune;
+        }
+        double minChildWeight =
+                BoostedClassifier.Params.xgboostDefaults().tree().minChildWeight();
+        return Math.max(syneTune, 2 * (int) Math.ceil(minChildWeight / (gamma * (1 - gamma)) - 1e-9));
+    }
+
+    /** The training set: all results, or under a multi-fidelity scheduler the highest level with {@code minFitPoints} of them. */
     Optional<Map<Long, Double>> trainingSet() {
-        int minPoints = fidelity == null ? 1 : Math.max(1, (int) (1 / gamma));
+        int minPoints = fidelity == null ? 1 : minFitPoints;
         for (Map<Long, Double> atLevel : results.descendingMap().values()) {
             if (atLevel.size() >= minPoints) {
                 return Optional.of(atLevel);
