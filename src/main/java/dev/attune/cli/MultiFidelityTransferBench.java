@@ -164,7 +164,7 @@ final class MultiFidelityTransferBench {
             throw new IllegalStateException("GET /api/v1/methods answered " + r.statusCode() + ": " + r.body());
         }
         Set<String> names = new TreeSet<>();
-        for (Object m : (List<?>) JSON.readValue(r.body(), Map.class).get("methods")) {
+        for (Object m : (List<?>) JSON.readValue(r.body(), Map.class).get("items")) {
             names.add(((String) ((Map<String, Object>) m).get("name")).toLowerCase(Locale.ROOT));
         }
         return names;
