@@ -90,14 +90,13 @@ public class QualityBench implements Callable<Integer> {
     @Option(
             names = "--transfer",
             description =
-                    "run the transfer benchmark instead (shifted and scaled Hartmann3: 5 earlier tasks × 50, 20 new evaluations); default methods ZeroShotTransfer, BoundingBox, RandomSearch, BayesianOptimization")
+                    "run the transfer benchmark instead (shifted and scaled Hartmann3: 5 earlier tasks × 50, 20 new evaluations); default methods ZeroShotTransfer, BoundingBox, RandomSearch, BayesianOptimization; with --multi-fidelity learning curves over --epochs, methods ASHA, ASHACTS, RUSH, BoundingBox on ASHA (unknown ones skipped)")
     boolean transfer;
 
     @Option(
             names = "--budget",
-            defaultValue = "50",
-            description = "multi-fidelity budget in full trials (default ${DEFAULT-VALUE})")
-    int budget;
+            description = "multi-fidelity budget in full trials (default 50; with --transfer --multi-fidelity 20)")
+    Integer budget;
 
     @Option(names = "--epochs", defaultValue = "27")
     int epochs;
@@ -120,7 +119,10 @@ public class QualityBench implements Callable<Integer> {
             return multiObjective();
         }
         if (transfer) {
-            return new TransferBench(this).run();
+            return multiFidelity ? new MultiFidelityTransferBench(this).run() : new TransferBench(this).run();
+        }
+        if (budget == null) {
+            budget = 50;
         }
         List<Run> runs = new ArrayList<>();
         if (functions == null) {
