@@ -89,13 +89,18 @@ public final class TransferBench {
     }
 
     static SearcherContext context(long seed, List<TransferTask> transfer, List<OptionSpec> specs) {
+        return context(seed, transfer, specs, Map.of());
+    }
+
+    static SearcherContext context(
+            long seed, List<TransferTask> transfer, List<OptionSpec> specs, Map<String, Object> options) {
         return new SearcherContext(
                 CUBE,
                 List.of(new Metric("y", Mode.MIN)),
                 seed,
                 List.of(),
                 false,
-                Options.parse(Map.of(), specs),
+                Options.parse(options, specs),
                 null,
                 null,
                 transfer);
@@ -123,8 +128,18 @@ public final class TransferBench {
         Map<String, Function<Long, Searcher>> methods = new LinkedHashMap<>();
         methods.put(
                 "QuantileBasedSurrogateSearcher (CTS)",
-                seed -> new QuantileBasedSurrogateSearcher(
-                        context(seed, earlier(seed, 5, 50), QuantileBasedSurrogateSearcher.OPTIONS)));
+                seed -> new QuantileBasedSurrogateSearcher(context(
+                        seed,
+                        earlier(seed, 5, 50),
+                        QuantileBasedSurrogateSearcher.OPTIONS,
+                        Map.of("newTaskModel", "none"))));
+        methods.put(
+                "QuantileBasedSurrogateSearcher (CGP)",
+                seed -> new QuantileBasedSurrogateSearcher(context(
+                        seed,
+                        earlier(seed, 5, 50),
+                        QuantileBasedSurrogateSearcher.OPTIONS,
+                        Map.of("newTaskModel", "gp"))));
         methods.put("RandomSearch", seed -> new RandomSearcher(context(seed, List.of(), List.of())));
         methods.put(
                 "BayesianOptimization",
