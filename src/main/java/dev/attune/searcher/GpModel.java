@@ -66,27 +66,6 @@ final class GpModel {
                     categoricalInputs(space, extraInputs));
         }
 
-        /**
-         * These settings for inputs with {@code extra} more coordinates that are a one-hot code (a task's),
-         * whose warping stays at the identity.
-         */
-        Settings withCodeInputs(int extra) {
-            boolean[] mask = Arrays.copyOf(unwarped, unwarped.length + extra);
-            Arrays.fill(mask, unwarped.length, mask.length, true);
-            return new Settings(
-                    ard,
-                    optNstarts,
-                    optMaxiter,
-                    maxSizeDataForModel,
-                    maxSizeTopFraction,
-                    optSkipInitLength,
-                    optSkipPeriod,
-                    maxSizeDataForFit,
-                    inputWarping,
-                    seed,
-                    mask);
-        }
-
         private static boolean[] categoricalInputs(dev.attune.space.SearchSpace space, int extraInputs) {
             boolean[] mask = new boolean[space.encodedSize() + extraInputs];
             int offset = 0;
@@ -115,9 +94,6 @@ final class GpModel {
     private final List<Double> targets = new ArrayList<>();
     private final Map<Key, Fitted> fits = new ConcurrentHashMap<>();
     private final boolean boxCox;
-    /** Earlier tasks' evaluations the model is warm-started with, or null. */
-    private final TransferData transfer;
-
     private int warmPrefix = -1;
     private Fitted warm;
 
@@ -130,57 +106,9 @@ final class GpModel {
 
     /** @param boxCox Box–Cox-transform the (positive) targets with a λ fitted along with the kernel */
     GpModel(String name, Settings settings, boolean boxCox) {
-        this(name, settings, boxCox, null);
-    }
-
-    /**
-     * A model whose training data start with {@code transfer}'s rows (null: none); its own observations
-     * are the active task's, their targets standardized on their own. Box–Cox is not combined with it.
-     */
-    GpModel(String name, Settings settings, boolean boxCox, TransferData transfer) {
         this.name = name;
-        this.settings = transfer == null ? settings : settings.withCodeInputs(transfer.extraInputs());
-        this.boxCox = boxCox && transfer == null;
-        this.transfer = transfer;
-    }
-
-    /** Whether the model is warm-started with earlier tasks' evaluations. */
-    boolean transfers() {
-        return transfer != null;
-    }
-
-    /**
-     * The kernel's length scales for {@code inputs} inputs: one, or with ARD one per input, except that a
-     * task's one-hot code shares one (Syne Tune's non-ARD Matern over the task).
-     */
-    private int lengthscales(int inputs) {
-        if (!settings.ard()) {
-            return 1;
-        }
-        int code = transfer == null ? 0 : transfer.extraInputs();
-        return code == 0 ? inputs : inputs - code + 1;
-    }
-
-    /** The transferred rows followed by {@code x}, each in the active task's code. */
-    private double[][] withTransfer(double[][] x) {
-        if (transfer == null) {
-            return x;
-        }
-        double[][] all = Arrays.copyOf(transfer.inputs(), transfer.inputs().length + x.length);
-        for (int i = 0; i < x.length; i++) {
-            all[transfer.inputs().length + i] = transfer.active(x[i]);
-        }
-        return all;
-    }
-
-    /** The transferred rows' targets followed by {@code y}. */
-    private double[] withTransfer(double[] y) {
-        if (transfer == null) {
-            return y;
-        }
-        double[] all = Arrays.copyOf(transfer.targets(), transfer.targets().length + y.length);
-        System.arraycopy(y, 0, all, transfer.targets().length, y.length);
-        return all;
+        this.settings = settings;
+        this.boxCox = boxCox;
     }
 
     void add(double[] x, double y) {
@@ -219,7 +147,7 @@ final class GpModel {
     /** A fit that the next proposal needs and that is not cached yet, on a snapshot of the data. */
     Optional<Runnable> pendingFit() {
         int k = refitPoint();
-        if ((k == 0 && transfer == null) || k == warmPrefix || fits.containsKey(key(k))) {
+        if (k == 0 || k == warmPrefix || fits.containsKey(key(k))) {
             return Optional.empty();
         }
         Key key = key(k);
@@ -278,11 +206,10 @@ final class GpModel {
     private Fitted fit(double[][] x, double[] y, Fitted start, int k) {
         int[] rows =
                 subsample(y, k, Math.min(positiveOr(settings.maxSizeDataForModel(), k), settings.maxSizeDataForFit()));
-        double[][] xs = withTransfer(IntStream.of(rows).mapToObj(i -> x[i]).toArray(double[][]::new));
-        double[] ys = withTransfer(
-                standardize(IntStream.of(rows).mapToDouble(i -> y[i]).toArray()));
-        int lengthscales = lengthscales(xs[0].length);
-        int warped = settings.inputWarping() ? xs[0].length : 0;
+        double[][] xs = IntStream.of(rows).mapToObj(i -> x[i]).toArray(double[][]::new);
+        double[] ys = standardize(IntStream.of(rows).mapToDouble(i -> y[i]).toArray());
+        int lengthscales = settings.ard() ? x[0].length : 1;
+        int warped = settings.inputWarping() ? x[0].length : 0;
         boolean cold = start == null || coldStart(k);
         GpHyperparameters first = cold ? GpHyperparameters.initial(lengthscales, warped) : start.hyperparameters();
         // Past optSkipInitLength a warm start is trusted alone: random restarts there cost seconds at
@@ -344,16 +271,10 @@ final class GpModel {
         }
         double mean = Arrays.stream(raw).average().orElse(0);
         double[] y = standardize(raw);
-        double[] suffix = transfer == null ? new double[0] : transfer.suffix();
-        // With transfer, the incumbent is the best active-task mean over the active task's configs, or
-        // before it has any, over the earlier tasks' configs (the GP appends the active task's code).
-        double[][] observed = transfer != null && x.length == 0 ? transfer.configs() : x;
-        double[] active = y;
-        x = withTransfer(x);
-        y = withTransfer(y);
-        GaussianProcess gp = GaussianProcess.condition(x, new double[][] {y}, h, suffix);
+        GaussianProcess gp = GaussianProcess.condition(x, new double[][] {y}, h);
+        double[][] observed = x;
         if (!pending.isEmpty() && fantasies > 0) {
-            double[][] p = activeInputs(pending);
+            double[][] p = pending.toArray(new double[0][]);
             double[][] draws = gp.sampleObservations(p, fantasies, random);
             double[][] xs = Arrays.copyOf(x, x.length + p.length);
             System.arraycopy(p, 0, xs, x.length, p.length);
@@ -362,16 +283,9 @@ final class GpModel {
                 ys[s] = Arrays.copyOf(y, xs.length);
                 System.arraycopy(draws[s], 0, ys[s], x.length, p.length);
             }
-            gp = GaussianProcess.condition(xs, ys, h, suffix);
+            gp = GaussianProcess.condition(xs, ys, h);
         }
-        return new Posterior(gp, observed, rows, active, mean, scale(raw));
-    }
-
-    /** Pending configs as model inputs: in the active task's code when transferring. */
-    private double[][] activeInputs(List<double[]> pending) {
-        return pending.stream()
-                .map(p -> transfer == null ? p : transfer.active(p))
-                .toArray(double[][]::new);
+        return new Posterior(gp, observed, rows, y, mean, scale(raw));
     }
 
     static double scale(double[] raw) {
@@ -422,9 +336,7 @@ final class GpModel {
                 theta[i] = ((Number) list.get(i + 1)).doubleValue();
             }
             warmPrefix = ((Number) list.getFirst()).intValue();
-            int m = transfer != null
-                    ? lengthscales(settings.unwarped().length)
-                    : !settings.ard() ? 1 : settings.inputWarping() ? (theta.length - 3) / 3 : theta.length - 3;
+            int m = !settings.ard() ? 1 : settings.inputWarping() ? (theta.length - 3) / 3 : theta.length - 3;
             warm = new Fitted(GpHyperparameters.fromVector(theta, m), lambda);
         }
     }
