@@ -53,9 +53,8 @@ public class TrialController {
             requestBody =
                     @io.swagger.v3.oas.annotations.parameters.RequestBody(
                             content = @Content(schema = @Schema(implementation = Dtos.AskRequest.class))))
-    public Dtos.AskResponse ask(
-            @PathVariable String studyId, @RequestBody(required = false) Map<String, Object> request) {
-        AskInput input = AskInput.of(request);
+    public Dtos.AskResponse ask(@PathVariable String studyId, @RequestBody(required = false) JsonObjectBody request) {
+        AskInput input = AskInput.of(JsonObjectBody.fieldsOf(request));
         return input.count() == null
                 ? Mapping.ask(trials.ask(studyId, input.workerId()))
                 : Mapping.batch(trials.askBatch(studyId, input.workerId(), input.count()));
@@ -69,8 +68,8 @@ public class TrialController {
                             required = true,
                             content = @Content(schema = @Schema(implementation = Dtos.ReportRequest.class))))
     public Dtos.DecisionResponse report(
-            @PathVariable String studyId, @PathVariable long trialId, @RequestBody Map<String, Object> request) {
-        return Mapping.decision(trials.report(studyId, trialId, request));
+            @PathVariable String studyId, @PathVariable long trialId, @RequestBody JsonObjectBody request) {
+        return Mapping.decision(trials.report(studyId, trialId, request.fields()));
     }
 
     @PostMapping("/trials/{trialId}/complete")
@@ -82,8 +81,8 @@ public class TrialController {
     public Dtos.TrialResponse complete(
             @PathVariable String studyId,
             @PathVariable long trialId,
-            @RequestBody(required = false) Map<String, Object> request) {
-        return Mapping.trial(trials.complete(studyId, trialId, request));
+            @RequestBody(required = false) JsonObjectBody body) {
+        return Mapping.trial(trials.complete(studyId, trialId, JsonObjectBody.fieldsOf(body)));
     }
 
     @PostMapping("/trials/{trialId}/fail")
@@ -95,7 +94,8 @@ public class TrialController {
     public Dtos.TrialResponse fail(
             @PathVariable String studyId,
             @PathVariable long trialId,
-            @RequestBody(required = false) Map<String, Object> request) {
+            @RequestBody(required = false) JsonObjectBody body) {
+        Map<String, Object> request = JsonObjectBody.fieldsOf(body);
         checkReason(request);
         return Mapping.trial(trials.fail(studyId, trialId, request));
     }
@@ -110,7 +110,8 @@ public class TrialController {
     public Dtos.TrialResponse release(
             @PathVariable String studyId,
             @PathVariable long trialId,
-            @RequestBody(required = false) Map<String, Object> request) {
+            @RequestBody(required = false) JsonObjectBody body) {
+        Map<String, Object> request = JsonObjectBody.fieldsOf(body);
         checkReason(request);
         return Mapping.trial(trials.release(studyId, trialId, request));
     }
@@ -124,7 +125,8 @@ public class TrialController {
     public Dtos.TrialResponse skip(
             @PathVariable String studyId,
             @PathVariable long trialId,
-            @RequestBody(required = false) Map<String, Object> request) {
+            @RequestBody(required = false) JsonObjectBody body) {
+        Map<String, Object> request = JsonObjectBody.fieldsOf(body);
         checkReason(request);
         return Mapping.trial(trials.skip(studyId, trialId, request));
     }
