@@ -54,6 +54,11 @@ public class JdbcWrites {
     private static final String LOCK_STUDY = "SELECT id, project, name, method, definition, status, status_reason,"
             + " seed, next_trial_id, last_seq, created_at, updated_at, metadata FROM study WHERE id = ? FOR UPDATE";
 
+    private static final String SELECT_TRIAL = "SELECT study_id, trial_id, status, config, metrics, objective,"
+            + " best_objective, status_reason, worker_id, resumed, checkpoint_trial_id, report_count, created_at,"
+            + " updated_at, lease_expires_at, retry_of, metadata, links, stdout_tail, stderr_tail,"
+            + " resumed_without_checkpoint FROM trial WHERE study_id = ? AND trial_id = ?";
+
     private final JdbcTemplate jdbc;
 
     public JdbcWrites(JdbcTemplate jdbc) {
@@ -130,6 +135,55 @@ public class JdbcWrites {
         return TransactionSynchronizationManager.getResource(KEY) instanceof Batch b
                 ? b.pendingTrial(studyId, trialId)
                 : Optional.empty();
+    }
+
+    /**
+     * The trial's row as the current transaction has it, without sending the collected writes: one inserted
+     * by the batch as it will be stored, else the stored row (plain JDBC, one read by key) with the batch's
+     * pending changes to it applied. Empty when the trial has no row. Rows changed through Hibernate in the
+     * same transaction and not yet flushed are not seen: callers that may have some read through Hibernate.
+     */
+    public Optional<TrialRow> trialAsWritten(String studyId, long trialId) {
+        Batch batch = (Batch) TransactionSynchronizationManager.getResource(KEY);
+        TrialKey key = new TrialKey(studyId, trialId);
+        if (batch != null && batch.insertedTrials.get(key) instanceof TrialRow pending) {
+            return Optional.of(pending);
+        }
+        List<TrialRow> rows = jdbc.query(SELECT_TRIAL, JdbcWrites::trialRow, studyId, trialId);
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        TrialRow row = rows.get(0);
+        if (batch != null && batch.trialPatches.get(key) instanceof TrialPatch patch) {
+            patch.values.forEach(row::set);
+            row.addReports(patch.reports);
+        }
+        return Optional.of(row);
+    }
+
+    private static TrialRow trialRow(ResultSet rs, int n) throws SQLException {
+        return TrialRow.loaded(
+                rs.getString(1),
+                rs.getLong(2),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getString(5),
+                rs.getObject(6, Double.class),
+                rs.getObject(7, Double.class),
+                rs.getString(8),
+                rs.getString(9),
+                rs.getBoolean(10),
+                rs.getObject(11, Long.class),
+                rs.getLong(12),
+                instant(rs, 13),
+                instant(rs, 14),
+                instant(rs, 15),
+                rs.getObject(16, Long.class),
+                rs.getString(17),
+                rs.getString(18),
+                rs.getString(19),
+                rs.getString(20),
+                rs.getBoolean(21));
     }
 
     /** Sends the current transaction's collected writes, if it has any; for tests and explicit flush points. */

@@ -115,6 +115,68 @@ public class TrialRow implements Persistable<TrialKey> {
         this.updatedAt = now;
     }
 
+    /** A stored row read with plain JDBC ({@link JdbcWrites#trialAsWritten}); not an entity of any context. */
+    static TrialRow loaded(
+            String studyId,
+            long trialId,
+            String status,
+            String config,
+            String metrics,
+            Double objective,
+            Double bestObjective,
+            String statusReason,
+            String workerId,
+            boolean resumed,
+            Long checkpointTrialId,
+            long reportCount,
+            Instant createdAt,
+            Instant updatedAt,
+            Instant leaseExpiresAt,
+            Long retryOf,
+            String metadata,
+            String links,
+            String stdoutTail,
+            String stderrTail,
+            boolean resumedWithoutCheckpoint) {
+        TrialRow t = new TrialRow(studyId, trialId, status, config, checkpointTrialId, workerId, createdAt);
+        t.metrics = metrics;
+        t.objective = objective;
+        t.bestObjective = bestObjective;
+        t.statusReason = statusReason;
+        t.resumed = resumed;
+        t.reportCount = reportCount;
+        t.updatedAt = updatedAt;
+        t.leaseExpiresAt = leaseExpiresAt;
+        t.retryOf = retryOf;
+        t.metadata = metadata;
+        t.links = links;
+        t.stdoutTail = stdoutTail;
+        t.stderrTail = stderrTail;
+        t.resumedWithoutCheckpoint = resumedWithoutCheckpoint;
+        t.fresh = false;
+        return t;
+    }
+
+    /** Applies one column of a batch's pending UPDATE ({@link JdbcWrites.TrialColumn}). */
+    void set(JdbcWrites.TrialColumn column, Object value) {
+        switch (column) {
+            case STATUS -> status = (String) value;
+            case STATUS_REASON -> statusReason = (String) value;
+            case CONFIG -> config = (String) value;
+            case WORKER_ID -> workerId = (String) value;
+            case RESUMED -> resumed = (Boolean) value;
+            case METRICS -> metrics = (String) value;
+            case OBJECTIVE -> objective = (Double) value;
+            case BEST_OBJECTIVE -> bestObjective = (Double) value;
+            case LEASE_EXPIRES_AT -> leaseExpiresAt = (Instant) value;
+            case UPDATED_AT -> updatedAt = (Instant) value;
+        }
+    }
+
+    void addReports(long n) {
+        reportCount += n;
+    }
+
     public String getStudyId() {
         return studyId;
     }

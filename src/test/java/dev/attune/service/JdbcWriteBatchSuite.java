@@ -167,6 +167,25 @@ abstract class JdbcWriteBatchSuite {
         assertThat(count("SELECT next_trial_id FROM study WHERE id = ?", id)).isEqualTo(4);
     }
 
+    @Test
+    void aCompletionAnswersTheTrialAsItIsStored() throws Exception {
+        String id = newStudy(2);
+        // alone: the stored row with this write's changes, read before they are sent
+        Views.Trial alone = trials.complete(id, 0, Map.of("metrics", Map.of("loss", 0.5)));
+        assertThat(alone.status()).isEqualTo("COMPLETED");
+        assertThat(alone).usingRecursiveComparison().ignoringFields("reports").isEqualTo(queries.get(id, 0));
+        // in one batch with reports on the same trial, still unsent when the completion answers
+        List<Supplier<Object>> writes = new ArrayList<>();
+        writes.add(() -> trials.report(id, 1, report(0.9, 1)));
+        writes.add(() -> trials.report(id, 1, report(0.4, 2)));
+        writes.add(() -> trials.complete(id, 1, null));
+        List<CompletableFuture<Object>> answers = inOneBatch(id, writes);
+        Views.Trial t1 = (Views.Trial) answers.get(2).get(10, TimeUnit.SECONDS);
+        assertThat(t1.status()).isEqualTo("COMPLETED");
+        assertThat(t1.metrics()).containsEntry("loss", 0.4);
+        assertThat(t1).usingRecursiveComparison().ignoringFields("reports").isEqualTo(queries.get(id, 1));
+    }
+
     /** Runs the writes as one flat-combined batch: each is queued while the study's lock is held. */
     private <T> List<CompletableFuture<T>> inOneBatch(String id, List<? extends Supplier<? extends T>> writes)
             throws InterruptedException {
