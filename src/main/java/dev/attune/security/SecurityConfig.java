@@ -65,6 +65,9 @@ public class SecurityConfig implements WebMvcConfigurer {
                 .formLogin(f -> f.disable())
                 .logout(l -> l.disable())
                 .requestCache(c -> c.disable())
+                // No code asks the servlet request for its user (isUserInRole, getUserPrincipal): without the
+                // wrapper every request attribute, header and method read skips a layer (issue 16 item 6).
+                .servletApi(s -> s.disable())
                 .securityContext(c -> c.securityContextRepository(BearerTokenFilter.CONTEXTS))
                 .cors(c -> c.configurationSource(cors(settings.corsOrigins())))
                 .headers(h -> h.referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER)))
