@@ -1,15 +1,22 @@
 package dev.attune.config;
 
 import jakarta.servlet.http.HttpServletRequest;
+import java.lang.reflect.Method;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.webmvc.autoconfigure.WebMvcRegistrations;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.observation.SecurityObservationSettings;
+import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.mvc.condition.PathPatternsRequestCondition;
 import org.springframework.web.servlet.mvc.method.RequestMappingInfo;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
@@ -47,19 +54,133 @@ public class RequestMappingLookup {
     /** The request mapping of Spring MVC, skipping mappings whose patterns cannot match the path's segments. */
     static final class ShapeFilteringMapping extends RequestMappingHandlerMapping {
         private final Map<RequestMappingInfo, Shapes> shapes = new ConcurrentHashMap<>();
+        private volatile @Nullable ShapeIndex<RequestMappingInfo> index;
+        /** The mappings that may match the path being looked up, while {@link #lookupHandlerMethod} runs. */
+        private static final ThreadLocal<@Nullable Set<RequestMappingInfo>> CANDIDATES = new ThreadLocal<>();
+
+        @Override
+        protected @Nullable HandlerMethod lookupHandlerMethod(String lookupPath, HttpServletRequest request)
+                throws Exception {
+            if (!ServletRequestPathUtils.hasParsedRequestPath(request)) {
+                return super.lookupHandlerMethod(lookupPath, request);
+            }
+            String path = ServletRequestPathUtils.getParsedRequestPath(request)
+                    .pathWithinApplication()
+                    .value();
+            CANDIDATES.set(index().candidates(path));
+            try {
+                return super.lookupHandlerMethod(lookupPath, request);
+            } finally {
+                CANDIDATES.remove();
+            }
+        }
 
         @Override
         protected @Nullable RequestMappingInfo getMatchingMapping(RequestMappingInfo info, HttpServletRequest request) {
-            Shapes s = shapes.computeIfAbsent(info, Shapes::of);
-            if (s.patterns != null && ServletRequestPathUtils.hasParsedRequestPath(request)) {
-                String path = ServletRequestPathUtils.getParsedRequestPath(request)
-                        .pathWithinApplication()
-                        .value();
-                if (!s.mayMatch(path)) {
+            Set<RequestMappingInfo> candidates = CANDIDATES.get();
+            if (candidates != null) {
+                // the path's shape was looked up once for this request: one set look-up per mapping
+                if (!candidates.contains(info)) {
                     return null;
+                }
+            } else {
+                Shapes s = shapes.computeIfAbsent(info, Shapes::of);
+                if (s.patterns != null && ServletRequestPathUtils.hasParsedRequestPath(request)) {
+                    String path = ServletRequestPathUtils.getParsedRequestPath(request)
+                            .pathWithinApplication()
+                            .value();
+                    if (!s.mayMatch(path)) {
+                        return null;
+                    }
                 }
             }
             return super.getMatchingMapping(info, request);
+        }
+
+        private ShapeIndex<RequestMappingInfo> index() {
+            ShapeIndex<RequestMappingInfo> i = index;
+            if (i == null) {
+                Map<RequestMappingInfo, Shapes> all = new LinkedHashMap<>();
+                for (RequestMappingInfo info : getHandlerMethods().keySet()) {
+                    all.put(info, shapes.computeIfAbsent(info, Shapes::of));
+                }
+                i = new ShapeIndex<>(all);
+                index = i;
+            }
+            return i;
+        }
+
+        @Override
+        protected void registerHandlerMethod(Object handler, Method method, RequestMappingInfo mapping) {
+            super.registerHandlerMethod(handler, method, mapping);
+            index = null;
+        }
+
+        @Override
+        public void registerMapping(RequestMappingInfo mapping, Object handler, Method method) {
+            super.registerMapping(mapping, handler, method);
+            index = null;
+        }
+
+        @Override
+        public void unregisterMapping(RequestMappingInfo mapping) {
+            super.unregisterMapping(mapping);
+            index = null;
+        }
+    }
+
+    /**
+     * The keys whose {@link Shapes} may match a path, remembered per shape of path: the path with each segment
+     * that is no literal of any pattern replaced by a mark. Such a segment can only meet a variable of a
+     * pattern, so every path of one shape keeps the same keys. Remembers at most {@value #MAX_SHAPES} shapes
+     * (paths are the client's; beyond, each look-up tests every key).
+     */
+    static final class ShapeIndex<K> {
+        static final int MAX_SHAPES = 4096;
+        private final Map<K, Shapes> shapes;
+        private final Set<String> literals = new HashSet<>();
+        private final Map<String, Set<K>> byShape = new ConcurrentHashMap<>();
+
+        ShapeIndex(Map<K, Shapes> shapes) {
+            this.shapes = shapes;
+            for (Shapes s : shapes.values()) {
+                if (s.patterns != null) {
+                    for (String[] pattern : s.patterns) {
+                        for (String segment : pattern) {
+                            if (segment != null) {
+                                literals.add(segment);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /** The keys that may match {@code path} (not decoded); null when a path is left to Spring whole. */
+        @Nullable
+        Set<K> candidates(String path) {
+            if (!path.startsWith("/") || path.indexOf('%') >= 0 || path.indexOf(';') >= 0) {
+                return null;
+            }
+            StringBuilder shape = new StringBuilder(path.length());
+            for (String segment : path.substring(1).split("/", -1)) {
+                shape.append('/').append(literals.contains(segment) ? segment : "\0");
+            }
+            String key = shape.toString();
+            Set<K> found = byShape.get(key);
+            if (found == null) {
+                Set<K> keys = Collections.newSetFromMap(new IdentityHashMap<>());
+                shapes.forEach((k, s) -> {
+                    if (s.mayMatch(path)) {
+                        keys.add(k);
+                    }
+                });
+                found = keys;
+                if (byShape.size() < MAX_SHAPES) {
+                    byShape.putIfAbsent(key, keys);
+                }
+            }
+            return found;
         }
     }
 

@@ -3,8 +3,11 @@ package dev.attune.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.server.PathContainer;
 import org.springframework.web.util.pattern.PathPattern;
@@ -58,6 +61,45 @@ class RequestMappingLookupTest {
         assertThat(reports.mayMatch("/api/v1/studies/s1/trials/7/%72eports")).isTrue();
         assertThat(RequestMappingLookup.Shapes.of(List.of("/static/**")).mayMatch("/other"))
                 .isTrue();
+    }
+
+    @Test
+    void theIndexByShapeOfPathKeepsExactlyTheMappingsTheirShapesKeep() {
+        Random random = new Random(17);
+        int kept = 0;
+        int dropped = 0;
+        for (int round = 0; round < 200; round++) {
+            Map<String, RequestMappingLookup.Shapes> mappings = new LinkedHashMap<>();
+            for (int m = 0; m < 20; m++) {
+                List<String> texts = new ArrayList<>();
+                for (int k = 1 + random.nextInt(2); k > 0; k--) {
+                    texts.add(pattern(random));
+                }
+                mappings.put(new String("m" + m), RequestMappingLookup.Shapes.of(texts));
+            }
+            RequestMappingLookup.ShapeIndex<String> index = new RequestMappingLookup.ShapeIndex<>(mappings);
+            // many paths per index, so that most are answered from a shape remembered for another path
+            for (int p = 0; p < 100; p++) {
+                String path = path(random);
+                Set<String> candidates = index.candidates(path);
+                for (Map.Entry<String, RequestMappingLookup.Shapes> e : mappings.entrySet()) {
+                    boolean expected = e.getValue().mayMatch(path);
+                    assertThat(candidates == null || candidates.contains(e.getKey()))
+                            .as("%s for %s", e.getKey(), path)
+                            .isEqualTo(expected);
+                    if (expected) {
+                        kept++;
+                    } else {
+                        dropped++;
+                    }
+                }
+            }
+        }
+        assertThat(kept).isGreaterThan(1_000);
+        assertThat(dropped).isGreaterThan(10_000);
+        // escapes are left to Spring whole
+        assertThat(new RequestMappingLookup.ShapeIndex<String>(Map.of()).candidates("/a/%62"))
+                .isNull();
     }
 
     private static String pattern(Random random) {
