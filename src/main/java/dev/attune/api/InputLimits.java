@@ -45,7 +45,7 @@ public class InputLimits extends RequestBodyAdviceAdapter {
 
     /** Throws {@link InvalidInputException} naming the first fields over a limit. */
     public static void check(Object body) {
-        check(body instanceof JsonObjectBody object ? object.fields() : body, "body");
+        check(body, "body");
     }
 
     /**

@@ -53,8 +53,9 @@ public class TrialController {
             requestBody =
                     @io.swagger.v3.oas.annotations.parameters.RequestBody(
                             content = @Content(schema = @Schema(implementation = Dtos.AskRequest.class))))
-    public Dtos.AskResponse ask(@PathVariable String studyId, @RequestBody(required = false) JsonObjectBody request) {
-        AskInput input = AskInput.of(JsonObjectBody.fieldsOf(request));
+    public Dtos.AskResponse ask(
+            @PathVariable String studyId, @RequestBody(required = false) Map<String, Object> request) {
+        AskInput input = AskInput.of(request);
         return input.count() == null
                 ? Mapping.ask(trials.ask(studyId, input.workerId()))
                 : Mapping.batch(trials.askBatch(studyId, input.workerId(), input.count()));
@@ -68,8 +69,8 @@ public class TrialController {
                             required = true,
                             content = @Content(schema = @Schema(implementation = Dtos.ReportRequest.class))))
     public Dtos.DecisionResponse report(
-            @PathVariable String studyId, @PathVariable long trialId, @RequestBody JsonObjectBody request) {
-        return Mapping.decision(trials.report(studyId, trialId, request.fields()));
+            @PathVariable String studyId, @PathVariable long trialId, @RequestBody Map<String, Object> request) {
+        return Mapping.decision(trials.report(studyId, trialId, request));
     }
 
     @PostMapping("/trials/{trialId}/complete")
@@ -81,8 +82,8 @@ public class TrialController {
     public Dtos.TrialResponse complete(
             @PathVariable String studyId,
             @PathVariable long trialId,
-            @RequestBody(required = false) JsonObjectBody body) {
-        return Mapping.trial(trials.complete(studyId, trialId, JsonObjectBody.fieldsOf(body)));
+            @RequestBody(required = false) Map<String, Object> request) {
+        return Mapping.trial(trials.complete(studyId, trialId, request));
     }
 
     @PostMapping("/trials/{trialId}/fail")
@@ -94,8 +95,7 @@ public class TrialController {
     public Dtos.TrialResponse fail(
             @PathVariable String studyId,
             @PathVariable long trialId,
-            @RequestBody(required = false) JsonObjectBody body) {
-        Map<String, Object> request = JsonObjectBody.fieldsOf(body);
+            @RequestBody(required = false) Map<String, Object> request) {
         checkReason(request);
         return Mapping.trial(trials.fail(studyId, trialId, request));
     }
@@ -110,8 +110,7 @@ public class TrialController {
     public Dtos.TrialResponse release(
             @PathVariable String studyId,
             @PathVariable long trialId,
-            @RequestBody(required = false) JsonObjectBody body) {
-        Map<String, Object> request = JsonObjectBody.fieldsOf(body);
+            @RequestBody(required = false) Map<String, Object> request) {
         checkReason(request);
         return Mapping.trial(trials.release(studyId, trialId, request));
     }
@@ -125,8 +124,7 @@ public class TrialController {
     public Dtos.TrialResponse skip(
             @PathVariable String studyId,
             @PathVariable long trialId,
-            @RequestBody(required = false) JsonObjectBody body) {
-        Map<String, Object> request = JsonObjectBody.fieldsOf(body);
+            @RequestBody(required = false) Map<String, Object> request) {
         checkReason(request);
         return Mapping.trial(trials.skip(studyId, trialId, request));
     }
