@@ -26,6 +26,11 @@ import tools.jackson.databind.json.JsonMapper;
  * parallel clients, not measured), so runs at different study sizes show whether a report's cost
  * depends on the number of trials.
  *
+ * <p>A {@code 429} (the server's admission bound, ADR 0007) is counted apart from the served requests and
+ * the request is sent again after the answer's {@code Retry-After} seconds (capped by
+ * {@code --max-retry-after-ms}), as a well-behaved client would; the latency quantiles are those of the
+ * served requests, so a run shows whether excess load meets refusals or growing latency.
+ *
  * <p>Next to throughput it prints the servers' CPU time in the measured phase per report, read from each
  * server's own {@code process.cpu.time} metric, so that runs on a shared machine compare by cost.
  */
@@ -86,6 +91,13 @@ public class LoadBench implements java.util.concurrent.Callable<Integer> {
                     + " run with SPRING_PROFILES_ACTIVE=bench): the cost floor of a write on the same stack")
     boolean baseline;
 
+    @Option(
+            names = "--max-retry-after-ms",
+            defaultValue = "5000",
+            description =
+                    "longest wait honoured for a 429's Retry-After before sending again (default ${DEFAULT-VALUE})")
+    long maxRetryAfterMs;
+
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -98,9 +110,12 @@ public class LoadBench implements java.util.concurrent.Callable<Integer> {
         String study = ids.getFirst();
         if (prefill > 0) {
             long t0 = System.nanoTime();
+            Recorder unmeasured = new Recorder();
             parallel(
                     prefill,
-                    i -> post(
+                    i -> send(
+                            unmeasured,
+                            "prefill",
                             "/api/v1/studies/" + study + "/trials",
                             Map.of("config", Map.of("x", (i % 1000) / 1000.0), "metrics", Map.of("loss", i * 1e-3))));
             System.out.printf(Locale.ROOT, "prefilled %d trials in %.1f s%n", prefill, (System.nanoTime() - t0) / 1e9);
@@ -186,38 +201,58 @@ public class LoadBench implements java.util.concurrent.Callable<Integer> {
             // The same clients and report bodies, each report one INSERT and nothing else.
             parallel(count, i -> {
                 for (int step = 1; step <= reports; step++) {
-                    long r0 = System.nanoTime();
-                    rec.add(
-                            "report",
-                            r0,
-                            post("/bench/baseline", Map.of("metrics", Map.of("loss", 1.0 / step), "step", step)));
+                    send(rec, "report", "/bench/baseline", Map.of("metrics", Map.of("loss", 1.0 / step), "step", step));
                 }
             });
             return;
         }
         parallel(count, i -> {
             String base = "/api/v1/studies/" + ids.get(i % ids.size());
-            long t = System.nanoTime();
-            HttpResponse<String> ask = post(
+            HttpResponse<String> ask = send(
+                    rec,
+                    "ask",
                     base + "/ask",
                     Map.of("workerId", "bench-" + Thread.currentThread().threadId()));
-            rec.add("ask", t, ask);
             Map<String, Object> trial =
                     (Map<String, Object>) JSON.readValue(ask.body(), Map.class).get("trial");
             long id = ((Number) trial.get("id")).longValue();
             double x = ((Number) ((Map<String, Object>) trial.get("config")).get("x")).doubleValue();
             for (int step = 1; step <= reports; step++) {
-                long r0 = System.nanoTime();
-                rec.add(
+                send(
+                        rec,
                         "report",
-                        r0,
-                        post(
-                                base + "/trials/" + id + "/reports",
-                                Map.of("metrics", Map.of("loss", (x - 0.3) * (x - 0.3) + 1.0 / step), "step", step)));
+                        base + "/trials/" + id + "/reports",
+                        Map.of("metrics", Map.of("loss", (x - 0.3) * (x - 0.3) + 1.0 / step), "step", step));
             }
-            long c0 = System.nanoTime();
-            rec.add("complete", c0, post(base + "/trials/" + id + "/complete", Map.of()));
+            send(rec, "complete", base + "/trials/" + id + "/complete", Map.of());
         });
+    }
+
+    /**
+     * Sends until the answer is not a 429, waiting each 429's {@code Retry-After} (seconds; 1 when absent
+     * or unreadable; at most {@code --max-retry-after-ms}); records the refusals and the served answer.
+     */
+    private HttpResponse<String> send(Recorder rec, String op, String path, Object body) throws Exception {
+        while (true) {
+            long t = System.nanoTime();
+            HttpResponse<String> r = post(path, body);
+            if (r.statusCode() != 429) {
+                rec.add(op, t, r);
+                return r;
+            }
+            rec.refused(op, t);
+            long waitMs = 1000;
+            try {
+                waitMs = Long.parseLong(r.headers()
+                                .firstValue("Retry-After")
+                                .orElse("1")
+                                .trim())
+                        * 1000;
+            } catch (NumberFormatException httpDate) {
+                // an HTTP-date: wait the default second
+            }
+            Thread.sleep(Math.min(Math.max(waitMs, 0), maxRetryAfterMs));
+        }
     }
 
     private HttpResponse<String> post(String path, Object body) throws Exception {
@@ -243,31 +278,36 @@ public class LoadBench implements java.util.concurrent.Callable<Integer> {
                 seconds);
         System.out.printf(
                 Locale.ROOT,
-                "%-9s %8s %10s %9s %9s %9s %7s%n",
+                "%-9s %8s %10s %9s %9s %9s %7s %7s %11s%n",
                 "op",
                 "count",
                 "per s",
                 "p50 ms",
                 "p99 ms",
                 "max ms",
-                "errors");
+                "errors",
+                "429s",
+                "429 max ms");
         Map<String, Object> summary = new LinkedHashMap<>();
         for (String op : List.of("ask", "report", "complete")) {
             Recorder.Stats s = rec.stats(op);
             System.out.printf(
                     Locale.ROOT,
-                    "%-9s %8d %10.1f %9.2f %9.2f %9.2f %7d%n",
+                    "%-9s %8d %10.1f %9.2f %9.2f %9.2f %7d %7d %11.2f%n",
                     op,
                     s.count(),
                     s.count() / seconds,
                     s.p50(),
                     s.p99(),
                     s.max(),
-                    s.errors());
+                    s.errors(),
+                    s.refused(),
+                    s.refusedMax());
             summary.put(op + "PerSecond", Math.round(s.count() / seconds * 10) / 10.0);
             summary.put(op + "P50Ms", Math.round(s.p50() * 100) / 100.0);
             summary.put(op + "P99Ms", Math.round(s.p99() * 100) / 100.0);
             summary.put(op + "Errors", s.errors());
+            summary.put(op + "Refused429", s.refused());
         }
         long reportCount = rec.stats("report").count();
         // All the server's work in the measured phase (asks, completes, GC) charged to the reports.

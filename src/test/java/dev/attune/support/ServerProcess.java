@@ -46,7 +46,13 @@ public final class ServerProcess implements AutoCloseable {
         pb.environment().put("PORT", Integer.toString(port));
         pb.directory(workDir.toFile());
         ServerProcess p = new ServerProcess(pb.start(), port, log);
-        p.awaitHealthy(Duration.ofSeconds(90));
+        try {
+            p.awaitHealthy(Duration.ofSeconds(90));
+        } catch (RuntimeException | IOException e) {
+            // A server that never became healthy must not outlive the test (it holds a port and CPU).
+            p.process.destroyForcibly();
+            throw e;
+        }
         return p;
     }
 
