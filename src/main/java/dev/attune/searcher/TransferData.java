@@ -54,6 +54,9 @@ record TransferData(double[][] inputs, double[][] configs, double[] targets, dou
      */
     static TransferData of(
             Options options, List<TransferTask> tasks, SearchSpace space, String metric, boolean maximize, long seed) {
+        if (!options.has(MODEL) || options.string(MODEL) == null) {
+            return null; // options of a searcher that does not offer the transfer kernel
+        }
         String model = options.string(MODEL).toLowerCase(Locale.ROOT);
         if (model.equals("none")) {
             return null;
