@@ -28,6 +28,18 @@ final class TransferBench {
     static final int NEW_EVALS = 20;
     static final List<String> DEFAULT_METHODS =
             List.of("ZeroShotTransfer", "BoundingBox", "RandomSearch", "BayesianOptimization");
+    /**
+     * Rows added to the default methods: GP Bayesian optimization warm-started by its transfer kernel
+     * ({@code transferLearningModel}), next to plain BayesianOptimization.
+     */
+    static final List<Map.Entry<String, String>> DEFAULT_VARIANTS = List.of(
+            Map.entry(
+                    "BayesianOptimization(matern52_product)",
+                    "BayesianOptimization {\"transferLearningModel\": \"matern52_product\"}"),
+            Map.entry(
+                    "BayesianOptimization(matern52_same)",
+                    "BayesianOptimization {\"transferLearningModel\": \"matern52_same\"}"));
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** One task of the family. */
@@ -88,6 +100,9 @@ final class TransferBench {
 
     Integer run() throws Exception {
         List<String> chosen = new ArrayList<>(bench.methods != null ? bench.methods : DEFAULT_METHODS);
+        if (bench.methods == null) {
+            DEFAULT_VARIANTS.forEach(e -> bench.variants.putIfAbsent(e.getKey(), e.getValue()));
+        }
         chosen.addAll(bench.variants.keySet());
         List<QualityBench.Run> runs = new ArrayList<>();
         List<Map<String, Object>> optunaTasks = new ArrayList<>();

@@ -27,9 +27,18 @@ public final class GaussianProcess {
     private final double[] lower;
     private final double[][] alphas;
     private final double[] firstTarget;
+    /** Coordinates appended to a point that lacks them (the active task's, for a transfer-learning GP). */
+    private final double[] suffix;
 
-    private GaussianProcess(double[][] inputs, GpPrior hyper, double[] lower, double[][] alphas, double[] firstTarget) {
+    private GaussianProcess(
+            double[][] inputs,
+            GpPrior hyper,
+            double[] lower,
+            double[][] alphas,
+            double[] firstTarget,
+            double[] suffix) {
         this.firstTarget = firstTarget;
+        this.suffix = suffix;
         this.inputs = inputs;
         this.hyper = hyper;
         this.n = inputs.length;
@@ -39,6 +48,16 @@ public final class GaussianProcess {
 
     /** The posterior given {@code targets[s][i]}, the s-th target vector's value at {@code inputs[i]}. */
     public static GaussianProcess condition(double[][] raw, double[][] targets, GpPrior hyper) {
+        return condition(raw, targets, hyper, new double[0]);
+    }
+
+    /**
+     * As {@link #condition(double[][], double[][], GpPrior)}, for inputs whose last coordinates
+     * are {@code suffix.length} extra ones (e.g. a task's one-hot code): a point given without them, to
+     * {@link #predict}, {@link #means} or {@link #sampleObservations}, gets {@code suffix} appended, and
+     * gradients are returned for the coordinates it was given.
+     */
+    public static GaussianProcess condition(double[][] raw, double[][] targets, GpPrior hyper, double[] suffix) {
         double[][] inputs = java.util.Arrays.stream(raw).map(hyper::warp).toArray(double[][]::new);
         int n = inputs.length;
         double[] lower = choleskyOfCovariance(inputs, hyper);
@@ -53,7 +72,17 @@ public final class GaussianProcess {
             alphas[s] = a;
         }
         return new GaussianProcess(
-                inputs, hyper, lower, alphas, targets.length == 0 ? new double[0] : targets[0].clone());
+                inputs, hyper, lower, alphas, targets.length == 0 ? new double[0] : targets[0].clone(), suffix.clone());
+    }
+
+    /** {@code raw} with {@link #suffix} appended when it lacks those coordinates. */
+    private double[] full(double[] raw) {
+        if (suffix.length == 0 || n == 0 || raw.length + suffix.length != inputs[0].length) {
+            return raw;
+        }
+        double[] x = java.util.Arrays.copyOf(raw, raw.length + suffix.length);
+        System.arraycopy(suffix, 0, x, raw.length, suffix.length);
+        return x;
     }
 
     /** L with LLᵀ = K(inputs) + σ²I, row-major, adding jitter if K is numerically singular. */
@@ -107,7 +136,7 @@ public final class GaussianProcess {
 
     /** The posterior means (one per target vector) at x, without the O(n²) variance. */
     public double[] means(double[] raw) {
-        double[] x = hyper.warp(raw);
+        double[] x = hyper.warp(full(raw));
         double[] means = new double[alphas.length];
         java.util.Arrays.fill(means, hyper.mean(x));
         for (int i = 0; i < n; i++) {
@@ -127,7 +156,18 @@ public final class GaussianProcess {
      * Predicts at {@code x}; when {@code meanGradients} (S × d) and {@code varianceGradient} (d) are given,
      * writes the gradients of every mean and of the variance with respect to x into them.
      */
-    public Prediction predict(double[] raw, double[][] meanGradients, double[] varianceGradient) {
+    public Prediction predict(double[] given, double[][] meanGradients, double[] varianceGradient) {
+        double[] raw = full(given);
+        if (raw != given && meanGradients != null) { // gradients over the given coordinates only
+            double[][] mg = new double[meanGradients.length][raw.length];
+            double[] vg = new double[raw.length];
+            Prediction p = predict(raw, mg, vg);
+            for (int s = 0; s < mg.length; s++) {
+                System.arraycopy(mg[s], 0, meanGradients[s], 0, given.length);
+            }
+            System.arraycopy(vg, 0, varianceGradient, 0, given.length);
+            return p;
+        }
         double[] x = hyper.warp(raw);
         int d = x.length;
         double[] kx = new double[n];
@@ -210,7 +250,8 @@ public final class GaussianProcess {
      * first target vector: the fantasies that stand in for pending evaluations. Row s is sample s.
      */
     public double[][] sampleObservations(double[][] raw, int samples, SplittableRandom random) {
-        double[][] points = java.util.Arrays.stream(raw).map(hyper::warp).toArray(double[][]::new);
+        double[][] points =
+                java.util.Arrays.stream(raw).map(this::full).map(hyper::warp).toArray(double[][]::new);
         int p = points.length;
         double[][] v = new double[p][];
         double[] mean = new double[p];

@@ -28,7 +28,10 @@ public final class MarginalLikelihood {
     private final int m;
     private final int warped;
 
-    /** @param lengthscales d for ARD (one per input), or 1 for a shared length scale */
+    /**
+     * @param lengthscales d for ARD (one per input), 1 for a shared length scale, or in between: the last
+     *     one is shared by the inputs from its index on (see {@link Matern52Kernel})
+     */
     public MarginalLikelihood(double[][] x, double[] y, int lengthscales) {
         this(x, y, lengthscales, false);
     }
@@ -116,7 +119,7 @@ public final class MarginalLikelihood {
                 for (int c = 0; c < x[i].length; c++) {
                     double l = k.lengthscale(c);
                     double t = (x[i][c] - x[j][c]) / l;
-                    gradient[1 + (m == 1 ? 0 : c)] += 0.5 * ws * t * t;
+                    gradient[1 + Math.min(c, m - 1)] += 0.5 * ws * t * t;
                     if (warped > 0) { // ∂k/∂w_i = −slope·(w_i − w_j)/ℓ², and −that for w_j
                         double dk = -0.5 * ws * t / l;
                         gradient[m + 3 + c] += dk * (dA[i][c] - dA[j][c]);

@@ -2,7 +2,9 @@ package dev.attune.math;
 
 /**
  * The Matern 5/2 kernel k(x, x') = c (1 + d + d²/3) e^{−d}, d = √5 ‖(x − x') / ℓ‖, with one length scale
- * per input (ARD) or one shared by all.
+ * per input (ARD) or one shared by all. In general inputs beyond the last length scale share it: one
+ * length scale is the shared case, and m < d length scales give the first m − 1 inputs their own and
+ * the rest (e.g. a task's one-hot code) one between them.
  *
  * <p>Implementation note: derivatives are written through {@link #slope}, (5/3) c (1 + d) e^{−d}, which
  * is finite at d = 0: ∂k/∂log ℓ_j = slope · ((x_j − x'_j)/ℓ_j)² and ∂k/∂x_j = −slope · (x_j − x'_j)/ℓ_j².
@@ -16,7 +18,7 @@ public record Matern52Kernel(double amplitude, double[] lengthscales) {
 
     /** The length scale of input {@code j}. */
     public double lengthscale(int j) {
-        return lengthscales.length == 1 ? lengthscales[0] : lengthscales[j];
+        return lengthscales[Math.min(j, lengthscales.length - 1)];
     }
 
     /** The squared scaled distance ‖(a − b) / ℓ‖². */

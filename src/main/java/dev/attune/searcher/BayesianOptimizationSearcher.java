@@ -93,8 +93,10 @@ public final class BayesianOptimizationSearcher implements Searcher {
                     false,
                     "model Box-Cox-transformed targets, λ fitted with the kernel; for metrics to minimize with positive values"));
 
-    /** Plain GP BO's options: {@link #OPTIONS} and automatic termination. */
-    public static final List<OptionSpec> PLAIN_OPTIONS = with(AutoTermination.OPTIONS.toArray(OptionSpec[]::new));
+    /** Plain GP BO's options: {@link #OPTIONS}, automatic termination and the warm-starting transfer kernel. */
+    public static final List<OptionSpec> PLAIN_OPTIONS =
+            with(java.util.stream.Stream.concat(AutoTermination.OPTIONS.stream(), TransferData.OPTIONS.stream())
+                    .toArray(OptionSpec[]::new));
 
     public static final List<OptionSpec> CONSTRAINED_OPTIONS = with(
             OptionSpec.text(
@@ -155,7 +157,12 @@ public final class BayesianOptimizationSearcher implements Searcher {
                 kind == Kind.PLAIN && options.string("initialScoring").equalsIgnoreCase("thompson_indep"),
                 options.bool("skipLocalOptimization"));
         GpModel.Settings settings = GpModel.Settings.of(options, seed, space, 0);
-        this.objective = new GpModel("objective", settings, boxCox(options, maximize));
+        TransferData transfer =
+                kind == Kind.PLAIN ? TransferData.of(options, context.transfer(), space, metric, maximize, seed) : null;
+        if (transfer != null && options.bool("boxcoxTransform")) {
+            throw InvalidInputException.of("options.boxcoxTransform", "cannot be combined with " + TransferData.MODEL);
+        }
+        this.objective = new GpModel("objective", settings, boxCox(options, maximize), transfer);
         this.auxiliaryMetrics = switch (kind) {
             case PLAIN -> List.of();
             case CONSTRAINED -> constraintMetrics(options);
@@ -257,8 +264,8 @@ public final class BayesianOptimizationSearcher implements Searcher {
         boolean initial = fallback.isPresent() && fallback.get().memo().get(InitialConfigs.KEY) instanceof Number;
         if (fallback.isEmpty()
                 || initial
-                || added < proposing.numInitRandom()
-                || objective.size() == 0
+                // earlier tasks' evaluations count as observations: the warm-started model is used at once
+                || (!objective.transfers() && (added < proposing.numInitRandom() || objective.size() == 0))
                 || auxiliaries.stream().anyMatch(aux -> aux.size() == 0)
                 || space.encodedSize() == 0) {
             return fallback;

@@ -66,6 +66,27 @@ final class GpModel {
                     categoricalInputs(space, extraInputs));
         }
 
+        /**
+         * These settings for inputs with {@code extra} more coordinates that are a one-hot code (a task's),
+         * whose warping stays at the identity.
+         */
+        Settings withCodeInputs(int extra) {
+            boolean[] mask = Arrays.copyOf(unwarped, unwarped.length + extra);
+            Arrays.fill(mask, unwarped.length, mask.length, true);
+            return new Settings(
+                    ard,
+                    optNstarts,
+                    optMaxiter,
+                    maxSizeDataForModel,
+                    maxSizeTopFraction,
+                    optSkipInitLength,
+                    optSkipPeriod,
+                    maxSizeDataForFit,
+                    inputWarping,
+                    seed,
+                    mask);
+        }
+
         private static boolean[] categoricalInputs(dev.attune.space.SearchSpace space, int extraInputs) {
             boolean[] mask = new boolean[space.encodedSize() + extraInputs];
             int offset = 0;
@@ -94,6 +115,9 @@ final class GpModel {
     private final List<Double> targets = new ArrayList<>();
     private final Map<Key, Fitted> fits = new ConcurrentHashMap<>();
     private final boolean boxCox;
+    /** Earlier tasks' evaluations the model is warm-started with, or null. */
+    private final TransferData transfer;
+
     private int warmPrefix = -1;
     private Fitted warm;
 
@@ -106,9 +130,57 @@ final class GpModel {
 
     /** @param boxCox Box–Cox-transform the (positive) targets with a λ fitted along with the kernel */
     GpModel(String name, Settings settings, boolean boxCox) {
+        this(name, settings, boxCox, null);
+    }
+
+    /**
+     * A model whose training data start with {@code transfer}'s rows (null: none); its own observations
+     * are the active task's, their targets standardized on their own. Box–Cox is not combined with it.
+     */
+    GpModel(String name, Settings settings, boolean boxCox, TransferData transfer) {
         this.name = name;
-        this.settings = settings;
-        this.boxCox = boxCox;
+        this.settings = transfer == null ? settings : settings.withCodeInputs(transfer.extraInputs());
+        this.boxCox = boxCox && transfer == null;
+        this.transfer = transfer;
+    }
+
+    /** Whether the model is warm-started with earlier tasks' evaluations. */
+    boolean transfers() {
+        return transfer != null;
+    }
+
+    /**
+     * The kernel's length scales for {@code inputs} inputs: one, or with ARD one per input, except that a
+     * task's one-hot code shares one (Syne Tune's non-ARD Matern over the task).
+     */
+    private int lengthscales(int inputs) {
+        if (!settings.ard()) {
+            return 1;
+        }
+        int code = transfer == null ? 0 : transfer.extraInputs();
+        return code == 0 ? inputs : inputs - code + 1;
+    }
+
+    /** The transferred rows followed by {@code x}, each in the active task's code. */
+    private double[][] withTransfer(double[][] x) {
+        if (transfer == null) {
+            return x;
+        }
+        double[][] all = Arrays.copyOf(transfer.inputs(), transfer.inputs().length + x.length);
+        for (int i = 0; i < x.length; i++) {
+            all[transfer.inputs().length + i] = transfer.active(x[i]);
+        }
+        return all;
+    }
+
+    /** The transferred rows' targets followed by {@code y}. */
+    private double[] withTransfer(double[] y) {
+        if (transfer == null) {
+            return y;
+        }
+        double[] all = Arrays.copyOf(transfer.targets(), transfer.targets().length + y.length);
+        System.arraycopy(y, 0, all, transfer.targets().length, y.length);
+        return all;
     }
 
     void add(double[] x, double y) {
@@ -147,7 +219,7 @@ final class GpModel {
     /** A fit that the next proposal needs and that is not cached yet, on a snapshot of the data. */
     Optional<Runnable> pendingFit() {
         int k = refitPoint();
-        if (k == 0 || k == warmPrefix || fits.containsKey(key(k))) {
+        if ((k == 0 && transfer == null) || k == warmPrefix || fits.containsKey(key(k))) {
             return Optional.empty();
         }
         Key key = key(k);
@@ -185,7 +257,7 @@ final class GpModel {
     }
 
     private Key key(int k) {
-        return new Key(k, warm == null || coldStart(k) ? List.of() : vector(warm), version);
+        return new Key(k, warm == null || (transfer == null && coldStart(k)) ? List.of() : vector(warm), version);
     }
 
     /** Whether a fit on the first k observations starts from the initial hyperparameters. */
@@ -206,11 +278,16 @@ final class GpModel {
     private Fitted fit(double[][] x, double[] y, Fitted start, int k) {
         int[] rows =
                 subsample(y, k, Math.min(positiveOr(settings.maxSizeDataForModel(), k), settings.maxSizeDataForFit()));
-        double[][] xs = IntStream.of(rows).mapToObj(i -> x[i]).toArray(double[][]::new);
-        double[] ys = standardize(IntStream.of(rows).mapToDouble(i -> y[i]).toArray());
-        int lengthscales = settings.ard() ? x[0].length : 1;
-        int warped = settings.inputWarping() ? x[0].length : 0;
-        boolean cold = start == null || coldStart(k);
+        double[][] own = IntStream.of(rows).mapToObj(i -> x[i]).toArray(double[][]::new);
+        double[] ownY = IntStream.of(rows).mapToDouble(i -> y[i]).toArray();
+        double[][] xs = withTransfer(own);
+        double[] ys = withTransfer(
+                transfer == null ? standardize(ownY) : matched(own, ownY).values());
+        int lengthscales = lengthscales(xs[0].length);
+        int warped = settings.inputWarping() ? xs[0].length : 0;
+        // With transfer the earlier tasks' rows dominate the data, so the fit on them (k = 0, with random
+        // restarts) is a good warm start for every later one; cold restarts on hundreds of rows cost seconds.
+        boolean cold = start == null || (transfer == null && coldStart(k));
         GpHyperparameters first = cold ? GpHyperparameters.initial(lengthscales, warped) : start.hyperparameters();
         // Past optSkipInitLength a warm start is trusted alone: random restarts there cost seconds at
         // hundreds of observations, and the hyperparameters change little from one result to the next.
@@ -270,11 +347,26 @@ final class GpModel {
             raw = BoxCox.transform(raw, fitted.lambda());
         }
         double mean = Arrays.stream(raw).average().orElse(0);
-        double[] y = standardize(raw);
-        GaussianProcess gp = GaussianProcess.condition(x, new double[][] {y}, h);
-        double[][] observed = x;
+        double scale = scale(raw);
+        double[] y;
+        if (transfer == null) {
+            y = standardize(raw);
+        } else {
+            Matched m = matched(x, raw);
+            y = m.values();
+            mean = m.mean();
+            scale = m.scale();
+        }
+        double[] suffix = transfer == null ? new double[0] : transfer.suffix();
+        // With transfer, the incumbent is the best active-task mean over the active task's configs, or
+        // before it has any, over the earlier tasks' configs (the GP appends the active task's code).
+        double[][] observed = transfer != null && x.length == 0 ? transfer.configs() : x;
+        double[] active = y;
+        x = withTransfer(x);
+        y = withTransfer(y);
+        GaussianProcess gp = GaussianProcess.condition(x, new double[][] {y}, h, suffix);
         if (!pending.isEmpty() && fantasies > 0) {
-            double[][] p = pending.toArray(new double[0][]);
+            double[][] p = activeInputs(pending);
             double[][] draws = gp.sampleObservations(p, fantasies, random);
             double[][] xs = Arrays.copyOf(x, x.length + p.length);
             System.arraycopy(p, 0, xs, x.length, p.length);
@@ -283,9 +375,77 @@ final class GpModel {
                 ys[s] = Arrays.copyOf(y, xs.length);
                 System.arraycopy(draws[s], 0, ys[s], x.length, p.length);
             }
-            gp = GaussianProcess.condition(xs, ys, h);
+            gp = GaussianProcess.condition(xs, ys, h, suffix);
         }
-        return new Posterior(gp, observed, rows, y, mean, scale(raw));
+        return new Posterior(gp, observed, rows, active, mean, scale);
+    }
+
+    /** The active task's targets on the earlier tasks' scale: {@code raw = mean + scale · values}. */
+    record Matched(double[] values, double mean, double scale) {}
+
+    private GaussianProcess transferOnly;
+
+    /**
+     * The posterior of the active task given only the earlier tasks' evaluations (hyperparameters fitted on
+     * them alone), computed once.
+     */
+    private synchronized GaussianProcess transferOnly() {
+        if (transferOnly == null) {
+            GpHyperparameters h = fit(new double[0][], new double[0], null, 0).hyperparameters();
+            transferOnly = GaussianProcess.condition(
+                    transfer.inputs(), new double[][] {transfer.targets()}, h, transfer.suffix());
+        }
+        return transferOnly;
+    }
+
+    /**
+     * The active task's raw targets mapped affinely onto the scale of the earlier tasks' standardized ones:
+     * shifted and scaled so that their mean and spread equal those of g, the earlier tasks' prediction for
+     * the active task at the same configs ({@link #transferOnly}). Standardizing the active task on its own
+     * fails while it has few observations: they cluster where the earlier tasks were good, so their spread
+     * is a small part of the task's, and two close observations standardized to ±1 made the model
+     * extrapolate a steep slope and propose a corner of the space. One observation is mapped onto g at it;
+     * when all are equal they are mapped onto g's mean.
+     */
+    Matched matched(double[][] x, double[] raw) {
+        int n = raw.length;
+        if (n == 0) {
+            return new Matched(new double[0], 0, 1);
+        }
+        GaussianProcess prior = transferOnly();
+        double[] g = new double[n];
+        for (int i = 0; i < n; i++) {
+            g[i] = prior.means(x[i])[0];
+        }
+        double gMean = Arrays.stream(g).average().orElse(0);
+        double yMean = Arrays.stream(raw).average().orElse(0);
+        double sy = n < 2 ? 0 : sd(raw);
+        double sg = Math.max(n < 2 ? 0 : sd(g), MIN_SPREAD);
+        double[] values = new double[n];
+        if (sy < 1e-12 * Math.max(1, Math.abs(yMean))) {
+            Arrays.fill(values, gMean);
+            return new Matched(values, yMean - gMean, 1);
+        }
+        double b = sy / sg; // raw units per standardized unit
+        for (int i = 0; i < n; i++) {
+            values[i] = gMean + (raw[i] - yMean) / b;
+        }
+        return new Matched(values, yMean - b * gMean, b);
+    }
+
+    /** The least spread of g (in standardized units) the active task's targets are matched to. */
+    private static final double MIN_SPREAD = 1e-2;
+
+    private static double sd(double[] v) {
+        double m = Arrays.stream(v).average().orElse(0);
+        return Math.sqrt(Arrays.stream(v).map(a -> (a - m) * (a - m)).sum() / v.length);
+    }
+
+    /** Pending configs as model inputs: in the active task's code when transferring. */
+    private double[][] activeInputs(List<double[]> pending) {
+        return pending.stream()
+                .map(p -> transfer == null ? p : transfer.active(p))
+                .toArray(double[][]::new);
     }
 
     static double scale(double[] raw) {
@@ -336,7 +496,9 @@ final class GpModel {
                 theta[i] = ((Number) list.get(i + 1)).doubleValue();
             }
             warmPrefix = ((Number) list.getFirst()).intValue();
-            int m = !settings.ard() ? 1 : settings.inputWarping() ? (theta.length - 3) / 3 : theta.length - 3;
+            int m = transfer != null
+                    ? lengthscales(settings.unwarped().length)
+                    : !settings.ard() ? 1 : settings.inputWarping() ? (theta.length - 3) / 3 : theta.length - 3;
             warm = new Fitted(GpHyperparameters.fromVector(theta, m), lambda);
         }
     }

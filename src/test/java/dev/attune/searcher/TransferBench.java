@@ -17,7 +17,8 @@ import java.util.function.Function;
 /**
  * Transfer benchmark in plain Java (no HTTP): a family of shifted and scaled Hartmann3 tasks, 5 earlier
  * tasks of 50 random evaluations each, a new task of 20 sequential evaluations; final regret (in units of
- * the unscaled Hartmann3) of copula Thompson sampling against RandomSearch and GP BayesianOptimization.
+ * the unscaled Hartmann3) of copula Thompson sampling and of GP BayesianOptimization's transfer kernel
+ * ({@code transferLearningModel}) against RandomSearch and plain GP BayesianOptimization.
  * Run: {@code java -cp target/test-classes:target/classes:<deps> dev.attune.searcher.TransferBench [seeds]}.
  */
 public final class TransferBench {
@@ -146,6 +147,17 @@ public final class TransferBench {
                 seed -> new BayesianOptimizationSearcher(
                         context(seed, List.of(), BayesianOptimizationSearcher.PLAIN_OPTIONS),
                         BayesianOptimizationSearcher.Kind.PLAIN));
+        for (String model : List.of("matern52_product", "matern52_same")) {
+            methods.put(
+                    "BayesianOptimization (" + model + ")",
+                    seed -> new BayesianOptimizationSearcher(
+                            context(
+                                    seed,
+                                    earlier(seed, 5, 50),
+                                    BayesianOptimizationSearcher.PLAIN_OPTIONS,
+                                    Map.of("transferLearningModel", model)),
+                            BayesianOptimizationSearcher.Kind.PLAIN));
+        }
         var bean = ManagementFactory.getThreadMXBean();
         System.out.printf(
                 Locale.ROOT,
