@@ -1,6 +1,5 @@
 package dev.attune.scheduler;
 
-import dev.attune.searcher.AutoTermination;
 import dev.attune.searcher.OptionSpec;
 import dev.attune.searcher.OptionType;
 import dev.attune.searcher.Options;
@@ -17,13 +16,11 @@ import dev.attune.space.OrdinalKind;
 import dev.attune.space.SearchSpace;
 import dev.attune.trial.Metric;
 import dev.attune.trial.Mode;
-import dev.attune.trial.Verdict;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Syne Tune's {@code BoundingBox} (Perrone et al., NeurIPS 2019): the space shrinks to the bounding box
@@ -39,7 +36,7 @@ import java.util.Optional;
  * Syne Tune's base scheduler on the new space would do. The entry that carries the resource's maximum
  * ({@code resource.maxAttr}) is never shrunk.
  */
-public final class BoundingBoxScheduler implements Scheduler {
+public final class BoundingBoxScheduler extends DelegatingScheduler {
     static final String PER_TASK = "numHyperparametersPerTask";
 
     static List<OptionSpec> options(List<String> baseMethods) {
@@ -55,11 +52,21 @@ public final class BoundingBoxScheduler implements Scheduler {
                         "how many of each earlier task's best configs span the box (Syne Tune's default 1)"));
     }
 
-    private final Scheduler base;
     private final SearchSpace box;
     private final SearchSpace space;
 
-    BoundingBoxScheduler(MethodContext context, MethodRegistry registry) {
+    private BoundingBoxScheduler(Scheduler base, SearchSpace box, SearchSpace space) {
+        super(base);
+        this.box = box;
+        this.space = space;
+    }
+
+    /**
+     * The base method on the box. The box must exist before the base method does, so it is computed here
+     * rather than in a constructor; a request wrong in several ways fails on the first of: no earlier
+     * tasks, the base method's options, a multi-fidelity base method without a resource.
+     */
+    static BoundingBoxScheduler of(MethodContext context, MethodRegistry registry) {
         if (context.transfer().isEmpty()) {
             throw InvalidInputException.of(
                     "transferEvaluations",
@@ -70,15 +77,14 @@ public final class BoundingBoxScheduler implements Scheduler {
         if (spec.multiFidelity() && context.resource() == null) {
             throw InvalidInputException.of("resource", "is required by the base method " + spec.name());
         }
-        this.space = context.space();
         String keep = context.resource() == null ? null : context.resource().maxAttr();
-        this.box = box(
+        SearchSpace box = box(
                 context.space(),
                 context.transfer(),
                 context.metric(),
                 (int) context.options().integer(PER_TASK),
                 keep);
-        this.base = spec.factory()
+        Scheduler base = spec.factory()
                 .apply(new MethodContext(
                         box,
                         context.metrics(),
@@ -89,6 +95,7 @@ public final class BoundingBoxScheduler implements Scheduler {
                         baseOptions,
                         context.restrictConfigurations(),
                         context.transfer()));
+        return new BoundingBoxScheduler(base, box, context.space());
     }
 
     /** The shrunk space the base method searches. */
@@ -192,21 +199,6 @@ public final class BoundingBoxScheduler implements Scheduler {
     }
 
     @Override
-    public Optional<Runnable> pendingWork() {
-        return base.pendingWork();
-    }
-
-    @Override
-    public Optional<AutoTermination> autoTermination() {
-        return base.autoTermination();
-    }
-
-    @Override
-    public Suggestion suggest(long nextTrialId) {
-        return base.suggest(nextTrialId);
-    }
-
-    @Override
     public void onTrialAdded(long trialId, Map<String, Object> config, Map<String, Object> memo) {
         base.onTrialAdded(trialId, inBox(config), memo);
     }
@@ -250,50 +242,5 @@ public final class BoundingBoxScheduler implements Scheduler {
             }
         }
         return domain.midpoint();
-    }
-
-    @Override
-    public Verdict onReport(long trialId, Map<String, Double> metrics) {
-        return base.onReport(trialId, metrics);
-    }
-
-    @Override
-    public void onComplete(long trialId, Map<String, Double> metrics) {
-        base.onComplete(trialId, metrics);
-    }
-
-    @Override
-    public void onFailure(long trialId) {
-        base.onFailure(trialId);
-    }
-
-    @Override
-    public void onSkip(long trialId) {
-        base.onSkip(trialId);
-    }
-
-    @Override
-    public boolean pausesTrials() {
-        return base.pausesTrials();
-    }
-
-    @Override
-    public Optional<Suggestion.Resume> suggestResume() {
-        return base.suggestResume();
-    }
-
-    @Override
-    public void onStoppedByStudy(long trialId) {
-        base.onStoppedByStudy(trialId);
-    }
-
-    @Override
-    public void onPausedByStudy(long trialId) {
-        base.onPausedByStudy(trialId);
-    }
-
-    @Override
-    public Optional<Map<String, Object>> resumeOnRequest(long trialId, Map<String, Object> config) {
-        return base.resumeOnRequest(trialId, config);
     }
 }

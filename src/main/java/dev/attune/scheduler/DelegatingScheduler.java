@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * A scheduler that hands every call to a base method, for wrappers that change a few of them (the median
- * stopping rule, a linear scalarization). Forwarding the whole interface in one place means a hook added
+ * stopping rule, a linear scalarization, the bounding box). Forwarding the whole interface in one place means a hook added
  * to {@link Scheduler} later reaches the base method of every wrapper, instead of silently taking the
  * interface's default.
  */

@@ -62,7 +62,7 @@ public final class MethodRegistry {
                         false,
                         false,
                         BoundingBoxScheduler.options(baseMethods),
-                        c -> new BoundingBoxScheduler(c, standard())));
+                        c -> BoundingBoxScheduler.of(c, standard())));
     }
 
     /** The multi-objective methods besides MOASHA; {@code singleObjective} are the base methods a scalarization may wrap. */

@@ -69,7 +69,7 @@ public final class BoreSearcher implements Searcher {
     private final int minFitPoints;
     private final RandomSearcher random;
     private final Map<Long, double[]> encoded = new HashMap<>();
-    private final Map<Long, Double> lastValue = new HashMap<>();
+    private final RungResults rungResults;
     /** Results per level (one level, 0, without a fidelity), by trial, in arrival order. */
     private final TreeMap<Long, Map<Long, Double>> results = new TreeMap<>();
 
@@ -84,6 +84,7 @@ public final class BoreSearcher implements Searcher {
         this.metric = context.metrics().getFirst().name();
         this.maximize = context.metrics().getFirst().mode() == Mode.MAX;
         this.fidelity = context.fidelity();
+        this.rungResults = RungResults.atRungLevels(metric, fidelity, true, this::record);
         Options o = context.options();
         this.gamma = o.number("gamma");
         this.classifier = o.string("classifier");
@@ -190,33 +191,12 @@ public final class BoreSearcher implements Searcher {
 
     @Override
     public void onReport(long trialId, Map<String, Double> metrics) {
-        Double v = metrics.get(metric);
-        if (v == null || !Double.isFinite(v)) {
-            return;
-        }
-        lastValue.put(trialId, v);
-        if (fidelity != null) {
-            Double level = metrics.get(fidelity.attr());
-            if (level != null && fidelity.levels().contains(level.longValue())) {
-                record(level.longValue(), trialId, v);
-            }
-        }
+        rungResults.onReport(trialId, metrics);
     }
 
     @Override
     public void onComplete(long trialId, Map<String, Double> metrics) {
-        if (fidelity == null) {
-            Double v = metrics.get(metric);
-            if (v == null || !Double.isFinite(v)) {
-                v = lastValue.get(trialId);
-            }
-            if (v != null) {
-                record(0, trialId, v);
-            }
-        } else {
-            onReport(trialId, metrics);
-        }
-        lastValue.remove(trialId);
+        rungResults.onComplete(trialId, metrics);
     }
 
     private void record(long level, long trialId, double v) {

@@ -71,7 +71,7 @@ public final class ConformalQuantileSearcher implements Searcher {
     private final int minSamplesToConformalize;
     private final RandomSearcher random;
     private final Map<Long, double[]> encoded = new HashMap<>();
-    private final Map<Long, Double> lastReported = new HashMap<>();
+    private final RungResults rungResults;
     /** Each trial's last value (minimized), in the order trials first got one. */
     private final Map<Long, Double> values = new LinkedHashMap<>();
 
@@ -89,6 +89,7 @@ public final class ConformalQuantileSearcher implements Searcher {
         this.metric = context.metrics().getFirst().name();
         this.maximize = context.metrics().getFirst().mode() == Mode.MAX;
         this.multiFidelity = context.fidelity() != null;
+        this.rungResults = RungResults.everyReport(metric, multiFidelity, (level, trialId, v) -> record(trialId, v));
         Options o = context.options();
         this.numInit = (int) o.integer("numInitRandomDraws");
         this.updateFrequency = (int) o.integer("updateFrequency");
@@ -150,26 +151,12 @@ public final class ConformalQuantileSearcher implements Searcher {
 
     @Override
     public void onReport(long trialId, Map<String, Double> metrics) {
-        Double v = metrics.get(metric);
-        if (v == null || !Double.isFinite(v)) {
-            return;
-        }
-        lastReported.put(trialId, v);
-        if (multiFidelity) {
-            record(trialId, v);
-        }
+        rungResults.onReport(trialId, metrics);
     }
 
     @Override
     public void onComplete(long trialId, Map<String, Double> metrics) {
-        Double v = metrics.get(metric);
-        if (v == null || !Double.isFinite(v)) {
-            v = lastReported.get(trialId);
-        }
-        if (v != null) {
-            record(trialId, v);
-        }
-        lastReported.remove(trialId);
+        rungResults.onComplete(trialId, metrics);
     }
 
     private void record(long trialId, double v) {

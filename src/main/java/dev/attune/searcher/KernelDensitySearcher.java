@@ -70,7 +70,7 @@ public final class KernelDensitySearcher implements Searcher {
     private final double randomFraction;
     private final RandomSearcher random;
     private final Map<Long, double[]> encoded = new HashMap<>();
-    private final Map<Long, Double> lastValue = new HashMap<>();
+    private final RungResults rungResults;
     /** Results per level (one level, 0, without a fidelity), by trial, in arrival order. */
     private final TreeMap<Long, Map<Long, Double>> results = new TreeMap<>();
 
@@ -81,6 +81,7 @@ public final class KernelDensitySearcher implements Searcher {
         this.metric = context.metrics().getFirst().name();
         this.maximize = context.metrics().getFirst().mode() == Mode.MAX;
         this.fidelity = context.fidelity();
+        this.rungResults = RungResults.atRungLevels(metric, fidelity, false, this::record);
         Options o = context.options();
         this.minPoints = o.has("numMinDataPoints") ? (int) o.integer("numMinDataPoints") : Math.max(1, encoding.size());
         this.topNPercent = o.number("topNPercent");
@@ -172,30 +173,12 @@ public final class KernelDensitySearcher implements Searcher {
 
     @Override
     public void onReport(long trialId, Map<String, Double> metrics) {
-        Double v = metrics.get(metric);
-        if (v == null) {
-            return;
-        }
-        lastValue.put(trialId, v);
-        if (fidelity != null) {
-            Double level = metrics.get(fidelity.attr());
-            if (level != null && fidelity.levels().contains(level.longValue())) {
-                record(level.longValue(), trialId, v);
-            }
-        }
+        rungResults.onReport(trialId, metrics);
     }
 
     @Override
     public void onComplete(long trialId, Map<String, Double> metrics) {
-        if (fidelity == null) {
-            Double v = metrics.getOrDefault(metric, lastValue.get(trialId));
-            if (v != null) {
-                record(0, trialId, v);
-            }
-        } else {
-            onReport(trialId, metrics);
-        }
-        lastValue.remove(trialId);
+        rungResults.onComplete(trialId, metrics);
     }
 
     private void record(long level, long trialId, double v) {

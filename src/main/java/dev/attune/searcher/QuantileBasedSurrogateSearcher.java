@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Copula Thompson sampling, CTS (Syne Tune's {@code QuantileBasedSurrogateSearcher}; Salinas, Shen and
@@ -99,13 +100,16 @@ public final class QuantileBasedSurrogateSearcher implements Searcher {
     private final TreeMap<Long, Double> observed = new TreeMap<>();
     private final String metric;
     private final boolean maximize;
-    private volatile Residual residual;
+    /** CGP posteriors by the observations they were fitted on; written by prefits off the lock. */
+    private final Map<Map<Long, Double>, Residual> residuals = new ConcurrentHashMap<>();
+
+    private static final int RESIDUAL_CACHE_LIMIT = 4;
 
     /** The fitted surrogate's predictions for the candidates. */
     record Model(double[] mean, double sigma, double sigmaTrain, GradientBoostedTrees trees) {}
 
-    /** The CGP posterior for the candidates, on the observations {@code key} (trial id → value). */
-    record Residual(Map<Long, Double> key, double[] mean, double[] sd) {}
+    /** The CGP posterior for the candidates. */
+    record Residual(double[] mean, double[] sd) {}
 
     public QuantileBasedSurrogateSearcher(SearcherContext context) {
         this.space = context.space();
@@ -205,9 +209,23 @@ public final class QuantileBasedSurrogateSearcher implements Searcher {
         return restricted != null ? restricted.get(i) : space.sample(SeededRandom.of(seed, "cts-candidate", i));
     }
 
+    /**
+     * The surrogate, once, and then the CGP residual GP for the new task's current observations: both are
+     * fitted on a snapshot taken here, under the study's lock, and run after it is released, so that the
+     * proposal finds them cached (a fit is a pure function of the snapshot, so a proposal that misses the
+     * cache fits the same itself).
+     */
     @Override
     public Optional<Runnable> pendingWork() {
-        return model == null ? Optional.of(this::model) : Optional.empty();
+        if (!residualGp || observed.size() < minNewTask) {
+            return model == null ? Optional.of(this::model) : Optional.empty();
+        }
+        Map<Long, Double> obs = new TreeMap<>(observed);
+        if (residuals.containsKey(obs)) {
+            return Optional.empty();
+        }
+        Map<Long, double[]> inputs = inputsOf(obs);
+        return Optional.of(() -> remember(obs, fitResidual(model(), obs, inputs)));
     }
 
     /** The surrogate and the candidates' means, fitted once (it depends only on the transfer data). */
@@ -269,13 +287,28 @@ public final class QuantileBasedSurrogateSearcher implements Searcher {
 
     /** The CGP posterior for the current observations of the new task, fitted once per set of observations. */
     Residual residual(Model m) {
-        Residual cached = residual;
-        if (cached != null && cached.key().equals(observed)) {
+        Residual cached = residuals.get(observed);
+        if (cached != null) {
             return cached;
         }
-        Residual fresh = fitResidual(m, new TreeMap<>(observed));
-        residual = fresh;
+        Map<Long, Double> obs = new TreeMap<>(observed);
+        Residual fresh = fitResidual(m, obs, inputsOf(obs));
+        remember(obs, fresh);
         return fresh;
+    }
+
+    private Map<Long, double[]> inputsOf(Map<Long, Double> obs) {
+        Map<Long, double[]> inputs = new HashMap<>();
+        obs.keySet().forEach(id -> inputs.put(id, encoded.get(id)));
+        return inputs;
+    }
+
+    /** A bounded cache: a prefit for an older snapshot may finish after a newer one. */
+    private void remember(Map<Long, Double> obs, Residual r) {
+        if (residuals.size() >= RESIDUAL_CACHE_LIMIT) {
+            residuals.clear();
+        }
+        residuals.put(Map.copyOf(obs), r);
     }
 
     /**
@@ -284,13 +317,13 @@ public final class QuantileBasedSurrogateSearcher implements Searcher {
      * likelihood, as BayesianOptimization's) learns; a candidate's predictive distribution is
      * N(μ_trees(x) + μ_GP(x), σ_GP(x)²).
      */
-    private Residual fitResidual(Model m, Map<Long, Double> obs) {
+    private Residual fitResidual(Model m, Map<Long, Double> obs, Map<Long, double[]> inputs) {
         int k = obs.size();
         double[][] x = new double[k][];
         double[] y = new double[k];
         int j = 0;
         for (Map.Entry<Long, Double> e : obs.entrySet()) {
-            x[j] = encoded.get(e.getKey());
+            x[j] = inputs.get(e.getKey());
             y[j++] = e.getValue();
         }
         double[] z = gaussian
@@ -320,7 +353,7 @@ public final class QuantileBasedSurrogateSearcher implements Searcher {
             mean[i] = m.mean()[i] + shift + scale * p.means()[0];
             sd[i] = scale * p.sigma();
         }
-        return new Residual(Map.copyOf(obs), mean, sd);
+        return new Residual(mean, sd);
     }
 
     /** BayesianOptimization's defaults: 50 L-BFGS iterations, 2 starts. */

@@ -115,6 +115,25 @@ class CopulaGpTest {
     }
 
     @Test
+    void residualFittedOffTheLockGivesTheProposalsOfAFitUnderIt() {
+        var prefitted = searcher(5, "gp");
+        var inline = searcher(5, "gp");
+        SplittableRandom r = SeededRandom.of(5, "new-task");
+        for (long id = 0; id < 8; id++) {
+            Map<String, Object> c = QuantileBasedSurrogateSearcherTest.PLANE.sample(r);
+            for (var s : List.of(prefitted, inline)) {
+                s.onTrialAdded(id, c, Map.of());
+                s.onComplete(id, Map.of("y", SHIFTED.value(c)));
+            }
+            prefitted.pendingWork().ifPresent(Runnable::run);
+            assertThat(prefitted.pendingWork())
+                    .as("nothing left to fit after the prefit")
+                    .isEmpty();
+            assertThat(prefitted.propose(100 + id)).isEqualTo(inline.propose(100 + id));
+        }
+    }
+
+    @Test
     void noneIgnoresTheNewTasksResults() {
         var s = searcher(2, "none");
         Map<String, Object> before = s.propose(50).orElseThrow().config();

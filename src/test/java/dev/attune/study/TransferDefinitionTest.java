@@ -144,6 +144,22 @@ class TransferDefinitionTest {
     }
 
     @Test
+    void boundingBoxNamesMissingTransferDataBeforeAMissingResource() {
+        Map<String, Object> bad = definition("BoundingBox", null);
+        bad.put("options", Map.of("baseMethod", "ASHA"));
+        assertThatThrownBy(() -> PARSER.parse(bad, 1))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.errors())
+                        .extracting(FieldError::field)
+                        .containsExactly("transferEvaluations"));
+        Map<String, Object> noResource = definition("BoundingBox", tasks());
+        noResource.put("options", Map.of("baseMethod", "ASHA"));
+        assertThatThrownBy(() -> PARSER.parse(noResource, 1))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.errors())
+                        .extracting(FieldError::field)
+                        .containsExactly("resource"));
+    }
+
+    @Test
     void transferFromMustHaveBeenResolvedIntoTasksOfTheSameName() {
         Map<String, Object> json = definition("ZeroShotTransfer", tasks());
         json.put("transferFrom", List.of("t2", "nope"));
