@@ -90,23 +90,49 @@ public final class GaussianProcess {
         int n = inputs.length;
         double jitter = 0;
         double scale = n == 0 ? 1 : hyper.variance(inputs[0]);
+        // the kernel is evaluated once; a retry with jitter starts from a copy of these entries
+        double[] entries = covarianceEntries(inputs, hyper);
         for (int attempt = 0; attempt < JITTER_TRIES; attempt++) {
-            DMatrixRMaj cov = new DMatrixRMaj(n, n);
-            for (int i = 0; i < n; i++) {
-                cov.set(i, i, hyper.variance(inputs[i]) + hyper.noise(inputs[i]) + jitter);
-                for (int j = i + 1; j < n; j++) {
-                    double v = hyper.covariance(inputs[i], inputs[j]);
-                    cov.set(i, j, v);
-                    cov.set(j, i, v);
-                }
-            }
-            CholeskyDecomposition_F64<DMatrixRMaj> chol = DecompositionFactory_DDRM.chol(n, true);
-            if (n == 0 || chol.decompose(cov)) {
-                return n == 0 ? new double[0] : chol.getT(null).data;
+            double[] factor = cholesky(entries, inputs, hyper, jitter);
+            if (factor != null) {
+                return factor;
             }
             jitter = jitter == 0 ? 1e-8 * scale : jitter * 10;
         }
         throw new IllegalStateException("covariance matrix is not positive definite even with jitter " + jitter);
+    }
+
+    /** L with LLᵀ = K(inputs) + σ²I + jitter·I, row-major, or null when the factorization fails. */
+    static double[] choleskyWithJitter(double[][] inputs, GpPrior hyper, double jitter) {
+        return cholesky(covarianceEntries(inputs, hyper), inputs, hyper, jitter);
+    }
+
+    /** K(inputs) row-major, both triangles, with the prior variance (without noise) on the diagonal. */
+    private static double[] covarianceEntries(double[][] inputs, GpPrior hyper) {
+        int n = inputs.length;
+        double[] k = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            k[i * n + i] = hyper.variance(inputs[i]);
+            for (int j = i + 1; j < n; j++) {
+                double v = hyper.covariance(inputs[i], inputs[j]);
+                k[i * n + j] = v;
+                k[j * n + i] = v;
+            }
+        }
+        return k;
+    }
+
+    private static double[] cholesky(double[] entries, double[][] inputs, GpPrior hyper, double jitter) {
+        int n = inputs.length;
+        if (n == 0) {
+            return new double[0];
+        }
+        DMatrixRMaj cov = DMatrixRMaj.wrap(n, n, entries.clone());
+        for (int i = 0; i < n; i++) {
+            cov.data[i * n + i] = entries[i * n + i] + hyper.noise(inputs[i]) + jitter;
+        }
+        CholeskyDecomposition_F64<DMatrixRMaj> chol = DecompositionFactory_DDRM.chol(n, true);
+        return chol.decompose(cov) ? chol.getT(null).data : null;
     }
 
     public int size() {

@@ -216,8 +216,35 @@ public final class ResourceKernel implements GpPrior {
 
     /** κ(u) = (β/(u + β))^α, the Laplace transform of Gamma(α, β) at u. */
     public double kappa(double u) {
+        long bits = Double.doubleToRawLongBits(u);
+        int h = (int) (bits ^ (bits >>> 32)) * 0x9E3779B9;
+        for (int probe = 0; probe < KAPPA_PROBES; probe++) {
+            int slot = (h + probe) & (KAPPA_SLOTS - 1);
+            Kappa k = kappas[slot];
+            if (k == null) {
+                double v = Math.pow(beta / (u + beta), alpha);
+                kappas[slot] = new Kappa(bits, v);
+                return v;
+            }
+            if (k.bits() == bits) {
+                return k.value();
+            }
+        }
         return Math.pow(beta / (u + beta), alpha);
     }
+
+    /**
+     * A memo of κ: the resources of a model's inputs are its few rung levels (and their pairwise sums), so
+     * the pow of every covariance entry is looked up. Entries are immutable and written whole, so a kernel
+     * shared between threads reads either nothing (and computes) or the exact value.
+     */
+    private record Kappa(long bits, double value) {}
+
+    private static final int KAPPA_SLOTS = 256;
+
+    private static final int KAPPA_PROBES = 8;
+
+    private final Kappa[] kappas = new Kappa[KAPPA_SLOTS];
 
     public double alpha() {
         return alpha;
@@ -261,7 +288,11 @@ public final class ResourceKernel implements GpPrior {
 
     /** The index of the level at scaled resource r (the nearest one). */
     private int level(double r) {
-        double[] levels = shape.levels();
+        return levelIndex(shape.levels(), r);
+    }
+
+    /** The index of the level nearest to scaled resource r. */
+    static int levelIndex(double[] levels, double r) {
         int best = 0;
         for (int l = 1; l < levels.length; l++) {
             if (Math.abs(levels[l] - r) < Math.abs(levels[best] - r)) {
@@ -293,14 +324,14 @@ public final class ResourceKernel implements GpPrior {
 
     @Override
     public double covariance(double[] a, double[] b) {
-        double kx = matern(distance2(a, b));
         double ra = a[d];
         double rb = b[d];
+        if (shape.type() == Type.INDEPENDENT) {
+            int la = level(ra);
+            return la == level(rb) ? levelAmplitudes[la] * matern(distance2(a, b)) : 0;
+        }
+        double kx = matern(distance2(a, b));
         return switch (shape.type()) {
-            case INDEPENDENT -> {
-                int la = level(ra);
-                yield la == level(rb) ? levelAmplitudes[la] * kx : 0;
-            }
             case FREEZE_THAW -> amplitude * kx + (sameConfig(a, b) ? resourceTerm(ra, rb) : 0);
             default -> amplitude * kx * configFactor(ra, rb) + resourceTerm(ra, rb);
         };

@@ -218,4 +218,64 @@ class ResourceKernelTest {
             }
         }
     }
+
+    /**
+     * The slow path the fast one must reproduce bit for bit: the marginal likelihood through one
+     * factorization of the whole covariance (the code before the per-level blocks and the κ memo).
+     */
+    static double slowLikelihood(double[][] x, double[] y, ResourceKernel.Shape shape, double[] theta) {
+        ResourceKernel k = ResourceKernel.of(shape, theta);
+        int n = x.length;
+        double[] lower;
+        try {
+            lower = GaussianProcess.choleskyOfCovariance(x, k);
+        } catch (IllegalStateException e) {
+            return 1e10;
+        }
+        double[] r = new double[n];
+        for (int i = 0; i < n; i++) {
+            r[i] = y[i] - k.mean(x[i]);
+        }
+        org.ejml.dense.row.decomposition.TriangularSolver_DDRM.solveL(lower, r, n);
+        double value = 0;
+        for (int i = 0; i < n; i++) {
+            value += 0.5 * r[i] * r[i] + Math.log(lower[i * n + i]) + 0.5 * Math.log(2 * Math.PI);
+        }
+        double logAmp = Math.log(k.amplitude());
+        value += 0.5 * logAmp * logAmp;
+        return Double.isFinite(value) ? value : 1e10;
+    }
+
+    /**
+     * The fast paths change no number: the independent model's likelihood factorized per level block equals
+     * the one factorization of the whole (levels interleaved in the rows), and a fit from the same start
+     * lands on the same θ; for every kernel κ from the memo is the pow it replaces.
+     */
+    @Test
+    void fastPathsGiveTheSlowPathsNumbersExactly() {
+        SplittableRandom r = new SplittableRandom(21);
+        double[][] x = inputs(60, r);
+        double[] y = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            y[i] = Math.sin(3 * x[i][0]) + 2 * Math.exp(-4 * x[i][3]) + 0.01 * r.nextGaussian();
+        }
+        for (boolean separate : new boolean[] {false, true}) {
+            ResourceKernel.Shape s = shape(ResourceKernel.Type.INDEPENDENT, separate);
+            ResourceLikelihood l = new ResourceLikelihood(x, y, s);
+            for (int t = 0; t < 20; t++) {
+                double[] theta = t == 0 ? s.initial() : randomTheta(s, r);
+                assertThat(l.evaluate(theta)).isEqualTo(slowLikelihood(x, y, s, theta));
+            }
+            ResourceLikelihood.Fit fit = l.fit(s.initial(), 1, 120, 0.3, new SplittableRandom(4));
+            assertThat(fit.value()).isEqualTo(slowLikelihood(x, y, s, fit.theta()));
+        }
+        for (ResourceKernel.Type type : ResourceKernel.Type.values()) {
+            ResourceKernel.Shape s = shape(type, false);
+            ResourceKernel k = ResourceKernel.of(s, randomTheta(s, r));
+            for (int i = 0; i < 2000; i++) { // more distinct u than the memo holds, and repeats
+                double u = i % 3 == 0 ? LEVELS[i % 4] + LEVELS[(i / 4) % 4] : r.nextDouble() * 2;
+                assertThat(k.kappa(u)).isEqualTo(Math.pow(k.beta() / (u + k.beta()), k.alpha()));
+            }
+        }
+    }
 }
