@@ -94,8 +94,31 @@ public final class BoundingBoxScheduler extends DelegatingScheduler {
                         context.allowDuplicates(),
                         baseOptions,
                         context.restrictConfigurations(),
-                        context.transfer()));
+                        inBox(box, context.transfer())));
         return new BoundingBoxScheduler(base, box, context.space());
+    }
+
+    /**
+     * The earlier tasks' evaluations whose configs lie in the box: a base method that learns from earlier
+     * tasks (a GP transfer kernel, a copula surrogate) encodes their configs in the space it searches, and a
+     * config outside the box has no encoding there. Tasks left with no evaluation are dropped.
+     */
+    static List<TransferTask> inBox(SearchSpace box, List<TransferTask> tasks) {
+        List<TransferTask> kept = new ArrayList<>();
+        for (TransferTask task : tasks) {
+            List<TransferTask.Evaluation> inside = new ArrayList<>();
+            for (TransferTask.Evaluation e : task.evaluations()) {
+                try {
+                    inside.add(new TransferTask.Evaluation(box.validate(e.config(), "config"), e.metrics()));
+                } catch (InvalidInputException outside) {
+                    // outside the box: the base method never sees it
+                }
+            }
+            if (!inside.isEmpty()) {
+                kept.add(new TransferTask(task.task(), inside));
+            }
+        }
+        return List.copyOf(kept);
     }
 
     /** The shrunk space the base method searches. */

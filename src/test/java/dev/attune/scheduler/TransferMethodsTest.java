@@ -156,4 +156,55 @@ class TransferMethodsTest {
             assertThat(seen.getFirst()).as(base).isEqualTo(box.midpoint());
         }
     }
+
+    @Test
+    void boundingBoxHandsItsBaseOnlyTheEarlierConfigsInsideTheBox() {
+        SearchSpace box = BoundingBoxScheduler.box(SPACE, TASKS, LOSS, 1, null);
+        List<TransferTask> tasks = new ArrayList<>(TASKS);
+        tasks.add(new TransferTask("t4", List.of(config(0.9, 1, "gelu", 1, 0.05))));
+        List<TransferTask> inside = BoundingBoxScheduler.inBox(box, tasks);
+        // each task's best config spans the box; the others and the task with none inside are left out
+        assertThat(inside).extracting(TransferTask::task).containsExactly("t1", "t2", "t3");
+        for (int t = 0; t < 3; t++) {
+            assertThat(inside.get(t).evaluations())
+                    .containsExactly(TASKS.get(t).evaluations().getFirst());
+        }
+        // (a task's best config is always in the box, so a task is left out only by a box of other tasks)
+        // a base method that learns from the earlier tasks (the GP's transfer kernel) gets only those
+        MethodRegistry registry = MethodRegistry.standard();
+        MethodSpec spec = registry.find("BoundingBox").orElseThrow();
+        Options options = Options.parse(
+                Map.<String, Object>of(
+                        "baseMethod",
+                        "BayesianOptimization",
+                        "baseOptions",
+                        Map.of("transferLearningModel", "matern52_product")),
+                spec.options());
+        Scheduler s = spec.factory()
+                .apply(new MethodContext(SPACE, List.of(LOSS), null, 3, List.of(), false, options, null, TASKS));
+        for (long id = 0; id < 6; id++) {
+            Suggestion.Start start = (Suggestion.Start) s.suggest(id);
+            assertThat(box.validate(start.config(), "config")).isEqualTo(start.config());
+            s.onTrialAdded(id, start.config(), start.memo());
+            s.onComplete(id, Map.of("loss", ((Number) start.config().get("layers")).doubleValue()));
+        }
+    }
+
+    @Test
+    void theGpTransferKernelSuggestsOnlyInsideItsSpace() {
+        MethodRegistry registry = MethodRegistry.standard();
+        MethodSpec spec = registry.find("BayesianOptimization").orElseThrow();
+        Options options =
+                Options.parse(Map.<String, Object>of("transferLearningModel", "matern52_product"), spec.options());
+        Scheduler s = spec.factory()
+                .apply(new MethodContext(SPACE, List.of(LOSS), null, 3, List.of(), false, options, null, TASKS));
+        for (long id = 0; id < 6; id++) {
+            Suggestion.Start start = (Suggestion.Start) s.suggest(id);
+            assertThat(SPACE.validate(start.config(), "config"))
+                    .as("suggestion %d", id)
+                    .isEqualTo(start.config());
+            s.onTrialAdded(id, start.config(), start.memo());
+            s.onComplete(id, Map.of("loss", ((Number) start.config().get("layers")).doubleValue()));
+        }
+    }
 }
