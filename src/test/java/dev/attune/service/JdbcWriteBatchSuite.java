@@ -35,6 +35,9 @@ abstract class JdbcWriteBatchSuite {
     TrialQueries queries;
 
     @Autowired
+    FeedbackService feedback;
+
+    @Autowired
     TrialLeases leases;
 
     @Autowired
@@ -184,6 +187,23 @@ abstract class JdbcWriteBatchSuite {
         assertThat(t1.status()).isEqualTo("COMPLETED");
         assertThat(t1.metrics()).containsEntry("loss", 0.4);
         assertThat(t1).usingRecursiveComparison().ignoringFields("reports").isEqualTo(queries.get(id, 1));
+    }
+
+    @Test
+    void aCompletionAfterAMetadataChangeInItsBatchAnswersTheTrialAsItIsStored() throws Exception {
+        String id = newStudy(1);
+        // the metadata change makes the trial a managed Hibernate entity in the batch's transaction; the report
+        // and the completion change its row through the JDBC batch, which that entity does not see
+        List<Supplier<Object>> writes = new ArrayList<>();
+        writes.add(() -> feedback.setTrialMetadata(id, 0, Map.of("note", "tuned")));
+        writes.add(() -> trials.report(id, 0, report(0.7, 1)));
+        writes.add(() -> trials.complete(id, 0, null));
+        List<CompletableFuture<Object>> answers = inOneBatch(id, writes);
+        Views.Trial t0 = (Views.Trial) answers.get(2).get(10, TimeUnit.SECONDS);
+        assertThat(t0.status()).isEqualTo("COMPLETED");
+        assertThat(t0.metrics()).containsEntry("loss", 0.7);
+        assertThat(t0.metadata()).containsEntry("note", "tuned");
+        assertThat(t0).usingRecursiveComparison().ignoringFields("reports").isEqualTo(queries.get(id, 0));
     }
 
     /** Runs the writes as one flat-combined batch: each is queued while the study's lock is held. */
