@@ -405,12 +405,12 @@ final class GpModel {
      * fails while it has few observations: they cluster where the earlier tasks were good, so their spread
      * is a small part of the task's, and two close observations standardized to ±1 made the model
      * extrapolate a steep slope and propose a corner of the space. One observation is mapped onto g at it;
-     * when all are equal they are mapped onto g's mean.
+     * when all are equal they are mapped onto g's mean, with the earlier tasks' raw spread as the scale.
      */
     Matched matched(double[][] x, double[] raw) {
         int n = raw.length;
         if (n == 0) {
-            return new Matched(new double[0], 0, 1);
+            return new Matched(new double[0], 0, transfer.rawScale());
         }
         GaussianProcess prior = transferOnly();
         double[] g = new double[n];
@@ -424,7 +424,8 @@ final class GpModel {
         double[] values = new double[n];
         if (sy < 1e-12 * Math.max(1, Math.abs(yMean))) {
             Arrays.fill(values, gMean);
-            return new Matched(values, yMean - gMean, 1);
+            double b = transfer.rawScale();
+            return new Matched(values, yMean - b * gMean, b);
         }
         double b = sy / sg; // raw units per standardized unit
         for (int i = 0; i < n; i++) {

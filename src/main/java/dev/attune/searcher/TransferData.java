@@ -27,8 +27,12 @@ import java.util.Locale;
  * @param configs the transferred rows' config encodings alone
  * @param targets their targets, standardized within each task (lower is better)
  * @param suffix the active task's code, appended to the active task's configs (empty for matern52_same)
+ *
+ * <p>{@code rawScale} is the earlier tasks' mean spread in raw units: the active task's scale while its own
+ * results have none (none yet, or all equal), so that raw quantities such as auto-termination's regret bound
+ * stay in the metric's units.
  */
-record TransferData(double[][] inputs, double[][] configs, double[] targets, double[] suffix) {
+record TransferData(double[][] inputs, double[][] configs, double[] targets, double[] suffix, double rawScale) {
 
     static final String MODEL = "transferLearningModel";
     static final String MAX_POINTS = "transferMaxPoints";
@@ -66,6 +70,8 @@ record TransferData(double[][] inputs, double[][] configs, double[] targets, dou
         List<double[]> configs = new ArrayList<>();
         List<Double> targets = new ArrayList<>();
         List<Integer> taskOf = new ArrayList<>();
+        double scales = 0;
+        int scaled = 0;
         for (int i = 0; i < t; i++) {
             List<double[]> xs = new ArrayList<>();
             List<Double> ys = new ArrayList<>();
@@ -77,8 +83,12 @@ record TransferData(double[][] inputs, double[][] configs, double[] targets, dou
                 xs.add(space.encode(e.config()));
                 ys.add(maximize ? -v : v);
             }
-            double[] standardized = GpModel.standardize(
-                    ys.stream().mapToDouble(Double::doubleValue).toArray());
+            double[] raw = ys.stream().mapToDouble(Double::doubleValue).toArray();
+            double[] standardized = GpModel.standardize(raw);
+            if (raw.length > 1) {
+                scales += GpModel.scale(raw);
+                scaled++;
+            }
             for (int r = 0; r < xs.size(); r++) {
                 configs.add(xs.get(r));
                 targets.add(standardized[r]);
@@ -112,7 +122,7 @@ record TransferData(double[][] inputs, double[][] configs, double[] targets, dou
         if (product) {
             suffix[t] = 1;
         }
-        return new TransferData(inputs, kept, keptY, suffix);
+        return new TransferData(inputs, kept, keptY, suffix, scaled == 0 ? 1 : scales / scaled);
     }
 
     /** The coordinates the code adds to the config's encoding. */

@@ -100,6 +100,44 @@ class GpTransferTest {
     }
 
     @Test
+    void withoutSpreadOfItsOwnTheNewTaskIsScaledLikeTheEarlierTasksRawValues() {
+        // metrics in large units: 1,000 × the family's; the new task's scale back to raw units must be in them
+        List<TransferTask> earlier = new ArrayList<>();
+        for (TransferTask t : family(4, 3, 20, 0.1)) {
+            earlier.add(new TransferTask(
+                    t.task(),
+                    t.evaluations().stream()
+                            .map(e -> new TransferTask.Evaluation(
+                                    e.config(), Map.of("y", 1000 * e.metrics().get("y"))))
+                            .toList()));
+        }
+        TransferData d = data(4, earlier, "matern52_product");
+        double expected = earlier.stream()
+                .mapToDouble(t -> GpModel.scale(t.evaluations().stream()
+                        .mapToDouble(e -> e.metrics().get("y"))
+                        .toArray()))
+                .average()
+                .orElseThrow();
+        assertThat(d.rawScale()).isCloseTo(expected, org.assertj.core.data.Percentage.withPercentage(1e-9));
+        assertThat(d.rawScale()).isGreaterThan(100);
+        Options options = Options.parse(Map.of(), BayesianOptimizationSearcher.PLAIN_OPTIONS);
+        GpModel model =
+                new GpModel("objective", GpModel.Settings.of(options, 4, ModelBasedSearcherTest.PLANE, 0), false, d);
+        double[][] x = {
+            ModelBasedSearcherTest.PLANE.encode(Map.of("a", 0.3, "b", 0.6)),
+            ModelBasedSearcherTest.PLANE.encode(Map.of("a", 0.7, "b", 0.2))
+        };
+        // one result, and two equal ones: no spread of their own, so the earlier tasks' raw spread is the scale
+        for (double[] raw : List.of(new double[] {2500}, new double[] {2500, 2500})) {
+            GpModel.Matched m = model.matched(java.util.Arrays.copyOf(x, raw.length), raw);
+            assertThat(m.scale()).isEqualTo(d.rawScale());
+            for (double v : m.values()) {
+                assertThat(m.mean() + m.scale() * v).isCloseTo(2500, org.assertj.core.data.Offset.offset(1e-6));
+            }
+        }
+    }
+
+    @Test
     void earlierTasksIdenticalToTheNewOneMakeThePosteriorConfidentAtTheirOptimum() {
         for (long seed = 1; seed <= 3; seed++) {
             List<TransferTask> same = family(seed, 5, 40, 0);
