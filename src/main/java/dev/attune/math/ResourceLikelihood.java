@@ -72,6 +72,9 @@ public final class ResourceLikelihood {
      * GaussianProcess#choleskyOfCovariance}: the same amount for every block, raised for all when any fails.
      */
     private void solveByLevel(ResourceKernel k, double[] r, double[] diagonal) {
+        if (x.length == 0) {
+            return; // no data: nothing to solve, as on the whole-matrix path
+        }
         double scale = k.variance(x[0]);
         double jitter = 0;
         for (int attempt = 0; attempt < JITTER_TRIES; attempt++) {
