@@ -144,20 +144,33 @@ class WebhookReplicasTest {
         Instant until = later.plus(Duration.ofDays(1));
         CountDownLatch aHolds = new CountDownLatch(1);
         CountDownLatch bDone = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicReference<Set<String>> heldByA =
+                new java.util.concurrent.atomic.AtomicReference<>();
         Function<List<WebhookStore.Delivery>, Set<String>> ids =
                 l -> l.stream().map(WebhookStore.Delivery::id).collect(Collectors.toSet());
         CompletableFuture<Set<String>> claimedByA = CompletableFuture.supplyAsync(() -> txA.execute(s -> {
             List<WebhookStore.Delivery> mine = storeA.claimDue(later, until, "test-a", 3);
+            heldByA.set(ids.apply(mine));
             aHolds.countDown();
             await(bDone);
             return ids.apply(mine);
         }));
         assertThat(aHolds.await(10, TimeUnit.SECONDS)).isTrue();
-        Set<String> claimedByB = ids.apply(txB.execute(s -> storeB.claimDue(later, until, "test-b", 100)));
-        bDone.countDown();
-        Set<String> fromA = claimedByA.get(10, TimeUnit.SECONDS);
         Set<String> ofThisStudy = new HashSet<>();
         WebhookScenario.log(viaA, study, hook).forEach(d -> ofThisStudy.add((String) d.get("id")));
+        Set<String> rest = difference(ofThisStudy, heldByA.get());
+        // While A holds its rows, B claims the rest. A replica's own dispatcher may hold one of the rest for
+        // the moment of its own delivery attempt (SKIP LOCKED skips it too), so B claims again until it has
+        // them all or a few seconds passed; A's rows stay held throughout.
+        Set<String> claimedByB = new HashSet<>();
+        for (int attempt = 0; attempt < 50 && !claimedByB.containsAll(rest); attempt++) {
+            if (attempt > 0) {
+                Thread.sleep(100);
+            }
+            claimedByB.addAll(ids.apply(txB.execute(s -> storeB.claimDue(later, until, "test-b", 100))));
+        }
+        bDone.countDown();
+        Set<String> fromA = claimedByA.get(10, TimeUnit.SECONDS);
         assertThat(fromA).hasSize(3);
         assertThat(claimedByB).doesNotContainAnyElementsOf(fromA);
         assertThat(new ArrayList<>(claimedByB)).containsAll(difference(ofThisStudy, fromA));
