@@ -1,11 +1,14 @@
 """JSON over HTTP with urllib (no dependencies), with bounded retries and typed errors."""
 import email.utils
 import http.client
+import io
 import json
 import logging
 import os
 import random
 import socket
+import ssl
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -19,6 +22,9 @@ log = logging.getLogger("attune_client")
 
 #: Answers worth another try: overload (429), a database or replica that is away (503), a proxy's 502/504.
 RETRIED_STATUSES = frozenset({429, 502, 503, 504})
+#: What a kept connection the server closed while it was idle raises when used again.
+_STALE = (http.client.RemoteDisconnected, http.client.CannotSendRequest, BrokenPipeError, ConnectionResetError,
+          ConnectionAbortedError)
 _CONNECTION_ERRORS = (urllib.error.URLError, http.client.HTTPException, ConnectionError, TimeoutError,
                       socket.timeout)
 
@@ -44,6 +50,11 @@ class Http:
     raised: ``Overloaded`` for 429/503, ``Unreachable`` for connection errors. Other errors raise their
     typed ``AttuneError`` at once. The token is ``token`` or else the ``ATTUNE_TOKEN`` environment variable,
     sent as ``Authorization: Bearer …``.
+
+    Each thread keeps one connection to the server open across calls (HTTP keep-alive), as a loop of asks
+    and reports is many small requests: a new TCP connection for each cost the client and the server more
+    than the request itself. Through a proxy named by the environment (``HTTP_PROXY`` …) every call opens
+    its own connection with urllib.
     """
 
     def __init__(self, server: str, token: Optional[str] = None, retries: int = 8, initial_delay: float = 0.2,
@@ -57,6 +68,10 @@ class Http:
         self.max_retry_after = max_retry_after
         self.timeout = timeout
         self.sleep = sleep
+        host = urllib.parse.urlsplit(self.server).hostname or ""
+        scheme = urllib.parse.urlsplit(self.server).scheme
+        self._proxied = bool(urllib.request.getproxies().get(scheme)) and not urllib.request.proxy_bypass(host)
+        self._local = threading.local()
 
     def call(self, method: str, path: str, body: Optional[Any] = None,
              query: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
@@ -87,16 +102,80 @@ class Http:
         raise AssertionError("unreachable")
 
     def _once(self, method: str, url: str, data: Optional[bytes]) -> Dict[str, Any]:
-        request = urllib.request.Request(url, data=data, method=method)
-        request.add_header("Accept", "application/json, application/problem+json")
-        request.add_header("User-Agent", "attune-client-python/" + __version__)
+        headers = {"Accept": "application/json, application/problem+json",
+                   "User-Agent": "attune-client-python/" + __version__}
         if data is not None:
-            request.add_header("Content-Type", "application/json")
+            headers["Content-Type"] = "application/json"
         if self.token:
-            request.add_header("Authorization", "Bearer " + self.token)
+            headers["Authorization"] = "Bearer " + self.token
+        if self._proxied:
+            return self._through_proxy(method, url, data, headers)
+        parts = urllib.parse.urlsplit(url)
+        target = (parts.path or "/") + ("?" + parts.query if parts.query else "")
+        # A kept connection may have been closed by the server while idle; what fails on it before an answer
+        # is sent once more on a new connection (the server never saw it), beyond the retries of ``call``.
+        while True:
+            connection, reused = self._connection()
+            try:
+                connection.request(method, target, body=data, headers=headers)
+                response = connection.getresponse()
+                text = response.read()
+            except _STALE:
+                self._drop()
+                if not reused:
+                    raise
+                continue
+            except BaseException:
+                self._drop()
+                raise
+            break
+        if response.status >= 400:
+            raise urllib.error.HTTPError(url, response.status, response.reason, response.headers, io.BytesIO(text))
+        return json.loads(text) if text else {}
+
+    def _connection(self):
+        """This thread's connection to the server (a forked process opens its own), and whether it was used
+        before."""
+        state = self._local
+        if getattr(state, "pid", os.getpid()) != os.getpid() and state.connection is not None:
+            state.connection.close()  # a forked child's copy of its parent's socket: the parent's stays open
+            state.connection = None
+        if getattr(state, "connection", None) is None:
+            parts = urllib.parse.urlsplit(self.server)
+            if parts.scheme == "https":
+                connection = http.client.HTTPSConnection(parts.hostname, parts.port, timeout=self.timeout,
+                                                         context=ssl.create_default_context())
+            else:
+                connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=self.timeout)
+            state.pid, state.connection, state.used = os.getpid(), connection, False
+        reused, state.used = state.used, True
+        return state.connection, reused
+
+    def _drop(self) -> None:
+        state = self._local
+        if getattr(state, "connection", None) is not None:
+            state.connection.close()
+        state.connection = None
+
+    def close(self) -> None:
+        """Closes this thread's kept connection (others close when their thread or process ends)."""
+        self._drop()
+
+    def _through_proxy(self, method: str, url: str, data: Optional[bytes], headers: Dict[str, str]):
+        """Through the proxy of the environment (``HTTP_PROXY`` …) with urllib, a connection per request."""
+        request = urllib.request.Request(url, data=data, method=method, headers=headers)
         with urllib.request.urlopen(request, timeout=self.timeout) as response:
             text = response.read().decode()
         return json.loads(text) if text else {}
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        del state["_local"]
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._local = threading.local()
 
 
 def _problem(e: urllib.error.HTTPError) -> Dict[str, Any]:

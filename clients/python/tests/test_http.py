@@ -285,5 +285,92 @@ class TokenTest(ScriptedServerTest):
         self.assertEqual(seen["headers"]["Content-Type"], "application/json")
 
 
+class Kept(http.server.BaseHTTPRequestHandler):
+    """Answers 200 over HTTP/1.1 keep-alive, keeping each request's client port in ``ports``; with
+    ``hang_up`` it closes the connection after answering without saying so, as a server whose idle timeout
+    ran out between two requests."""
+    protocol_version = "HTTP/1.1"
+    ports = []
+    hang_up = False
+
+    def do_POST(self):
+        cls = type(self)
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        cls.ports.append(self.client_address[1])
+        data = json.dumps({"n": len(cls.ports)}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+        self.close_connection = cls.hang_up
+
+    def log_message(self, *args):
+        pass
+
+
+class KeptConnectionTest(unittest.TestCase):
+    def setUp(self):
+        Kept.ports, Kept.hang_up = [], False
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Kept)
+        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
+        self.waits = []
+        self.client = Http("http://127.0.0.1:%d" % self.server.server_port, token="", sleep=self.waits.append)
+
+    def tearDown(self):
+        self.client.close()
+        stop(self.server)
+
+    def test_calls_share_one_connection(self):
+        answers = [self.client.call("POST", "/x", {"i": i})["n"] for i in range(5)]
+        self.assertEqual(answers, [1, 2, 3, 4, 5])
+        self.assertEqual(len(set(Kept.ports)), 1, Kept.ports)
+
+    def test_a_connection_the_server_closed_is_opened_again_without_a_retry(self):
+        Kept.hang_up = True
+        for _ in range(3):
+            self.client.call("POST", "/x", {})
+            time.sleep(0.05)  # the server's close arrives before the next request
+        self.assertEqual(len(Kept.ports), 3)
+        self.assertEqual(len(set(Kept.ports)), 3, Kept.ports)
+        self.assertEqual(self.waits, [], "a stale kept connection is not an error worth a backoff")
+
+    def test_each_thread_has_its_own_connection(self):
+        def calls():
+            for _ in range(3):
+                self.client.call("POST", "/x", {})
+            self.client.close()
+        threads = [threading.Thread(target=calls) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(len(Kept.ports), 6)
+        self.assertEqual(len(set(Kept.ports)), 2, Kept.ports)
+
+    @unittest.skipUnless(hasattr(os, "fork"), "needs fork")
+    def test_a_forked_process_opens_its_own_connection(self):
+        self.client.call("POST", "/x", {})
+        pid = os.fork()
+        if pid == 0:  # the child: a call of its own, on its own connection
+            try:
+                self.client.call("POST", "/x", {})
+            finally:
+                os._exit(0)
+        os.waitpid(pid, 0)
+        self.client.call("POST", "/x", {})
+        first, child, again = Kept.ports
+        self.assertNotEqual(child, first)
+        self.assertEqual(again, first, "the parent's connection survives the child's")
+
+
+class ProxyTest(ScriptedServerTest):
+    def test_a_proxy_of_the_environment_is_used(self):
+        proxy = self.serve()
+        with mock.patch.dict(os.environ, {"http_proxy": proxy, "no_proxy": ""}):
+            Http("http://attune.invalid:8080", token="").call("GET", "/x")
+        self.assertEqual(Scripted.seen[0]["path"], "http://attune.invalid:8080/x")
+
+
 if __name__ == "__main__":
     unittest.main()
