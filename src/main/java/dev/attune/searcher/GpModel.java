@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 /**
@@ -120,6 +121,14 @@ final class GpModel {
 
     private int warmPrefix = -1;
     private Fitted warm;
+    /**
+     * The cold fit on the earlier tasks' evaluations alone (k = 0, no warm start), kept: it is the first fit
+     * of a transfer study and {@link #transferOnly} needs the same one, a fit with random restarts on hundreds
+     * of rows.
+     */
+    private volatile Fitted transferFit;
+
+    private final AtomicInteger fitsRun = new AtomicInteger();
 
     /** Hyperparameters and the Box–Cox λ (1, an affine map that standardization undoes, when off). */
     record Fitted(GpHyperparameters hyperparameters, double lambda) {}
@@ -276,6 +285,24 @@ final class GpModel {
     }
 
     private Fitted fit(double[][] x, double[] y, Fitted start, int k) {
+        boolean transferOnlyFit = k == 0 && transfer != null && start == null;
+        if (transferOnlyFit && transferFit != null) {
+            return transferFit;
+        }
+        Fitted f = fitNow(x, y, start, k);
+        if (transferOnlyFit) {
+            transferFit = f;
+        }
+        return f;
+    }
+
+    /** Fits run so far (not served from {@link #transferFit}), for tests. */
+    int fitsRun() {
+        return fitsRun.get();
+    }
+
+    private Fitted fitNow(double[][] x, double[] y, Fitted start, int k) {
+        fitsRun.incrementAndGet();
         int[] rows =
                 subsample(y, k, Math.min(positiveOr(settings.maxSizeDataForModel(), k), settings.maxSizeDataForFit()));
         double[][] own = IntStream.of(rows).mapToObj(i -> x[i]).toArray(double[][]::new);

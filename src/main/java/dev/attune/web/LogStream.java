@@ -3,12 +3,8 @@ package dev.attune.web;
 import dev.attune.service.FeedbackService;
 import dev.attune.study.Views;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Service;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
@@ -20,78 +16,48 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * so it works whichever replica the worker talks to.
  */
 @Service
-public class LogStream implements SmartLifecycle {
+public class LogStream extends PolledStreams {
     private final FeedbackService feedback;
-    private final long pollMs;
-    private final long maxSeconds;
-    private final Set<SseEmitter> open = ConcurrentHashMap.newKeySet();
-    private volatile boolean running;
 
     public LogStream(
             FeedbackService feedback,
             @Value("${attune.stream.poll-ms:400}") long pollMs,
             @Value("${attune.stream.max-seconds:300}") long maxSeconds) {
+        super(pollMs, maxSeconds);
         this.feedback = feedback;
-        this.pollMs = pollMs;
-        this.maxSeconds = maxSeconds;
     }
 
     /** Checks the trial exists (404 otherwise) before the stream opens. */
     public SseEmitter open(String studyId, long trialId) {
         feedback.logs(studyId, trialId);
-        SseEmitter emitter = new SseEmitter(Duration.ofSeconds(maxSeconds + 30).toMillis());
-        open.add(emitter);
-        emitter.onCompletion(() -> open.remove(emitter));
-        Thread.ofVirtual().name("logs-" + studyId + "-" + trialId).start(() -> pump(studyId, trialId, emitter));
-        return emitter;
+        return open("logs-" + studyId + "-" + trialId, new Tails(studyId, trialId));
     }
 
-    private void pump(String studyId, long trialId, SseEmitter emitter) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(maxSeconds).toNanos();
-        Views.Logs last = null;
-        try {
-            while (running && System.nanoTime() < deadline) {
-                String status = feedback.trialStatus(studyId, trialId);
-                Views.Logs logs = feedback.logs(studyId, trialId);
-                boolean ended = !status.equals("RUNNING");
-                if (!logs.equals(last) || ended) {
-                    emitter.send(SseEmitter.event()
-                            .name("logs")
-                            .data(
-                                    Map.of("stdout", logs.stdout(), "stderr", logs.stderr(), "status", status),
-                                    MediaType.APPLICATION_JSON));
-                    last = logs;
-                }
-                if (ended) {
-                    break;
-                }
-                Thread.sleep(pollMs);
-            }
-            emitter.complete();
-        } catch (IOException | IllegalStateException e) {
-            emitter.completeWithError(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            emitter.complete();
-        } catch (RuntimeException e) {
-            emitter.completeWithError(e);
+    /** A trial's log tails, sent when they change and once more when the trial stops running. */
+    private final class Tails implements Poll {
+        private final String studyId;
+        private final long trialId;
+        private Views.Logs last;
+
+        Tails(String studyId, long trialId) {
+            this.studyId = studyId;
+            this.trialId = trialId;
         }
-    }
 
-    @Override
-    public void stop() {
-        running = false;
-        open.forEach(SseEmitter::complete);
-        open.clear();
-    }
-
-    @Override
-    public void start() {
-        running = true;
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
+        @Override
+        public Next send(SseEmitter emitter) throws IOException {
+            String status = feedback.trialStatus(studyId, trialId);
+            Views.Logs logs = feedback.logs(studyId, trialId);
+            boolean ended = !status.equals("RUNNING");
+            if (!logs.equals(last) || ended) {
+                emitter.send(SseEmitter.event()
+                        .name("logs")
+                        .data(
+                                Map.of("stdout", logs.stdout(), "stderr", logs.stderr(), "status", status),
+                                MediaType.APPLICATION_JSON));
+                last = logs;
+            }
+            return ended ? Next.END : Next.WAIT;
+        }
     }
 }

@@ -189,6 +189,22 @@ class GpTransferTest {
      * were standardized on their own to ±1, and the model extrapolated that steep slope.
      */
     @Test
+    void theFitOnTheEarlierTasksAloneRunsOnce() {
+        TransferData d = data(3, family(3, 5, 40, 0.2), "matern52_product");
+        Options options = Options.parse(Map.of(), BayesianOptimizationSearcher.PLAIN_OPTIONS);
+        GpModel model =
+                new GpModel("objective", GpModel.Settings.of(options, 3, ModelBasedSearcherTest.PLANE, 0), false, d);
+        model.pendingFit().orElseThrow().run(); // k = 0: the earlier tasks alone, as a service runs it off the lock
+        assertThat(model.fitsRun()).isEqualTo(1);
+        model.add(ModelBasedSearcherTest.PLANE.encode(Map.of("a", 0.3, "b", 0.6)), 1.0);
+        model.add(ModelBasedSearcherTest.PLANE.encode(Map.of("a", 0.7, "b", 0.2)), 2.0);
+        model.pendingFit().orElseThrow().run(); // k = 2 maps the new task onto the earlier tasks' posterior
+        model.posterior(List.of(), 0, new SplittableRandom(3));
+        // the mapping's transfer-only posterior reuses the k = 0 fit: one fit per k, none again
+        assertThat(model.fitsRun()).isEqualTo(2);
+    }
+
+    @Test
     void warmStartedSearcherProposesNearTheEarlierTasksOptimumFirst() {
         for (long seed = 1; seed <= 3; seed++) {
             for (String model : List.of("matern52_product", "matern52_same")) {

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -76,20 +77,29 @@ class DashboardBrowserTest {
         return "http://127.0.0.1:" + port + path;
     }
 
+    /**
+     * A wait that looks again when the dashboard re-rendered an element between finding and reading it
+     * (a live update can replace it at any moment).
+     */
+    private WebDriverWait waitUpTo(int seconds) {
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(seconds));
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
+    }
+
     private WebElement await(By by) {
-        return new WebDriverWait(driver, Duration.ofSeconds(15)).until(d -> d.findElement(by));
+        return waitUpTo(15).until(d -> d.findElement(by));
     }
 
     private void awaitText(By by, String text) {
-        new WebDriverWait(driver, Duration.ofSeconds(15)).until(d -> d.findElements(by).stream()
+        waitUpTo(15).until(d -> d.findElements(by).stream()
                 .anyMatch(e -> e.getText().equals(text)));
     }
 
     /** Pixels of the chart's canvas that are drawn (not transparent), and those in ECharts' STOP red. */
     private long[] pixels(String chartSelector) {
-        new WebDriverWait(driver, Duration.ofSeconds(15))
-                .until(d -> !d.findElements(By.cssSelector(chartSelector + " canvas"))
-                        .isEmpty());
+        waitUpTo(15).until(d -> !d.findElements(By.cssSelector(chartSelector + " canvas"))
+                .isEmpty());
         Object r = ((JavascriptExecutor) driver)
                 .executeScript(
                         "const c = document.querySelector(arguments[0] + ' canvas');"
@@ -127,9 +137,8 @@ class DashboardBrowserTest {
         assertThat(row.getText()).contains("browser-asha", "ASHA", "DONE");
         assertThat(row.findElement(By.cssSelector("td.trials")).getText()).isEqualTo("15");
         driver.findElement(By.id("search")).sendKeys("no-such-study");
-        new WebDriverWait(driver, Duration.ofSeconds(10))
-                .until(d -> d.findElements(By.cssSelector("tr[data-study='" + study + "']"))
-                        .isEmpty());
+        waitUpTo(10).until(d -> d.findElements(By.cssSelector("tr[data-study='" + study + "']"))
+                .isEmpty());
         driver.get(url("/"));
         await(By.cssSelector("tr[data-study='" + study + "']"));
         screenshot("studies");
@@ -164,14 +173,14 @@ class DashboardBrowserTest {
                         Map.of("config", Map.of("x", 0.3, "act", "tanh"), "metrics", Map.of("loss", 0.25)))
                 .get("id")
                 .toString();
-        new WebDriverWait(driver, Duration.ofSeconds(5))
+        waitUpTo(5)
                 .until(d -> d.findElement(By.id("trial-count")).getText().equals("2")
                         && d.findElement(By.id("best-value")).getText().equals("0.25"));
         assertThat((System.nanoTime() - t0) / 1e9).isLessThan(5.0);
         assertThat(((JavascriptExecutor) driver).executeScript("return window.__sameDocument === true;"))
                 .isEqualTo(true);
         // The best-so-far chart took the new trial from the event itself, without re-reading /series/best.
-        new WebDriverWait(driver, Duration.ofSeconds(5))
+        waitUpTo(5)
                 .until(d ->
                         second.equals(d.findElement(By.id("chart-best-trials")).getAttribute("data-best-trial")));
         assertThat(driver.findElement(By.id("chart-best-trials")).getAttribute("data-best"))
@@ -190,8 +199,7 @@ class DashboardBrowserTest {
                 .get("id")
                 .toString();
         By top = By.cssSelector("#trials tbody tr:first-child[data-trial='" + third + "']");
-        new WebDriverWait(driver, Duration.ofSeconds(5))
-                .until(d -> d.findElement(top).getText().contains("COMPLETED"));
+        waitUpTo(5).until(d -> d.findElement(top).getText().contains("COMPLETED"));
         assertThat(driver.findElement(top).getText()).contains("0.16");
         assertThat(driver.findElement(By.id("page")).getText()).isEqualTo("1–3 of 3");
         assertThat(driver.findElement(By.id("view")).getAttribute("data-reloads"))
@@ -202,11 +210,9 @@ class DashboardBrowserTest {
     private void operate(String action, String statusAfter) {
         WebElement button = await(By.cssSelector("#trial-actions button[data-action='" + action + "']"));
         button.click();
-        new WebDriverWait(driver, Duration.ofSeconds(5))
-                .until(ExpectedConditions.alertIsPresent())
-                .accept();
+        waitUpTo(5).until(ExpectedConditions.alertIsPresent()).accept();
         // The action's POST answered before the page reloads: the old button goes stale.
-        new WebDriverWait(driver, Duration.ofSeconds(5)).until(ExpectedConditions.stalenessOf(button));
+        waitUpTo(5).until(ExpectedConditions.stalenessOf(button));
         awaitText(By.id("trial-status"), statusAfter);
     }
 
@@ -244,10 +250,8 @@ class DashboardBrowserTest {
         api.post(trial + "/complete", Map.of());
         assertThat(api.get(trial).string("status")).isEqualTo("COMPLETED");
         await(By.cssSelector("#trial-actions button[data-action='pause']")).click();
-        new WebDriverWait(driver, Duration.ofSeconds(5))
-                .until(ExpectedConditions.alertIsPresent())
-                .accept();
-        var refusal = new WebDriverWait(driver, Duration.ofSeconds(5)).until(ExpectedConditions.alertIsPresent());
+        waitUpTo(5).until(ExpectedConditions.alertIsPresent()).accept();
+        var refusal = waitUpTo(5).until(ExpectedConditions.alertIsPresent());
         assertThat(refusal.getText()).startsWith("Could not pause trial " + id + ": 409");
         refusal.accept();
     }
@@ -290,15 +294,14 @@ class DashboardBrowserTest {
         assertThat(pixels("#slice-0")[0]).isGreaterThan(500);
 
         driver.get(url("/studies/" + study + "/trials"));
-        new WebDriverWait(driver, Duration.ofSeconds(15))
+        waitUpTo(15)
                 .until(d -> d.findElements(By.cssSelector("#trials tbody tr[data-trial]"))
                                 .size()
                         == 15);
         driver.findElement(By.cssSelector("th[data-sort='value']")).click();
-        new WebDriverWait(driver, Duration.ofSeconds(10))
-                .until(d -> d.findElement(By.cssSelector("th[data-sort='value']"))
-                        .getText()
-                        .endsWith("▼"));
+        waitUpTo(10).until(d -> d.findElement(By.cssSelector("th[data-sort='value']"))
+                .getText()
+                .endsWith("▼"));
         screenshot("study-trials");
 
         long best = ((Number) api.get("/api/v1/studies/" + study + "/summary").get("bestTrialId")).longValue();
@@ -364,7 +367,7 @@ class DashboardBrowserTest {
         driver.get(url("/studies/" + mo));
         await(By.cssSelector("nav.tabs a[href$='/pareto']")).click();
         awaitText(By.id("front-size"), "4 of 6 completed trials");
-        new WebDriverWait(driver, Duration.ofSeconds(15))
+        waitUpTo(15)
                 .until(x -> x.findElements(By.cssSelector("#front tbody tr[data-trial]"))
                                 .size()
                         == 4);
