@@ -483,7 +483,7 @@ public final class Study {
                     "the study is " + status + " and takes no new trials");
         }
         long trialId = nextTrialId();
-        record(seq -> new TrialAdded(seq, trialId, config, Map.of(), TrialStatus.PENDING, null, null, null));
+        record(seq -> new TrialAdded(seq, trialId, config, Map.of(), TrialStatus.PENDING, null, null, null, null));
         if (!metrics.isEmpty()) {
             record(seq -> new TrialCompleted(seq, trialId, metrics));
         }
@@ -666,7 +666,7 @@ public final class Study {
         }
         long trialId = nextTrialId();
         Map<String, Object> config = configs.get(failed);
-        record(seq -> new TrialAdded(seq, trialId, config, Map.of(), TrialStatus.PENDING, null, failed, null));
+        record(seq -> new TrialAdded(seq, trialId, config, Map.of(), TrialStatus.PENDING, null, failed, null, null));
     }
 
     /**

@@ -35,19 +35,7 @@ public sealed interface StudyEvent {
             Long retryOf,
             String workerId,
             String idempotencyKey)
-            implements HandOut {
-        public TrialAdded(
-                long seq,
-                long trialId,
-                Map<String, Object> config,
-                Map<String, Object> memo,
-                TrialStatus status,
-                Long checkpointTrialId,
-                Long retryOf,
-                String workerId) {
-            this(seq, trialId, config, memo, status, checkpointTrialId, retryOf, workerId, null);
-        }
-    }
+            implements HandOut {}
 
     /**
      * An event that may hand a trial out to a worker (a {@link TrialAdded} does when {@code RUNNING}), with the
@@ -61,19 +49,11 @@ public sealed interface StudyEvent {
     }
 
     /** A client-added or retried {@code PENDING} trial was handed out. */
-    record TrialRun(long seq, long trialId, String workerId, String idempotencyKey) implements HandOut {
-        public TrialRun(long seq, long trialId, String workerId) {
-            this(seq, trialId, workerId, null);
-        }
-    }
+    record TrialRun(long seq, long trialId, String workerId, String idempotencyKey) implements HandOut {}
 
     /** A paused trial was handed out again with this config (its next resource target). */
     record TrialResumed(long seq, long trialId, Map<String, Object> config, String workerId, String idempotencyKey)
-            implements HandOut {
-        public TrialResumed(long seq, long trialId, Map<String, Object> config, String workerId) {
-            this(seq, trialId, config, workerId, null);
-        }
-    }
+            implements HandOut {}
 
     /**
      * A report and the decision it got. {@code level} is the resource level (or the step when the study has

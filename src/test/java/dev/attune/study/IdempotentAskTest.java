@@ -154,7 +154,7 @@ class IdempotentAskTest {
         assertThat(((StudyEvent.TrialAdded) e).idempotencyKey()).isNull();
         assertThat(((StudyEvent.TrialRun) EventCodec.decode(4, EventType.TRIAL_RUN, 0L, Map.of())).idempotencyKey())
                 .isNull();
-        assertThat(EventCodec.encode(new StudyEvent.TrialRun(4, 0, "w")).payload())
+        assertThat(EventCodec.encode(new StudyEvent.TrialRun(4, 0, "w", null)).payload())
                 .as("no key, no field: payloads of asks without a key are as before")
                 .doesNotContainKey("idempotencyKey");
     }
