@@ -74,14 +74,20 @@ public class TrialController {
                                         schema = @Schema(type = "string", allowableValues = "true"))),
                 @ApiResponse(
                         responseCode = "409",
-                        description = "the trials handed out to the ask with this " + IdempotencyKey.HEADER
-                                + " no longer run",
-                        content = @Content(mediaType = "application/problem+json")),
+                        description = "Illegal in the current status; currentStatus names it (here also: the trials"
+                                + " handed out to the ask with this " + IdempotencyKey.HEADER + " no longer run)",
+                        content =
+                                @Content(
+                                        mediaType = "application/problem+json",
+                                        schema = @Schema(ref = "#/components/schemas/Problem"))),
                 @ApiResponse(
                         responseCode = "422",
-                        description = "the " + IdempotencyKey.HEADER
+                        description = "The " + IdempotencyKey.HEADER
                                 + " was sent by another worker's ask, or by one that got more trials",
-                        content = @Content(mediaType = "application/problem+json"))
+                        content =
+                                @Content(
+                                        mediaType = "application/problem+json",
+                                        schema = @Schema(ref = "#/components/schemas/Problem")))
             })
     public ResponseEntity<Dtos.AskResponse> ask(
             @PathVariable String studyId,
