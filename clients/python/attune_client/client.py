@@ -1,6 +1,7 @@
 """A study on an Attune server: ask/tell, the PyGlove-style sampling loop and study metadata."""
 import contextlib
 import time
+import uuid
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
 from .errors import AttuneError, RaceConditionError
@@ -84,9 +85,14 @@ class Study:
     # --- trials ------------------------------------------------------------------------------------------
 
     def ask(self, worker_id: Optional[str] = None, wait: bool = True) -> Optional[Feedback]:
-        """The next trial, or None when the study is done. With ``wait``, WAIT answers are waited out."""
+        """The next trial, or None when the study is done. With ``wait``, WAIT answers are waited out.
+
+        Each ask sends a fresh ``Idempotency-Key``, the same on each of its retries: a retry after a lost
+        answer gets the trial the ask was handed, not a second one."""
         while True:
-            answer = self.http.call("POST", self._path("/ask"), {"workerId": worker_id} if worker_id else {})
+            key = {"Idempotency-Key": uuid.uuid4().hex}
+            answer = self.http.call("POST", self._path("/ask"), {"workerId": worker_id} if worker_id else {},
+                                    headers=key)
             if answer["status"] == "RUN":
                 return Feedback(self, answer["trial"])
             if answer["status"] == "DONE" or not wait:

@@ -74,8 +74,9 @@ class Http:
         self._local = threading.local()
 
     def call(self, method: str, path: str, body: Optional[Any] = None,
-             query: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
-        """The decoded JSON answer (``{}`` when empty) of ``method path``."""
+             query: Optional[Dict[str, Any]] = None, headers: Optional[Dict[str, str]] = None) -> Dict[str, Any]:
+        """The decoded JSON answer (``{}`` when empty) of ``method path``; ``headers`` go with every attempt
+        (an ``Idempotency-Key`` stays the same on each retry)."""
         url = self.server + path
         if query:
             url += "?" + urllib.parse.urlencode({k: v for k, v in query.items() if v is not None})
@@ -84,7 +85,7 @@ class Http:
         for attempt in range(self.retries + 1):
             last = attempt == self.retries
             try:
-                return self._once(method, url, data)
+                return self._once(method, url, data, headers)
             except urllib.error.HTTPError as e:
                 error = error_for(e.code, _problem(e), _retry_after(e.headers))
                 if e.code not in RETRIED_STATUSES or last:
@@ -101,9 +102,11 @@ class Http:
             delay = min(delay * 2, self.max_delay)
         raise AssertionError("unreachable")
 
-    def _once(self, method: str, url: str, data: Optional[bytes]) -> Dict[str, Any]:
-        headers = {"Accept": "application/json, application/problem+json",
-                   "User-Agent": "attune-client-python/" + __version__}
+    def _once(self, method: str, url: str, data: Optional[bytes],
+              headers: Optional[Dict[str, str]] = None) -> Dict[str, Any]:
+        headers = dict(headers or {})
+        headers["Accept"] = "application/json, application/problem+json"
+        headers["User-Agent"] = "attune-client-python/" + __version__
         if data is not None:
             headers["Content-Type"] = "application/json"
         if self.token:

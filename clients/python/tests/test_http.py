@@ -231,6 +231,37 @@ class TypedErrorTest(ScriptedServerTest):
         self.assertEqual(e.detail, "<html>no</html>")
 
 
+class IdempotencyKeyTest(ScriptedServerTest):
+    RUN = {"status": "RUN", "trial": {"id": 3, "config": {"x": 1}}}
+
+    def test_an_ask_sends_the_same_key_on_each_retry_and_a_new_key_on_the_next_ask(self):
+        unavailable = (503, {"Retry-After": "0"}, problem(503, "database-unavailable"))
+        url = self.serve(unavailable, unavailable, (200, {}, self.RUN), unavailable, (200, {}, self.RUN))
+        study = Study(url, "s1", token="", sleep=lambda s: None)
+        self.assertEqual(study.ask("w").id, 3)
+        first = [r["headers"].get("Idempotency-Key") for r in Scripted.seen]
+        self.assertEqual(len(first), 3)
+        self.assertEqual(len(set(first)), 1, "one key for the ask and its two retries")
+        self.assertRegex(first[0], r"^[!-~]{1,200}$")  # printable ASCII, as the server requires
+        study.ask("w")
+        second = [r["headers"].get("Idempotency-Key") for r in Scripted.seen[3:]]
+        self.assertEqual(len(second), 2)
+        self.assertEqual(len(set(second)), 1)
+        self.assertNotEqual(second[0], first[0], "the next ask has a new key")
+
+    def test_an_ask_waited_out_asks_again_with_a_new_key(self):
+        url = self.serve((200, {}, {"status": "WAIT", "retryAfterMs": 1}), (200, {}, self.RUN))
+        Study(url, "s1", token="").ask()
+        keys = [r["headers"].get("Idempotency-Key") for r in Scripted.seen]
+        self.assertEqual(len(keys), 2)
+        self.assertNotEqual(keys[0], keys[1])
+
+    def test_call_passes_headers_on_every_attempt(self):
+        url = self.serve((503, {"Retry-After": "0"}, problem(503, "database-unavailable")))
+        self.http(url).call("POST", "/x", {}, headers={"X-Probe": "p"})
+        self.assertEqual([r["headers"].get("X-Probe") for r in Scripted.seen], ["p", "p"])
+
+
 class KeepAliveTest(ScriptedServerTest):
     def test_heartbeats_until_the_server_says_stop(self):
         url = self.serve((200, {}, {"decision": "CONTINUE"}), (200, {}, {"decision": "STOP", "reason": "r"}))

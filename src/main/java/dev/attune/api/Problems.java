@@ -85,12 +85,17 @@ public class Problems extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ConflictException.class)
     ResponseEntity<Object> conflict(ConflictException e) {
+        // A key that names a different request is the IETF Idempotency-Key draft's 422, not a state conflict.
+        boolean mismatch = e.kind() == ConflictException.Kind.IDEMPOTENCY_KEY_MISMATCH;
         ProblemDetail p = problem(
-                HttpStatus.CONFLICT,
+                mismatch ? HttpStatus.UNPROCESSABLE_CONTENT : HttpStatus.CONFLICT,
                 e.kind().slug(),
-                "Conflict: " + e.kind().slug().replace('-', ' '),
+                (mismatch ? "Unprocessable: " : "Conflict: ") + e.kind().slug().replace('-', ' '),
                 e.getMessage());
         p.setProperty("currentStatus", e.status());
+        if (e.kind().field() != null) {
+            p.setProperty("errors", List.of(Map.of("field", e.kind().field(), "message", e.getMessage())));
+        }
         return respond(p);
     }
 

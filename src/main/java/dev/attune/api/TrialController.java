@@ -6,8 +6,12 @@ import dev.attune.service.TrialService;
 import dev.attune.study.Views;
 import dev.attune.trial.TrialStatus;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.util.List;
@@ -17,6 +21,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -50,15 +55,68 @@ public class TrialController {
     @PostMapping("/ask")
     @Operation(
             summary = "Get a trial to run: RUN, WAIT (retry later) or DONE; with count, up to that many trials",
+            description = "With an " + IdempotencyKey.HEADER + " header, a retry of an ask that handed out"
+                    + " trials still running answers them again, recording nothing, with the response header "
+                    + IdempotencyKey.REPLAYED + ": true. The same key from another worker (or asking for fewer"
+                    + " trials than it got) is answered 422; a key whose trials no longer run, 409.",
             requestBody =
                     @io.swagger.v3.oas.annotations.parameters.RequestBody(
-                            content = @Content(schema = @Schema(implementation = Dtos.AskRequest.class))))
-    public Dtos.AskResponse ask(
-            @PathVariable String studyId, @RequestBody(required = false) Map<String, Object> request) {
+                            content = @Content(schema = @Schema(implementation = Dtos.AskRequest.class))),
+            responses = {
+                @ApiResponse(
+                        responseCode = "200",
+                        description = "RUN, WAIT or DONE",
+                        headers =
+                                @Header(
+                                        name = IdempotencyKey.REPLAYED,
+                                        description = "true when the answer is a replay of an earlier ask's"
+                                                + " with the same " + IdempotencyKey.HEADER,
+                                        schema = @Schema(type = "string", allowableValues = "true"))),
+                @ApiResponse(
+                        responseCode = "409",
+                        description = "Illegal in the current status; currentStatus names it (here also: the trials"
+                                + " handed out to the ask with this " + IdempotencyKey.HEADER + " no longer run)",
+                        content =
+                                @Content(
+                                        mediaType = "application/problem+json",
+                                        schema = @Schema(ref = "#/components/schemas/Problem"))),
+                @ApiResponse(
+                        responseCode = "422",
+                        description = "The " + IdempotencyKey.HEADER
+                                + " was sent by another worker's ask, or by one that got more trials",
+                        content =
+                                @Content(
+                                        mediaType = "application/problem+json",
+                                        schema = @Schema(ref = "#/components/schemas/Problem")))
+            })
+    public ResponseEntity<Dtos.AskResponse> ask(
+            @PathVariable String studyId,
+            @Parameter(
+                            in = ParameterIn.HEADER,
+                            description = "Names this ask among its retries (IETF httpapi Idempotency-Key): 1 to "
+                                    + IdempotencyKey.MAX_LENGTH + " printable ASCII characters (0x21-0x7E);"
+                                    + " a fresh one per ask, the same on each of its retries")
+                    @RequestHeader(name = IdempotencyKey.HEADER, required = false)
+                    String idempotencyKey,
+            @RequestBody(required = false) Map<String, Object> request) {
+        String key = IdempotencyKey.check(idempotencyKey);
         AskInput input = AskInput.of(request);
-        return input.count() == null
-                ? Mapping.ask(trials.ask(studyId, input.workerId()))
-                : Mapping.batch(trials.askBatch(studyId, input.workerId(), input.count()));
+        boolean replayed;
+        Dtos.AskResponse body;
+        if (input.count() == null) {
+            Views.Ask answer = trials.ask(studyId, input.workerId(), key);
+            replayed = answer.replayed();
+            body = Mapping.ask(answer);
+        } else {
+            Views.BatchAsk answer = trials.askBatch(studyId, input.workerId(), input.count(), key);
+            replayed = answer.replayed();
+            body = Mapping.batch(answer);
+        }
+        ResponseEntity.BodyBuilder ok = ResponseEntity.ok();
+        if (replayed) {
+            ok.header(IdempotencyKey.REPLAYED, "true");
+        }
+        return ok.body(body);
     }
 
     @PostMapping(path = "/trials/{trialId}/reports", consumes = "application/json")

@@ -1,14 +1,17 @@
 package dev.attune.service;
 
+import dev.attune.store.EventRepository;
 import dev.attune.store.JdbcWrites;
 import dev.attune.store.ReportRepository;
 import dev.attune.store.TrialRow;
 import dev.attune.study.EventCodec;
+import dev.attune.study.EventType;
 import dev.attune.study.Fields;
 import dev.attune.study.MetricsInput;
 import dev.attune.study.Study;
 import dev.attune.study.Views;
 import dev.attune.trial.Decision;
+import dev.attune.trial.TrialStatus;
 import dev.attune.trial.Verdict;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,6 +42,7 @@ public class TrialService {
     private final TrialQueries queries;
     private final JdbcWrites writes;
     private final EntityManager entities;
+    private final EventRepository events;
 
     public TrialService(
             StudyWriter writer,
@@ -47,7 +51,9 @@ public class TrialService {
             MeterRegistry meters,
             TrialQueries queries,
             JdbcWrites writes,
-            EntityManager entities) {
+            EntityManager entities,
+            EventRepository events) {
+        this.events = events;
         this.writes = writes;
         this.entities = entities;
         this.writer = writer;
@@ -59,10 +65,18 @@ public class TrialService {
 
     /** Hands out the next trial: a client-added pending one first, then whatever the scheduler suggests. */
     public Views.Ask ask(String studyId, String workerId) {
+        return ask(studyId, workerId, null);
+    }
+
+    /**
+     * {@link #ask(String, String)} with the ask's {@code Idempotency-Key} (null for none): a retry of an ask
+     * that handed out a trial still running answers that trial again ({@link Views.Ask#replayed}).
+     */
+    public Views.Ask ask(String studyId, String workerId, String idempotencyKey) {
         writer.prefit(studyId);
         Views.Ask answer = writer.write(studyId, ctx -> {
             long started = System.nanoTime();
-            Study.Ask ask = ctx.record(ctx.study.ask(workerId, ctx.now));
+            Study.Ask ask = ctx.record(ctx.study.ask(workerId, idempotencyKey, ctx.now));
             meter(
                             suggestTimers,
                             ctx.study.definition().method().name(),
@@ -70,7 +84,12 @@ public class TrialService {
                     .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             return switch (ask) {
                 case Study.Ask.Run run ->
-                    new Views.Ask("RUN", TrialViews.of(handedOut(studyId, run.trialId()), json, null), null, null);
+                    new Views.Ask(
+                            "RUN",
+                            TrialViews.of(handedOut(studyId, run.trialId()), json, null),
+                            null,
+                            null,
+                            run.replayed());
                 case Study.Ask.Wait w -> new Views.Ask("WAIT", null, WAIT_MS, w.reason());
                 case Study.Ask.Done d -> new Views.Ask("DONE", null, null, d.reason());
             };
@@ -85,9 +104,14 @@ public class TrialService {
      * batch's earlier trials (they are running when the later ones are suggested).
      */
     public Views.BatchAsk askBatch(String studyId, String workerId, int count) {
+        return askBatch(studyId, workerId, count, null);
+    }
+
+    /** {@link #askBatch(String, String, int)} with the ask's {@code Idempotency-Key}, as for {@link #ask}. */
+    public Views.BatchAsk askBatch(String studyId, String workerId, int count, String idempotencyKey) {
         writer.prefit(studyId);
         Views.BatchAsk answer = writer.write(studyId, ctx -> {
-            Study.Batch batch = ctx.record(ctx.study.askBatch(workerId, count, ctx.now));
+            Study.Batch batch = ctx.record(ctx.study.askBatch(workerId, count, idempotencyKey, ctx.now));
             List<Views.Trial> trials = batch.runs().stream()
                     .map(run -> TrialViews.of(handedOut(studyId, run.trialId()), json, null))
                     .toList();
@@ -95,7 +119,7 @@ public class TrialService {
                     ? w.reason()
                     : batch.stoppedBy() instanceof Study.Ask.Done d ? d.reason() : null;
             if (!trials.isEmpty()) {
-                return new Views.BatchAsk("RUN", trials, null, reason);
+                return new Views.BatchAsk("RUN", trials, null, reason, batch.replayed());
             }
             return batch.stoppedBy() instanceof Study.Ask.Done
                     ? new Views.BatchAsk("DONE", trials, null, reason)
@@ -131,7 +155,7 @@ public class TrialService {
         Map<String, Double> metrics =
                 MetricsInput.parse(body(request, "metrics").raw("metrics"), "metrics", false);
         return writer.write(studyId, ctx -> {
-            ctx.record(ctx.study.complete(trialId, metrics, ctx.now));
+            ctx.record(ctx.study.complete(trialId, metrics, ctx.now, endings(studyId)));
             return view(studyId, trialId);
         });
     }
@@ -139,9 +163,29 @@ public class TrialService {
     public Views.Trial fail(String studyId, long trialId, Map<String, Object> request) {
         String reason = body(request, "reason").string("reason", null, 2000);
         return writer.write(studyId, ctx -> {
-            ctx.record(ctx.study.fail(trialId, reason, ctx.now));
+            ctx.record(ctx.study.fail(trialId, reason, ctx.now, endings(studyId)));
             return view(studyId, trialId);
         });
+    }
+
+    /**
+     * How the study's trials ended, from the log (one read by the event index on study and trial): a
+     * completion or failure repeated after its answer was lost is told from a different one by it. An ending
+     * in the same write batch is not yet stored; a repeat in it is refused, as concurrent duplicates were.
+     */
+    private Study.Endings endings(String studyId) {
+        return (trialId, status) -> events.findFirstByStudyIdAndTrialIdAndTypeOrderBySeqDesc(
+                        studyId, trialId, endingType(status).name())
+                .map(row -> EventCodec.decode(
+                        row.getSeq(), endingType(status), row.getTrialId(), json.read(row.getPayload())));
+    }
+
+    private static EventType endingType(TrialStatus status) {
+        return switch (status) {
+            case COMPLETED -> EventType.TRIAL_COMPLETED;
+            case FAILED -> EventType.TRIAL_FAILED;
+            default -> throw new IllegalArgumentException("no retry of an ending as " + status);
+        };
     }
 
     /** Its worker gives the running trial back with its checkpoint (shutting down); the next ask resumes it. */

@@ -17,16 +17,34 @@ public final class ConflictException extends RuntimeException {
         /** The study no longer takes new trials. */
         STUDY_NOT_ACTIVE("study-not-active"),
         /** A change of a study setting that is fixed once the study exists (its space, metrics, method, …). */
-        FIXED_SETTING("fixed-setting");
+        FIXED_SETTING("fixed-setting"),
+        /**
+         * An ask's {@code Idempotency-Key} names an earlier ask that differs from it (another worker's, or
+         * one that got more trials than this one asks for): answered 422, not 409.
+         */
+        IDEMPOTENCY_KEY_MISMATCH("idempotency-key-mismatch", "Idempotency-Key"),
+        /** An ask's {@code Idempotency-Key} names an earlier ask whose trials no longer run. */
+        IDEMPOTENCY_KEY_ENDED("idempotency-key-trial-ended", "Idempotency-Key");
 
         private final String slug;
+        private final String field;
 
         Kind(String slug) {
+            this(slug, null);
+        }
+
+        Kind(String slug, String field) {
             this.slug = slug;
+            this.field = field;
         }
 
         public String slug() {
             return slug;
+        }
+
+        /** The request field (or header) the conflict is about, or null. */
+        public String field() {
+            return field;
         }
     }
 

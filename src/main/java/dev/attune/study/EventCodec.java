@@ -28,7 +28,7 @@ import java.util.Map;
 /**
  * Turns typed events into the log's stored form (a type name, the trial id, and a JSON-shaped payload)
  * and back. The payloads are those every release has written, so a log written by an earlier release
- * replays unchanged; fields added since ({@code workerId}) are optional on reading.
+ * replays unchanged; fields added since ({@code workerId}, {@code idempotencyKey}) are optional on reading.
  */
 public final class EventCodec {
     private EventCodec() {}
@@ -47,15 +47,18 @@ public final class EventCodec {
                         putIfPresent(p, "checkpointTrialId", e.checkpointTrialId());
                         putIfPresent(p, "retryOf", e.retryOf());
                         putIfPresent(p, "workerId", e.workerId());
+                        putIfPresent(p, "idempotencyKey", e.idempotencyKey());
                         yield EventType.TRIAL_ADDED;
                     }
                     case TrialRun e -> {
                         putIfPresent(p, "workerId", e.workerId());
+                        putIfPresent(p, "idempotencyKey", e.idempotencyKey());
                         yield EventType.TRIAL_RUN;
                     }
                     case TrialResumed e -> {
                         p.put("config", e.config());
                         putIfPresent(p, "workerId", e.workerId());
+                        putIfPresent(p, "idempotencyKey", e.idempotencyKey());
                         yield EventType.TRIAL_RESUMED;
                     }
                     case Reported e -> {
@@ -134,11 +137,16 @@ public final class EventCodec {
                         TrialStatus.valueOf((String) p.get("status")),
                         longOrNull(p.get("checkpointTrialId")),
                         longOrNull(p.get("retryOf")),
-                        (String) p.get("workerId"));
-            case TRIAL_RUN -> new TrialRun(seq, trialId, (String) p.get("workerId"));
+                        (String) p.get("workerId"),
+                        (String) p.get("idempotencyKey"));
+            case TRIAL_RUN -> new TrialRun(seq, trialId, (String) p.get("workerId"), (String) p.get("idempotencyKey"));
             case TRIAL_RESUMED ->
-                new TrialResumed(seq, trialId, (Map<String, Object>) Values.canonical(p.get("config")), (String)
-                        p.get("workerId"));
+                new TrialResumed(
+                        seq,
+                        trialId,
+                        (Map<String, Object>) Values.canonical(p.get("config")),
+                        (String) p.get("workerId"),
+                        (String) p.get("idempotencyKey"));
             case REPORT ->
                 new Reported(
                         seq,

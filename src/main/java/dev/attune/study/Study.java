@@ -95,6 +95,9 @@ public final class Study {
     /** The events the running command recorded so far. */
     private final List<StudyEvent> recorded = new ArrayList<>();
 
+    /** What asks with an {@code Idempotency-Key} handed out (running trials only; see {@link AskKeys}). */
+    private final AskKeys askKeys = new AskKeys();
+
     private Study(String id, StudyDefinition definition, Instant createdAt) {
         this.id = id;
         this.definition = definition;
@@ -119,8 +122,20 @@ public final class Study {
 
     /** The answer to an ask. */
     public sealed interface Ask {
-        /** Run this trial: a new one, a client-added one, or a paused one resumed with its next target. */
-        record Run(long trialId, Map<String, Object> config, boolean resumed, Long checkpointTrialId) implements Ask {}
+        /**
+         * Run this trial: a new one, a client-added one, or a paused one resumed with its next target; {@code
+         * replayed} when it is the answer an earlier ask with the same {@code Idempotency-Key} got.
+         */
+        record Run(long trialId, Map<String, Object> config, boolean resumed, Long checkpointTrialId, boolean replayed)
+                implements Ask {
+            public Run(long trialId, Map<String, Object> config, boolean resumed, Long checkpointTrialId) {
+                this(trialId, config, resumed, checkpointTrialId, false);
+            }
+
+            Run asReplayed() {
+                return new Run(trialId, config, resumed, checkpointTrialId, true);
+            }
+        }
 
         /** Nothing to hand out now; ask again later. */
         record Wait(String reason) implements Ask {}
@@ -156,11 +171,36 @@ public final class Study {
      */
     public Outcome<Ask> ask(String workerId, Instant now, UnaryOperator<Map<String, Object>> configOf) {
         begin();
-        return answer(next(workerId, now, configOf));
+        return answer(next(workerId, null, now, configOf));
     }
 
-    /** The answer to a batch ask: the trials handed out, and why there were not more (null when all were). */
-    public record Batch(List<Ask.Run> runs, Ask stoppedBy) {}
+    /**
+     * {@link #ask} with the ask's {@code Idempotency-Key} (null for none): when an earlier ask with this key
+     * handed out a trial that still runs, answers it again ({@link Ask.Run#replayed}) and records nothing.
+     * Refused ({@link ConflictException.Kind#IDEMPOTENCY_KEY_MISMATCH}) when that ask was another worker's,
+     * and ({@link ConflictException.Kind#IDEMPOTENCY_KEY_ENDED}) when its trial no longer runs. A key whose
+     * ask answered WAIT or DONE was not kept: such an ask recorded nothing, and its retry asks again.
+     */
+    public Outcome<Ask> ask(String workerId, String idempotencyKey, Instant now) {
+        begin();
+        if (idempotencyKey != null) {
+            Optional<List<Ask.Run>> earlier = askKeys.replay(idempotencyKey, workerId, 1, statuses::get);
+            if (earlier.isPresent()) {
+                return answer(earlier.get().getFirst().asReplayed());
+            }
+        }
+        return answer(next(workerId, idempotencyKey, now, UnaryOperator.identity()));
+    }
+
+    /**
+     * The answer to a batch ask: the trials handed out, and why there were not more (null when all were);
+     * {@code replayed} when it repeats what an earlier batch ask with the same {@code Idempotency-Key} got.
+     */
+    public record Batch(List<Ask.Run> runs, Ask stoppedBy, boolean replayed) {
+        public Batch(List<Ask.Run> runs, Ask stoppedBy) {
+            this(runs, stoppedBy, false);
+        }
+    }
 
     /**
      * Up to {@code count} trials at once (Syne Tune's {@code get_batch_configs}): each is asked for as by
@@ -168,10 +208,27 @@ public final class Study {
      * them as running and fantasizes their outcomes. Stops at the first answer that is not a run.
      */
     public Outcome<Batch> askBatch(String workerId, int count, Instant now) {
+        return askBatch(workerId, count, null, now);
+    }
+
+    /**
+     * {@link #askBatch} with the ask's {@code Idempotency-Key} (null for none), which every trial it hands
+     * out records: as for {@link #ask(String, String, Instant)}, a retry answers the same trials (all of
+     * them still running) and records nothing; one that asks for fewer trials than were handed out is
+     * refused as a different request.
+     */
+    public Outcome<Batch> askBatch(String workerId, int count, String idempotencyKey, Instant now) {
         begin();
+        if (idempotencyKey != null) {
+            Optional<List<Ask.Run>> earlier = askKeys.replay(idempotencyKey, workerId, count, statuses::get);
+            if (earlier.isPresent()) {
+                return answer(new Batch(
+                        earlier.get().stream().map(Ask.Run::asReplayed).toList(), null, true));
+            }
+        }
         List<Ask.Run> runs = new ArrayList<>();
         while (runs.size() < count) {
-            Ask a = next(workerId, now, UnaryOperator.identity());
+            Ask a = next(workerId, idempotencyKey, now, UnaryOperator.identity());
             if (!(a instanceof Ask.Run run)) {
                 return answer(new Batch(List.copyOf(runs), a));
             }
@@ -181,7 +238,7 @@ public final class Study {
     }
 
     /** One ask's decision, recording its events in the running command. */
-    private Ask next(String workerId, Instant now, UnaryOperator<Map<String, Object>> configOf) {
+    private Ask next(String workerId, String key, Instant now, UnaryOperator<Map<String, Object>> configOf) {
         settle(now);
         if (status != StudyStatus.ACTIVE) {
             return new Ask.Done(statusReason);
@@ -199,25 +256,25 @@ public final class Study {
         }
         Long released = firstReleased();
         if (released != null) {
-            record(seq -> new TrialResumed(seq, released, configs.get(released), workerId));
+            record(seq -> new TrialResumed(seq, released, configs.get(released), workerId, key));
             return new Ask.Run(released, configs.get(released), true, null);
         }
         if (!resumeRequests.isEmpty()) {
             long trialId = resumeRequests.getFirst();
             Map<String, Object> config =
                     scheduler.resumeOnRequest(trialId, configs.get(trialId)).orElse(configs.get(trialId));
-            return resume(trialId, config, workerId);
+            return resume(trialId, config, workerId, key);
         }
         Long waiting = firstPending();
         if (waiting != null) {
-            record(seq -> new TrialRun(seq, waiting, workerId));
+            record(seq -> new TrialRun(seq, waiting, workerId, key));
             return new Ask.Run(waiting, configs.get(waiting), false, null);
         }
         if (startCapReason() != null) {
             // The cap refuses new starts only: a promotion is a resume, not a start.
             Optional<Suggestion.Resume> promotion = scheduler.suggestResume();
             if (promotion.isPresent()) {
-                return resume(promotion.get().trialId(), promotion.get().config(), workerId);
+                return resume(promotion.get().trialId(), promotion.get().config(), workerId, key);
             }
             return new Ask.Wait(startCapReason() + ": no new trials; running trials may still be promoted");
         }
@@ -237,11 +294,12 @@ public final class Study {
                         TrialStatus.RUNNING,
                         start.checkpointTrialId(),
                         null,
-                        workerId));
+                        workerId,
+                        key));
                 settle(now);
                 yield new Ask.Run(trialId, configs.get(trialId), false, start.checkpointTrialId());
             }
-            case Suggestion.Resume resume -> resume(resume.trialId(), resume.config(), workerId);
+            case Suggestion.Resume resume -> resume(resume.trialId(), resume.config(), workerId, key);
             case Suggestion.Wait w -> new Ask.Wait(w.reason());
             case Suggestion.Exhausted e -> {
                 changeStatus(StudyStatus.STOPPING, e.reason());
@@ -251,8 +309,8 @@ public final class Study {
         };
     }
 
-    private Ask resume(long trialId, Map<String, Object> config, String workerId) {
-        record(seq -> new TrialResumed(seq, trialId, config, workerId));
+    private Ask resume(long trialId, Map<String, Object> config, String workerId, String key) {
+        record(seq -> new TrialResumed(seq, trialId, config, workerId, key));
         return new Ask.Run(trialId, configs.get(trialId), true, null);
     }
 
@@ -322,32 +380,77 @@ public final class Study {
         return v.longValue();
     }
 
+    /** Where {@link #complete} and {@link #fail} find the event that ended a trial, to tell a retry. */
+    @FunctionalInterface
+    public interface Endings {
+        /** Knows no endings: every repeated completion or failure is refused. */
+        Endings NONE = (trialId, status) -> Optional.empty();
+
+        /** The log's last event that moved the trial to {@code status}, or empty. */
+        Optional<StudyEvent> of(long trialId, TrialStatus status);
+    }
+
     /** The trial ends with these metrics (possibly none). */
     public Outcome<TrialStatus> complete(long trialId, Map<String, Double> metrics, Instant now) {
+        return complete(trialId, metrics, now, Endings.NONE);
+    }
+
+    /**
+     * {@link #complete}, where a completion of a trial that {@code endings} shows completed with the same
+     * metrics is a retry (its answer was lost): it answers COMPLETED and records nothing. Other metrics are
+     * refused, as is a completion of a trial that ended otherwise.
+     */
+    public Outcome<TrialStatus> complete(long trialId, Map<String, Double> metrics, Instant now, Endings endings) {
         if (!metrics.isEmpty()) {
             requireStudyMetrics(metrics);
         }
-        return end(trialId, TrialStatus.COMPLETED, seq -> new TrialCompleted(seq, trialId, metrics), now);
+        return end(
+                trialId, TrialStatus.COMPLETED, seq -> new TrialCompleted(seq, trialId, metrics), now, () -> endings.of(
+                                trialId, TrialStatus.COMPLETED)
+                        .filter(e ->
+                                e instanceof TrialCompleted c && c.metrics().equals(metrics))
+                        .isPresent());
     }
 
     /** The trial failed; under {@code maxRetries} its config comes back as a new pending trial. */
     public Outcome<TrialStatus> fail(long trialId, String reason, Instant now) {
-        return end(trialId, TrialStatus.FAILED, seq -> new TrialFailed(seq, trialId, reason), now);
+        return fail(trialId, reason, now, Endings.NONE);
+    }
+
+    /** {@link #fail}, where a failure of a trial that {@code endings} shows failed for the same reason is a retry. */
+    public Outcome<TrialStatus> fail(long trialId, String reason, Instant now, Endings endings) {
+        return end(trialId, TrialStatus.FAILED, seq -> new TrialFailed(seq, trialId, reason), now, () -> endings.of(
+                        trialId, TrialStatus.FAILED)
+                .filter(e -> e instanceof TrialFailed f && java.util.Objects.equals(f.reason(), reason))
+                .isPresent());
     }
 
     /** The trial ends without feedback to the algorithm. */
     public Outcome<TrialStatus> skip(long trialId, String reason, Instant now) {
-        return end(trialId, TrialStatus.SKIPPED, seq -> new TrialSkipped(seq, trialId, reason), now);
+        return end(trialId, TrialStatus.SKIPPED, seq -> new TrialSkipped(seq, trialId, reason), now, () -> false);
     }
 
-    private Outcome<TrialStatus> end(long trialId, TrialStatus to, LongFunction<StudyEvent> event, Instant now) {
+    private Outcome<TrialStatus> end(
+            long trialId,
+            TrialStatus to,
+            LongFunction<StudyEvent> event,
+            Instant now,
+            java.util.function.BooleanSupplier isRetry) {
         begin();
         TrialStatus current = existing(trialId);
         if (current == to) {
+            if (isRetry.getAsBoolean()) {
+                return answer(current);
+            }
             throw new ConflictException(
                     ConflictException.Kind.ALREADY_FINISHED,
                     current.name(),
-                    "trial " + trialId + " is already " + current);
+                    "trial " + trialId + " is already " + current
+                            + switch (to) {
+                                case COMPLETED -> "; only a repeat with the metrics it completed with is a retry";
+                                case FAILED -> "; only a repeat with the reason it failed for is a retry";
+                                default -> "";
+                            });
         }
         if (!current.canMoveTo(to)) {
             throw new ConflictException(
@@ -380,7 +483,7 @@ public final class Study {
                     "the study is " + status + " and takes no new trials");
         }
         long trialId = nextTrialId();
-        record(seq -> new TrialAdded(seq, trialId, config, Map.of(), TrialStatus.PENDING, null, null, null));
+        record(seq -> new TrialAdded(seq, trialId, config, Map.of(), TrialStatus.PENDING, null, null, null, null));
         if (!metrics.isEmpty()) {
             record(seq -> new TrialCompleted(seq, trialId, metrics));
         }
@@ -563,7 +666,7 @@ public final class Study {
         }
         long trialId = nextTrialId();
         Map<String, Object> config = configs.get(failed);
-        record(seq -> new TrialAdded(seq, trialId, config, Map.of(), TrialStatus.PENDING, null, failed, null));
+        record(seq -> new TrialAdded(seq, trialId, config, Map.of(), TrialStatus.PENDING, null, failed, null, null));
     }
 
     /**
@@ -688,6 +791,11 @@ public final class Study {
                 move(e.trialId(), null, e.status());
                 if (e.status() == TrialStatus.PENDING) {
                     pending.add(e.trialId());
+                } else if (e.status() == TrialStatus.RUNNING) {
+                    askKeys.handedOut(
+                            e.idempotencyKey(),
+                            e.workerId(),
+                            new Ask.Run(e.trialId(), config, false, e.checkpointTrialId()));
                 }
                 scheduler.onTrialAdded(e.trialId(), config, memo);
             }
@@ -695,6 +803,10 @@ public final class Study {
                 handOut();
                 pending.remove(e.trialId());
                 move(e.trialId(), TrialStatus.PENDING, TrialStatus.RUNNING);
+                askKeys.handedOut(
+                        e.idempotencyKey(),
+                        e.workerId(),
+                        new Ask.Run(e.trialId(), configs.get(e.trialId()), false, null));
             }
             case TrialResumed e -> {
                 @SuppressWarnings("unchecked")
@@ -707,6 +819,7 @@ public final class Study {
                 if (!givenBack) {
                     scheduler.onTrialResumed(e.trialId(), config);
                 }
+                askKeys.handedOut(e.idempotencyKey(), e.workerId(), new Ask.Run(e.trialId(), config, true, null));
             }
             case TrialCompleted e -> {
                 clearRequests(e.trialId());
@@ -846,6 +959,9 @@ public final class Study {
     }
 
     private void move(long trialId, TrialStatus from, TrialStatus to) {
+        if (from == TrialStatus.RUNNING && to != TrialStatus.RUNNING) {
+            askKeys.stoppedRunning(trialId);
+        }
         if (from != null) {
             counts.merge(from, -1L, Long::sum);
         }
@@ -1068,6 +1184,14 @@ public final class Study {
             return Optional.of(Verdict.stop("the study is stopping: " + endingReason));
         }
         return Optional.ofNullable(pauseRequests.get(trialId)).map(Verdict::pause);
+    }
+
+    /**
+     * How many {@code Idempotency-Key}s the study holds for running hand-outs: at most one per running
+     * trial, whatever the study's length.
+     */
+    public int heldIdempotencyKeys() {
+        return askKeys.held();
     }
 
     /** Paused trials an operator resumed that no ask has handed out yet, in order. */

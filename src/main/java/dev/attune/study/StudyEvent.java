@@ -22,7 +22,8 @@ public sealed interface StudyEvent {
     /**
      * A trial joined the study: from an ask ({@code RUNNING}, with the worker it was handed to) or from a
      * client or a retry ({@code PENDING}). {@code memo} is its suggestion's, {@code checkpointTrialId} the
-     * trial whose checkpoint it starts from (PBT), {@code retryOf} the failed trial it repeats.
+     * trial whose checkpoint it starts from (PBT), {@code retryOf} the failed trial it repeats, {@code
+     * idempotencyKey} the ask's {@code Idempotency-Key} (null when it had none, and in logs written before it).
      */
     record TrialAdded(
             long seq,
@@ -32,14 +33,27 @@ public sealed interface StudyEvent {
             TrialStatus status,
             Long checkpointTrialId,
             Long retryOf,
-            String workerId)
-            implements TrialEvent {}
+            String workerId,
+            String idempotencyKey)
+            implements HandOut {}
+
+    /**
+     * An event that may hand a trial out to a worker (a {@link TrialAdded} does when {@code RUNNING}), with the
+     * {@code Idempotency-Key} of the ask that did, so that a retry of the ask answers the same trial.
+     */
+    sealed interface HandOut extends TrialEvent {
+        String workerId();
+
+        /** The ask's {@code Idempotency-Key}, or null. */
+        String idempotencyKey();
+    }
 
     /** A client-added or retried {@code PENDING} trial was handed out. */
-    record TrialRun(long seq, long trialId, String workerId) implements TrialEvent {}
+    record TrialRun(long seq, long trialId, String workerId, String idempotencyKey) implements HandOut {}
 
     /** A paused trial was handed out again with this config (its next resource target). */
-    record TrialResumed(long seq, long trialId, Map<String, Object> config, String workerId) implements TrialEvent {}
+    record TrialResumed(long seq, long trialId, Map<String, Object> config, String workerId, String idempotencyKey)
+            implements HandOut {}
 
     /**
      * A report and the decision it got. {@code level} is the resource level (or the step when the study has

@@ -43,14 +43,25 @@ public final class Views {
 
     public record Report(Map<String, Object> metrics, Long step, String decision, String reason, Instant receivedAt) {}
 
-    /** An ask's answer: {@code RUN} with a trial, {@code WAIT} with a delay, or {@code DONE}. */
-    public record Ask(String status, Trial trial, Long retryAfterMs, String reason) {}
+    /**
+     * An ask's answer: {@code RUN} with a trial, {@code WAIT} with a delay, or {@code DONE}; {@code replayed}
+     * when it is the answer an earlier ask with the same {@code Idempotency-Key} got.
+     */
+    public record Ask(String status, Trial trial, Long retryAfterMs, String reason, boolean replayed) {
+        public Ask(String status, Trial trial, Long retryAfterMs, String reason) {
+            this(status, trial, retryAfterMs, reason, false);
+        }
+    }
 
     /**
      * A batch ask's answer: {@code RUN} with the trials handed out (and, when fewer than asked for, why),
-     * or {@code WAIT} / {@code DONE} with none.
+     * or {@code WAIT} / {@code DONE} with none; {@code replayed} as for {@link Ask}.
      */
-    public record BatchAsk(String status, List<Trial> trials, Long retryAfterMs, String reason) {}
+    public record BatchAsk(String status, List<Trial> trials, Long retryAfterMs, String reason, boolean replayed) {
+        public BatchAsk(String status, List<Trial> trials, Long retryAfterMs, String reason) {
+            this(status, trials, retryAfterMs, reason, false);
+        }
+    }
 
     /** A report's answer, or a heartbeat's. */
     public record Decision(String decision, String reason) {}

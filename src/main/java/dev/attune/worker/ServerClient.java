@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -70,6 +71,16 @@ final class ServerClient {
         return send("POST", path, body);
     }
 
+    /**
+     * An ask ({@code POST …/ask}) with a fresh {@code Idempotency-Key}, the same on each of its retries: a
+     * retry after a lost answer (e.g. a 503 whose commit reached the database) gets the trial the ask was
+     * handed rather than a second one left running until its lease expires.
+     */
+    Answer ask(String path, Object body) throws InterruptedException {
+        return send(
+                "POST", path, body, Map.of("Idempotency-Key", UUID.randomUUID().toString()));
+    }
+
     Answer put(String path, Object body) throws InterruptedException {
         return send("PUT", path, body);
     }
@@ -78,8 +89,13 @@ final class ServerClient {
         return send("GET", path, null);
     }
 
-    @SuppressWarnings("unchecked")
     Answer send(String method, String path, Object body) throws InterruptedException {
+        return send(method, path, body, Map.of());
+    }
+
+    /** {@link #send(String, String, Object)} with these request headers on every attempt. */
+    @SuppressWarnings("unchecked")
+    Answer send(String method, String path, Object body, Map<String, String> headers) throws InterruptedException {
         long backoff = 200;
         long deadline = System.nanoTime() + patience.toNanos();
         for (int attempt = 1; ; attempt++) {
@@ -100,6 +116,7 @@ final class ServerClient {
                 if (token != null) {
                     b.header("Authorization", "Bearer " + token);
                 }
+                headers.forEach(b::header);
                 HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() < 500 && r.statusCode() != 429) {
                     Map<String, Object> json = r.body().isBlank() ? Map.of() : JSON.readValue(r.body(), Map.class);

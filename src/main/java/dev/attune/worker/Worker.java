@@ -141,7 +141,7 @@ public final class Worker {
             while (!stopping) {
                 dropCheckpoints();
                 ServerClient.Answer ask =
-                        server.post("/api/v1/studies/" + studyId + "/ask", Map.of("workerId", workerId + "/" + slot));
+                        server.ask("/api/v1/studies/" + studyId + "/ask", Map.of("workerId", workerId + "/" + slot));
                 if (ask.status() != 200) {
                     log.warn("ask refused: " + ask.status() + " " + ask.body().get("detail"));
                     fatal.compareAndSet(

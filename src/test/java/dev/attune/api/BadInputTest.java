@@ -54,9 +54,25 @@ class BadInputTest {
         api.post(s + "/ask", null); // trial 0 RUNNING
         api.post(s + "/ask", null); // trial 1 RUNNING, completed below
         api.post(s + "/trials/1/complete", Map.of("metrics", Map.of("loss", 1)));
+        // trial 2 RUNNING for worker w, asked with a key; trial 3 asked with another key and completed
+        api.post(s + "/ask", Map.of("workerId", "w"), Map.of("Idempotency-Key", "running-key"));
+        api.post(s + "/ask", Map.of("workerId", "w"), Map.of("Idempotency-Key", "ended-key"));
+        api.post(s + "/trials/3/complete", Map.of("metrics", Map.of("loss", 1)));
     }
 
-    record Case(String name, String method, String path, String body, String contentType, int status, String mentions) {
+    record Case(
+            String name,
+            String method,
+            String path,
+            String body,
+            String contentType,
+            int status,
+            String mentions,
+            Map<String, String> headers) {
+        Case(String name, String method, String path, String body, String contentType, int status, String mentions) {
+            this(name, method, path, body, contentType, status, mentions, Map.of());
+        }
+
         @Override
         public String toString() {
             return name;
@@ -569,7 +585,95 @@ class BadInputTest {
                 null,
                 400,
                 "afterSeq"));
+        // The ask's Idempotency-Key header: 1 to 200 printable ASCII characters, naming one ask.
+        // (A control character such as DEL is refused by Tomcat itself with a plain 400, before any handler.)
+        String ask = "/api/v1/studies/%s/ask";
+        for (String[] key : new String[][] {
+            {"empty", ""},
+            {"of 201 characters", "k".repeat(201)},
+            {"with a space", "a b"},
+            {"with a tab", "a\tb"},
+            {"with a non-ASCII character", "cl\u00e9"}
+        }) {
+            c.add(new Case(
+                    "Idempotency-Key " + key[0],
+                    "POST",
+                    ask,
+                    "{\"workerId\": \"w\"}",
+                    "application/json",
+                    400,
+                    "Idempotency-Key",
+                    Map.of("Idempotency-Key", key[1])));
+        }
+        c.add(new Case(
+                "Idempotency-Key of a batch ask, empty",
+                "POST",
+                ask,
+                "{\"count\": 2}",
+                "application/json",
+                400,
+                "Idempotency-Key",
+                Map.of("Idempotency-Key", "")));
+        c.add(new Case(
+                "Idempotency-Key of another worker's ask",
+                "POST",
+                ask,
+                "{\"workerId\": \"other\"}",
+                "application/json",
+                422,
+                "Idempotency-Key running-key was sent by an ask of worker w",
+                Map.of("Idempotency-Key", "running-key")));
+        c.add(new Case(
+                "Idempotency-Key of an ask whose trial completed",
+                "POST",
+                ask,
+                "{\"workerId\": \"w\"}",
+                "application/json",
+                409,
+                "no longer runs",
+                Map.of("Idempotency-Key", "ended-key")));
         return c.stream().map(Arguments::of);
+    }
+
+    static HttpRequest.Builder headers(HttpRequest.Builder b, Case c) {
+        c.headers().forEach(b::header);
+        return b;
+    }
+
+    /**
+     * The case sent over a plain socket, its header values as ISO-8859-1 bytes: Java's HTTP client refuses
+     * to send some of them (DEL) and may turn others into something else.
+     */
+    Api.Response raw(Case c, String path) {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            byte[] body = c.body() == null ? new byte[0] : c.body().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            StringBuilder head = new StringBuilder(c.method() + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Connection: close\r\nContent-Length: " + body.length + "\r\n");
+            if (c.contentType() != null) {
+                head.append("Content-Type: ").append(c.contentType()).append("\r\n");
+            }
+            c.headers().forEach((k, v) -> head.append(k).append(": ").append(v).append("\r\n"));
+            head.append("\r\n");
+            var out = socket.getOutputStream();
+            out.write(head.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            out.write(body);
+            out.flush();
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            int status = Integer.parseInt(answer.substring(9, 12));
+            String headers = answer.substring(0, answer.indexOf("\r\n\r\n")).toLowerCase(java.util.Locale.ROOT);
+            String contentType = headers.lines()
+                    .filter(l -> l.startsWith("content-type:"))
+                    .map(l -> l.substring("content-type:".length()).trim())
+                    .findFirst()
+                    .orElse("");
+            String payload = answer.substring(answer.indexOf("\r\n\r\n") + 4);
+            if (headers.contains("transfer-encoding: chunked")) {
+                payload = payload.substring(payload.indexOf("\r\n") + 2, payload.lastIndexOf("}") + 1);
+            }
+            return new Api.Response(status, contentType, payload);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     long rows() {
@@ -589,7 +693,9 @@ class BadInputTest {
         if (c.contentType() != null) {
             b.header("Content-Type", c.contentType());
         }
-        Api.Response r = api.send(b.method(c.method(), body).build());
+        Api.Response r = c.headers().values().stream().anyMatch(v -> v.chars().anyMatch(ch -> ch > 0x7E))
+                ? raw(c, path)
+                : api.send(headers(b, c).method(c.method(), body).build());
         assertThat(r.status()).as(r.body()).isEqualTo(c.status());
         assertThat(r.contentType()).as(r.body()).startsWith("application/problem+json");
         Map<String, Object> problem = r.json();
@@ -599,6 +705,11 @@ class BadInputTest {
                 ? String.valueOf(problem.get("errors")) + problem.get("detail")
                 : String.valueOf(problem.get("detail"));
         assertThat(named).as(r.body()).contains(c.mentions());
+        if (c.headers().containsKey("Idempotency-Key")) {
+            assertThat(String.valueOf(problem.get("errors")))
+                    .as("the problem names the header")
+                    .contains("field=Idempotency-Key");
+        }
         assertThat(rows()).as("nothing written").isEqualTo(before);
     }
 }

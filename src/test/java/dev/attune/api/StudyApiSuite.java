@@ -292,6 +292,101 @@ abstract class StudyApiSuite {
                 .hasSize(1);
     }
 
+    /** The answer without its timestamps, which the database may store at a coarser precision. */
+    @SuppressWarnings("unchecked")
+    static Object untimed(Object json) {
+        if (json instanceof Map<?, ?> m) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            ((Map<String, Object>) m).forEach((k, v) -> {
+                if (!k.endsWith("At")) {
+                    out.put(k, untimed(v));
+                }
+            });
+            return out;
+        }
+        if (json instanceof List<?> l) {
+            return l.stream().map(StudyApiSuite::untimed).toList();
+        }
+        return json;
+    }
+
+    /**
+     * An ask retried with its Idempotency-Key (its answer was lost) gets the trial it handed out, on this
+     * replica and on another one, and records nothing; the key from another worker, or of a trial that no
+     * longer runs, is refused. A retried completion or failure answers the trial as stored.
+     */
+    @Test
+    void aRetriedAskWithItsIdempotencyKeyAnswersTheSameTrialOnAnyReplica() {
+        String study = api.createStudy(definition(11, Map.of("maxRetries", 1)));
+        String ask = "/api/v1/studies/" + study + "/ask";
+        Map<String, String> key = Map.of("Idempotency-Key", "ask-1");
+        Api.Response first = api.post(ask, Map.of("workerId", "w"), key);
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        assertThat(first.header("Idempotent-Replayed")).isNull();
+        long seq = lastSeq(study);
+        Api.Response retry = api.post(ask, Map.of("workerId", "w"), key);
+        assertThat(retry.status()).as(retry.body()).isEqualTo(200);
+        assertThat(retry.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(untimed(retry.json())).isEqualTo(untimed(first.json()));
+        try (ConfigurableApplicationContext second = startSecondServer()) {
+            Api other = new Api(Integer.parseInt(second.getEnvironment().getProperty("local.server.port")));
+            Api.Response there = other.post(ask, Map.of("workerId", "w"), key);
+            assertThat(there.header("Idempotent-Replayed")).isEqualTo("true");
+            assertThat(untimed(there.json())).isEqualTo(untimed(first.json()));
+        }
+        assertThat(lastSeq(study)).as("the retries recorded nothing").isEqualTo(seq);
+        assertThat(api.get("/api/v1/studies/" + study + "/events").string("items.0.payload.idempotencyKey"))
+                .as("the key is stored with the hand-out")
+                .isEqualTo("ask-1");
+        assertThat((List<?>) api.get("/api/v1/studies/" + study + "/trials").get("items"))
+                .hasSize(1);
+
+        Api.Response stranger = api.post(ask, Map.of("workerId", "v"), key);
+        assertThat(stranger.status()).isEqualTo(422);
+        assertThat(stranger.contentType()).startsWith("application/problem+json");
+        assertThat(stranger.string("errors")).contains("Idempotency-Key");
+
+        Api.Response batch = api.post(ask, Map.of("workerId", "w", "count", 2), Map.of("Idempotency-Key", "b"));
+        Api.Response batchAgain = api.post(ask, Map.of("workerId", "w", "count", 2), Map.of("Idempotency-Key", "b"));
+        assertThat(batchAgain.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(untimed(batchAgain.json())).isEqualTo(untimed(batch.json()));
+        assertThat((List<?>) batch.get("trials")).hasSize(2);
+
+        String trial = "/api/v1/studies/" + study + "/trials/";
+        Api.Response done = api.post(trial + "0/complete", Map.of("metrics", Map.of("loss", 0.25)));
+        assertThat(done.status()).isEqualTo(200);
+        seq = lastSeq(study);
+        Api.Response doneAgain = api.post(trial + "0/complete", Map.of("metrics", Map.of("loss", 0.25)));
+        assertThat(doneAgain.status()).as(doneAgain.body()).isEqualTo(200);
+        assertThat(untimed(doneAgain.json())).isEqualTo(untimed(done.json()));
+        assertThat(doneAgain.string("status")).isEqualTo("COMPLETED");
+        assertThat(api.post(trial + "0/complete", Map.of("metrics", Map.of("loss", 0.5)))
+                        .status())
+                .isEqualTo(409);
+        Api.Response ended = api.post(ask, Map.of("workerId", "w"), key);
+        assertThat(ended.status()).isEqualTo(409);
+        assertThat(ended.string("type")).endsWith("/idempotency-key-trial-ended");
+        assertThat(ended.string("currentStatus")).isEqualTo("COMPLETED");
+
+        Api.Response failed = api.post(trial + "1/fail", Map.of("reason", "oom"));
+        assertThat(failed.string("status")).isEqualTo("FAILED");
+        long afterFail = lastSeq(study);
+        Api.Response failedAgain = api.post(trial + "1/fail", Map.of("reason", "oom"));
+        assertThat(failedAgain.status()).as(failedAgain.body()).isEqualTo(200);
+        assertThat(untimed(failedAgain.json())).isEqualTo(untimed(failed.json()));
+        assertThat(api.post(trial + "1/fail", Map.of("reason", "segfault")).status())
+                .isEqualTo(409);
+        assertThat(lastSeq(study))
+                .as("a retried failure adds no second retry trial")
+                .isEqualTo(afterFail);
+        assertThat(afterFail).isGreaterThan(seq);
+    }
+
+    /** The study's last event's sequence number (its log is short here). */
+    long lastSeq(String study) {
+        return ((List<?>) api.get("/api/v1/studies/" + study + "/events").get("items")).size();
+    }
+
     @Test
     void illegalTransitionsNameTheCurrentStatus() {
         String study = api.createStudy(definition(2, Map.of()));

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,8 +51,11 @@ import org.junit.jupiter.api.condition.EnabledIf;
  * seconds (never 500, never a hang) and the server serves again on its own. Afterwards every acknowledged
  * trial, report (with the decision the client was given) and completion is stored exactly once, no trial
  * went to two clients, the stored rows agree with the event log (a report row per REPORT event, a trial row
- * per TRIAL_ADDED event, each trial's report count, the study's last sequence number), and trials no
- * client heard of exist only where an ask's commit outcome was unknown.
+ * per TRIAL_ADDED event, each trial's report count, the study's last sequence number), and every stored
+ * trial was acknowledged to a client: each ask carries an {@code Idempotency-Key}, the same on its retries,
+ * so an ask whose commit outcome was unknown is answered, on retry, the trial it handed out (issue 16)
+ * rather than a second one that leaves the first RUNNING until its lease runs out. A completion retried
+ * after such a cut is answered 200, as a retry.
  */
 @EnabledIf("dev.attune.support.PostgresSupport#enabled")
 class DatabaseCutIT {
@@ -116,18 +120,42 @@ class DatabaseCutIT {
 
         List<Phase> phases = new ArrayList<>();
         Map<String, Integer> batchSizes = new LinkedHashMap<>();
-        record Scenario(String name, String at, TcpProxy.When when) {}
+        Map<String, String> ops = new LinkedHashMap<>();
+        // op: the requests whose statement (after, at least times) makes a batch the one cut
+        record Scenario(String name, String op, String after, int times, String at, TcpProxy.When when) {}
         for (Scenario s : List.of(
-                new Scenario("mid-batch", "INSERT INTO study_event", TcpProxy.When.BEFORE_SENDING),
-                new Scenario("before-commit", "COMMIT", TcpProxy.When.BEFORE_SENDING),
-                new Scenario("commit-outcome-unknown", "COMMIT", TcpProxy.When.BEFORE_ANSWER))) {
+                new Scenario(
+                        "mid-batch",
+                        "report",
+                        "INSERT INTO report ",
+                        3,
+                        "INSERT INTO study_event",
+                        TcpProxy.When.BEFORE_SENDING),
+                new Scenario(
+                        "before-commit", "report", "INSERT INTO report ", 3, "COMMIT", TcpProxy.When.BEFORE_SENDING),
+                new Scenario(
+                        "commit-outcome-unknown",
+                        "report",
+                        "INSERT INTO report ",
+                        3,
+                        "COMMIT",
+                        TcpProxy.When.BEFORE_ANSWER),
+                // An ask that handed out a new trial, committed, its answer lost (issue 16).
+                new Scenario(
+                        "ask-commit-outcome-unknown",
+                        "ask",
+                        "INSERT INTO trial ",
+                        1,
+                        "COMMIT",
+                        TcpProxy.When.BEFORE_ANSWER))) {
             Phase p = new Phase(s.name());
             phase.set(p);
             phases.add(p);
-            TcpProxy.Cut cut = proxy.arm("INSERT INTO report ", 3, s.at(), s.when());
+            TcpProxy.Cut cut = proxy.arm(s.after(), s.times(), s.at(), s.when());
             assertThat(cut.awaitFired(Duration.ofSeconds(20)))
-                    .as("%s: a batch of three or more reports was cut", s.name())
+                    .as("%s: a batch with %d or more %ss was cut", s.name(), s.times(), s.op())
                     .isTrue();
+            ops.put(s.name(), s.op());
             batchSizes.put(s.name(), cut.executedInCutTransaction());
             if (s.when() == TcpProxy.When.BEFORE_ANSWER) {
                 // PostgreSQL committed the batch (its CommandComplete says so); the server never heard.
@@ -154,24 +182,24 @@ class DatabaseCutIT {
                 .as("503s without Retry-After or problem+json, or slower than 5 s")
                 .isEmpty();
         for (Phase p : phases) {
-            // Every report of the cut batch is answered 503 (each was one request); a 500 would be unexpected.
-            assertThat(p.count("report"))
-                    .as("%s: reports of the cut batch answered 503", p.name)
+            // Every request of the cut batch is answered 503 (each was one request); a 500 would be unexpected.
+            assertThat(p.count(ops.get(p.name)))
+                    .as("%s: %ss of the cut batch answered 503", p.name, ops.get(p.name))
                     .isGreaterThanOrEqualTo(batchSizes.get(p.name));
         }
         assertThat(duplicates.get()).as("trials handed out twice").isZero();
         CrashIT.check(api, base, acked);
-        checkStore(study, phases.getLast().count("ask"));
+        checkStore(study);
 
         Api.Response ask = api.post(base + "/ask", Map.of("workerId", "after"));
         assertThat(ask.status()).as("serves after the cuts: %s", ask.body()).isEqualTo(200);
     }
 
     /**
-     * The stored rows agree with the log, and every stored trial went to a client, or its ask's commit
-     * outcome was unknown (at most {@code unknownAsks} such trials).
+     * The stored rows agree with the log, and every stored trial went to a client: an ask whose commit
+     * outcome was unknown was retried with its key and answered the trial it had handed out.
      */
-    void checkStore(String study, int unknownAsks) throws Exception {
+    void checkStore(String study) throws Exception {
         try (Connection c = DriverManager.getConnection(
                 PostgresSupport.url(), PostgresSupport.user(), PostgresSupport.password())) {
             long reportRows = count(c, "SELECT count(*) FROM report WHERE study_id = ?", study);
@@ -212,9 +240,9 @@ class DatabaseCutIT {
             System.out.printf(
                     "DatabaseCutIT: %d trial rows, %d report rows, %d events; trials no client heard of: %s%n",
                     trialRows, reportRows, events, stored);
-            assertThat(stored.size())
-                    .as("trials no client heard of, beyond the asks whose commit outcome was unknown")
-                    .isLessThanOrEqualTo(unknownAsks);
+            assertThat(stored)
+                    .as("trials no client heard of (orphans of asks retried after a cut)")
+                    .isEmpty();
         }
     }
 
@@ -228,17 +256,26 @@ class DatabaseCutIT {
         }
     }
 
-    /** Posts until the answer is not a 503, checking each 503; null when stopped meanwhile. */
     Api.Response post(String op, String path, Object body, AtomicBoolean stop) throws Exception {
-        while (!stop.get()) {
+        return post(op, path, body, Map.of(), stop);
+    }
+
+    /**
+     * Posts with these headers until the answer is not a 503, checking each 503; null when stopped before
+     * a first attempt. A request answered 503 is retried even once stopped (for up to a minute): its commit
+     * outcome may be unknown, and only its retry tells the client what was stored.
+     */
+    Api.Response post(String op, String path, Object body, Map<String, String> headers, AtomicBoolean stop)
+            throws Exception {
+        long retryUntil = Long.MAX_VALUE;
+        while (!stop.get() || System.nanoTime() < retryUntil) {
             long started = System.nanoTime();
-            HttpResponse<String> r = http.send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                            .header("Content-Type", "application/json")
-                            .timeout(Duration.ofSeconds(30))
-                            .POST(HttpRequest.BodyPublishers.ofString(body == null ? "" : Api.json(body)))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .header("Content-Type", "application/json")
+                    .timeout(Duration.ofSeconds(30))
+                    .POST(HttpRequest.BodyPublishers.ofString(body == null ? "" : Api.json(body)));
+            headers.forEach(request::header);
+            HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 503) {
                 return new Api.Response(
                         r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
@@ -253,6 +290,9 @@ class DatabaseCutIT {
                 bad503s.add(op + " in " + p.name + " after " + ms + " ms: "
                         + r.headers().map() + " " + r.body());
             }
+            if (retryUntil == Long.MAX_VALUE) {
+                retryUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            }
             Thread.sleep(100);
         }
         return null;
@@ -262,7 +302,10 @@ class DatabaseCutIT {
     Void drive(String base, String worker, AtomicBoolean stop) {
         try {
             while (!stop.get()) {
-                Api.Response ask = post("ask", base + "/ask", Map.of("workerId", worker), stop);
+                // One key per logical ask, the same on each of its retries.
+                Map<String, String> key =
+                        Map.of("Idempotency-Key", UUID.randomUUID().toString());
+                Api.Response ask = post("ask", base + "/ask", Map.of("workerId", worker), key, stop);
                 if (ask == null) {
                     return null;
                 }
@@ -302,9 +345,8 @@ class DatabaseCutIT {
                     if (done == null) {
                         return null;
                     }
-                    // 409 already-finished: a completion whose commit outcome was unknown, retried.
-                    if (done.status() != 200
-                            && !(done.status() == 409 && done.body().contains("already"))) {
+                    // A completion whose commit outcome was unknown, retried, is answered 200 too.
+                    if (done.status() != 200) {
                         acked.unexpected.add("complete " + done.status() + " " + done.body());
                         return null;
                     }

@@ -39,7 +39,8 @@ class WebhookEventTest {
         assertThat(WebhookEvent.of(new StudyEvent.TrialSkipped(5, 1, "skip"), 5))
                 .isEmpty();
         assertThat(WebhookEvent.of(
-                        new StudyEvent.TrialAdded(5, 1, Map.of(), Map.of(), TrialStatus.RUNNING, null, null, "w"), 5))
+                        new StudyEvent.TrialAdded(5, 1, Map.of(), Map.of(), TrialStatus.RUNNING, null, null, "w", null),
+                        5))
                 .isEmpty();
     }
 

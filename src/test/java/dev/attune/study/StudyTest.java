@@ -114,7 +114,7 @@ class StudyTest {
         Study.Outcome<Study.Ask> ask = s.ask("w2", T0);
         assertThat(ask.events())
                 .singleElement()
-                .isEqualTo(new TrialRun(ask.events().getFirst().seq(), 1, "w2"));
+                .isEqualTo(new TrialRun(ask.events().getFirst().seq(), 1, "w2", null));
         assertThat(s.retries(1)).isEqualTo(1);
         Study.Outcome<TrialStatus> again = s.fail(1, "oom", T0);
         assertThat(again.events()).as("the retry was the last").noneMatch(TrialAdded.class::isInstance);

@@ -87,6 +87,14 @@ public final class Api {
         return postRaw(path, body == null ? "" : json(body), "application/json");
     }
 
+    /** A POST with a JSON body (none when null) and these request headers. */
+    public Response post(String path, Object body, Map<String, String> headers) {
+        HttpRequest.Builder b = to(path).POST(HttpRequest.BodyPublishers.ofString(body == null ? "" : json(body)))
+                .header("Content-Type", "application/json");
+        headers.forEach(b::header);
+        return send(b.build());
+    }
+
     /** A PATCH with a JSON body of the given content type (application/merge-patch+json or application/json). */
     public Response patch(String path, Object body, String contentType) {
         return send(to(path).method("PATCH", HttpRequest.BodyPublishers.ofString(json(body)))

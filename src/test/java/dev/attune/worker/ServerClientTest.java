@@ -52,6 +52,40 @@ class ServerClientTest {
     }
 
     @Test
+    void anAskSendsOneIdempotencyKeyOnAllItsRetriesAndTheNextAskANewOne() throws Exception {
+        List<Integer> statuses = List.of(503, 503, 200, 503, 200);
+        AtomicInteger calls = new AtomicInteger();
+        List<String> keys = new CopyOnWriteArrayList<>();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            keys.add(String.valueOf(exchange.getRequestHeaders().getFirst("Idempotency-Key")));
+            int i = calls.getAndIncrement();
+            int status = i < statuses.size() ? statuses.get(i) : 200;
+            byte[] body = "{\"status\":\"WAIT\"}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.start();
+        try {
+            ServerClient client = new ServerClient(
+                    "http://127.0.0.1:" + server.getAddress().getPort(), null, Duration.ofMillis(20), new Log());
+            assertThat(client.ask("/ask", java.util.Map.of("workerId", "w")).status())
+                    .isEqualTo(200);
+            assertThat(client.ask("/ask", java.util.Map.of("workerId", "w")).status())
+                    .isEqualTo(200);
+            assertThat(keys).hasSize(5);
+            assertThat(keys.subList(0, 3)).as("one ask and its two retries").containsOnly(keys.getFirst());
+            assertThat(keys.subList(3, 5)).containsOnly(keys.get(3));
+            assertThat(keys.get(3)).as("the next ask").isNotEqualTo(keys.getFirst());
+            assertThat(keys.getFirst()).matches("[!-~]{1,200}");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
     void anotherClientErrorIsAnAnswer() throws Exception {
         AtomicInteger calls = new AtomicInteger();
         HttpServer server = scripted(List.of(409), calls);
