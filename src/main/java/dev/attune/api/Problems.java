@@ -102,7 +102,7 @@ public class Problems extends ResponseEntityExceptionHandler {
     @ExceptionHandler(dev.attune.service.OverloadedException.class)
     ResponseEntity<Object> overloaded(dev.attune.service.OverloadedException e) {
         return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS)
-                .header(HttpHeaders.RETRY_AFTER, "1")
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()))
                 .contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .body(problem(HttpStatus.TOO_MANY_REQUESTS, "overloaded", "Overloaded", e.getMessage()));
     }

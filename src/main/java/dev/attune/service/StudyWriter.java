@@ -163,8 +163,7 @@ public class StudyWriter {
         // Bounded waiting instead of growing latency.
         if (queue.size.incrementAndGet() > maxQueued) {
             queue.size.decrementAndGet();
-            throw new OverloadedException(
-                    "study " + studyId + " has " + maxQueued + " writes waiting; retry after Retry-After");
+            throw admission.studyFull(studyId, maxQueued);
         }
         queue.tasks.add(task);
         ReentrantLock lock = engines.lockFor(studyId);

@@ -18,19 +18,19 @@ import org.junit.jupiter.api.Test;
 class WriteAdmissionTest {
     @Test
     void defaultsFollowThePoolAndTheProcessors() {
-        WriteAdmission a = new WriteAdmission(new SimpleMeterRegistry(), 0, 16, 0, 1000);
+        WriteAdmission a = new WriteAdmission(new SimpleMeterRegistry(), 0, 0, 16, 0, 1000);
         assertThat(a.maxQueued()).isEqualTo(16 * WriteAdmission.WRITES_PER_CONNECTION);
         assertThat(a.maxFits()).isEqualTo(Runtime.getRuntime().availableProcessors());
-        assertThatThrownBy(() -> new WriteAdmission(new SimpleMeterRegistry(), -1, 16, 0, 1000))
+        assertThatThrownBy(() -> new WriteAdmission(new SimpleMeterRegistry(), -1, 0, 16, 0, 1000))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("attune.max-queued-writes");
-        assertThatThrownBy(() -> new WriteAdmission(new SimpleMeterRegistry(), 0, 16, -2, 1000))
+        assertThatThrownBy(() -> new WriteAdmission(new SimpleMeterRegistry(), 0, 0, 16, -2, 1000))
                 .hasMessageContaining("attune.max-concurrent-fits");
     }
 
     @Test
     void aWriteBeyondTheBoundIsRefusedWithoutRunningAndTheCountComesBack() throws Exception {
-        WriteAdmission a = new WriteAdmission(new SimpleMeterRegistry(), 2, 16, 1, 1000);
+        WriteAdmission a = new WriteAdmission(new SimpleMeterRegistry(), 2, 0, 16, 1, 1000);
         ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
         CountDownLatch release = new CountDownLatch(1);
         CompletableFuture<?> one = CompletableFuture.runAsync(() -> a.admit(() -> await(release)), pool);
@@ -39,7 +39,9 @@ class WriteAdmissionTest {
             Thread.sleep(5);
         }
         AtomicInteger ran = new AtomicInteger();
-        assertThatThrownBy(() -> a.admit(ran::incrementAndGet)).isInstanceOf(OverloadedException.class);
+        assertThatThrownBy(() -> a.admit(ran::incrementAndGet))
+                .isInstanceOfSatisfying(OverloadedException.class, e -> assertThat(e.retryAfterSeconds())
+                        .isBetween(1L, 30L));
         assertThat(ran).hasValue(0);
         assertThat(a.queued()).isEqualTo(2);
         release.countDown();
@@ -59,7 +61,7 @@ class WriteAdmissionTest {
     @Test
     void fitsBeyondTheSlotsWaitThenAreRefusedAndAFitDoneMeanwhileIsNotRepeated() throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        WriteAdmission a = new WriteAdmission(meters, 100, 16, 1, 1000);
+        WriteAdmission a = new WriteAdmission(meters, 100, 0, 16, 1, 1000);
         ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
         CountDownLatch running = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
