@@ -25,7 +25,7 @@ public class ProblemResponses implements GlobalOpenApiCustomizer {
             "413", "Body larger than the limit",
             "415", "Body is not JSON",
             "429",
-                    "Too many requests: the token's rate limit, or too many writes waiting for this study; retry after Retry-After seconds",
+                    "Too many requests: the token's rate limit, or the server's write queue (its latency target, its cap, or this study's bound); retry after Retry-After seconds",
             "500", "A fault of the server; correlationId is in its log line",
             "503", "The database cannot be reached; the request was not applied, retry after Retry-After seconds"));
 
