@@ -101,8 +101,7 @@ class Study:
 
     def join(self, trial_id: int) -> Feedback:
         """A co-worker's ``Feedback`` on a trial another process was handed (PyGlove's ``group``: e.g. paired
-        train and eval processes). A co-worker's ``skip``, report or failure after the other's ``done`` raises
-        ``RaceConditionError``; two ``done`` calls are both answered (the second as a retry of the first)."""
+        train and eval processes). Their racing ``done`` calls raise ``RaceConditionError`` in the loser."""
         return Feedback(self, self.trial(trial_id))
 
     def add(self, config: Dict[str, Any], **metrics: float) -> Dict[str, Any]:

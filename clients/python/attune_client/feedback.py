@@ -115,7 +115,7 @@ class Feedback:
         """Marks the trial done: the algorithm gets its latest measurement. ``metadata`` and ``related_links``
         (``{name: url}``) are added to the trial first. A trial the scheduler already stopped or paused
         (``should_stop_early()``) keeps the status the scheduler gave it. Raises ``RaceConditionError`` when
-        a co-worker already ended it otherwise; a co-worker's ``done`` before is answered as a retry."""
+        a co-worker already ended it."""
         self._publish(metadata, related_links)
         if self.decision == "CONTINUE":
             self._end("/complete", "COMPLETED", {})

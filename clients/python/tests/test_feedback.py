@@ -167,15 +167,14 @@ class RaceConditionTest(unittest.TestCase):
         theirs = Study(URL, study.id).join(mine.id)
         mine.add_measurement(0.3, step=1)
         mine.done()
-        # The server cannot tell a co-worker's identical completion from a retry of one whose answer was
-        # lost (issue 16): both are answered with the trial as stored. Any other move is the race.
-        theirs.done()
+        with self.assertRaises(RaceConditionError):
+            theirs.done()
         with self.assertRaises(RaceConditionError):
             theirs.add_measurement(0.2, step=2)  # a report after the other's done
         with self.assertRaises(RaceConditionError):
             theirs.skip()
         with theirs.ignore_race_condition():
-            theirs.skip()
+            theirs.done()
             self.fail("the rest of the block is skipped")
         self.assertEqual(mine.get_trial()["status"], "COMPLETED")
 
