@@ -5,6 +5,7 @@ import logging
 import re
 import threading
 import traceback
+import uuid
 from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Mapping, Optional, Pattern, Sequence, Tuple, Type, \
     Union
 
@@ -217,12 +218,17 @@ class Feedback:
             self.add_link(name, url)
 
     def _end(self, action: str, status: str, body: Dict[str, Any]) -> Dict[str, Any]:
-        answer = self._call("POST", action, body)
+        # A completion or failure names itself, the same on its retries: a retry after a lost answer gets the
+        # trial as stored, while a co-worker's ending (another key) is the race.
+        headers = {"Idempotency-Key": uuid.uuid4().hex} if action in ("/complete", "/fail") else None
+        answer = self._call("POST", action, body, headers)
         self.ended = status
         return answer
 
-    def _call(self, method: str, suffix: str, body: Optional[Any] = None) -> Dict[str, Any]:
-        return self.study.http.call(method, f"/api/v1/studies/{self.study.id}/trials/{self.id}{suffix}", body)
+    def _call(self, method: str, suffix: str, body: Optional[Any] = None,
+              headers: Optional[Dict[str, str]] = None) -> Dict[str, Any]:
+        return self.study.http.call(method, f"/api/v1/studies/{self.study.id}/trials/{self.id}{suffix}", body,
+                                    headers=headers)
 
     def __repr__(self) -> str:
         return f"Feedback(study={self.study.id!r}, id={self.id}, config={self.config!r}, decision={self.decision})"

@@ -256,6 +256,21 @@ class IdempotencyKeyTest(ScriptedServerTest):
         self.assertEqual(len(keys), 2)
         self.assertNotEqual(keys[0], keys[1])
 
+    def test_done_and_fail_send_a_key_of_their_own_the_same_on_each_retry(self):
+        unavailable = (503, {"Retry-After": "0"}, problem(503, "database-unavailable"))
+        trial = {"id": 3, "config": {"x": 1}, "status": "RUNNING"}
+        url = self.serve(unavailable, (200, {}, trial), unavailable, (200, {}, trial))
+        study = Study(url, "s1", token="", sleep=lambda s: None)
+        Feedback(study, trial).done()
+        Feedback(study, trial).fail("oom")
+        self.assertEqual([r["path"] for r in Scripted.seen],
+                         ["/api/v1/studies/s1/trials/3/complete"] * 2 + ["/api/v1/studies/s1/trials/3/fail"] * 2)
+        keys = [r["headers"].get("Idempotency-Key") for r in Scripted.seen]
+        self.assertIsNotNone(keys[0])
+        self.assertEqual(keys[0], keys[1], "a retry of done sends its key again")
+        self.assertEqual(keys[2], keys[3])
+        self.assertNotEqual(keys[0], keys[2], "each ending is a request of its own")
+
     def test_call_passes_headers_on_every_attempt(self):
         url = self.serve((503, {"Retry-After": "0"}, problem(503, "database-unavailable")))
         self.http(url).call("POST", "/x", {}, headers={"X-Probe": "p"})

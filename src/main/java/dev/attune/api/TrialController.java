@@ -140,9 +140,20 @@ public class TrialController {
     public Dtos.TrialResponse complete(
             @PathVariable String studyId,
             @PathVariable long trialId,
+            @Parameter(in = ParameterIn.HEADER, description = ENDING_KEY)
+                    @RequestHeader(name = IdempotencyKey.HEADER, required = false)
+                    String idempotencyKey,
             @RequestBody(required = false) Map<String, Object> request) {
-        return Mapping.trial(trials.complete(studyId, trialId, request));
+        String key = IdempotencyKey.check(idempotencyKey);
+        return Mapping.trial(trials.complete(studyId, trialId, request, key));
     }
+
+    /** The {@code Idempotency-Key} of a completion or failure, as documented. */
+    private static final String ENDING_KEY = "Names this request among its retries: 1 to "
+            + IdempotencyKey.MAX_LENGTH + " printable ASCII characters (0x21-0x7E). A repeat of the request that"
+            + " ended the trial (same metrics or reason) answers the trial as stored, recording nothing; when"
+            + " that request carried a key, only a repeat with the same key is its retry, so a co-worker's"
+            + " second ending is refused with 409";
 
     @PostMapping("/trials/{trialId}/fail")
     @Operation(
@@ -153,9 +164,13 @@ public class TrialController {
     public Dtos.TrialResponse fail(
             @PathVariable String studyId,
             @PathVariable long trialId,
+            @Parameter(in = ParameterIn.HEADER, description = ENDING_KEY)
+                    @RequestHeader(name = IdempotencyKey.HEADER, required = false)
+                    String idempotencyKey,
             @RequestBody(required = false) Map<String, Object> request) {
         checkReason(request);
-        return Mapping.trial(trials.fail(studyId, trialId, request));
+        String key = IdempotencyKey.check(idempotencyKey);
+        return Mapping.trial(trials.fail(studyId, trialId, request, key));
     }
 
     @PostMapping("/trials/{trialId}/release")

@@ -152,18 +152,28 @@ public class TrialService {
     }
 
     public Views.Trial complete(String studyId, long trialId, Map<String, Object> request) {
+        return complete(studyId, trialId, request, null);
+    }
+
+    /** A completion by a request with this {@code Idempotency-Key} (null: none), which tells its retries. */
+    public Views.Trial complete(String studyId, long trialId, Map<String, Object> request, String idempotencyKey) {
         Map<String, Double> metrics =
                 MetricsInput.parse(body(request, "metrics").raw("metrics"), "metrics", false);
         return writer.write(studyId, ctx -> {
-            ctx.record(ctx.study.complete(trialId, metrics, ctx.now, endings(studyId)));
+            ctx.record(ctx.study.complete(trialId, metrics, idempotencyKey, ctx.now, endings(studyId)));
             return view(studyId, trialId);
         });
     }
 
     public Views.Trial fail(String studyId, long trialId, Map<String, Object> request) {
+        return fail(studyId, trialId, request, null);
+    }
+
+    /** A failure by a request with this {@code Idempotency-Key} (null: none), which tells its retries. */
+    public Views.Trial fail(String studyId, long trialId, Map<String, Object> request, String idempotencyKey) {
         String reason = body(request, "reason").string("reason", null, 2000);
         return writer.write(studyId, ctx -> {
-            ctx.record(ctx.study.fail(trialId, reason, ctx.now, endings(studyId)));
+            ctx.record(ctx.study.fail(trialId, reason, idempotencyKey, ctx.now, endings(studyId)));
             return view(studyId, trialId);
         });
     }

@@ -76,10 +76,12 @@ public final class EventCodec {
                         if (!e.metrics().isEmpty()) {
                             p.put("metrics", e.metrics());
                         }
+                        putIfPresent(p, "idempotencyKey", e.idempotencyKey());
                         yield EventType.TRIAL_COMPLETED;
                     }
                     case TrialFailed e -> {
                         putIfPresent(p, "reason", e.reason());
+                        putIfPresent(p, "idempotencyKey", e.idempotencyKey());
                         yield EventType.TRIAL_FAILED;
                     }
                     case TrialSkipped e -> {
@@ -158,8 +160,11 @@ public final class EventCodec {
                                 Boolean.TRUE.equals(p.get("completes"))),
                         longOrNull(p.get("level")),
                         longOrNull(p.get("step")));
-            case TRIAL_COMPLETED -> new TrialCompleted(seq, trialId, numbers(p.getOrDefault("metrics", Map.of())));
-            case TRIAL_FAILED -> new TrialFailed(seq, trialId, (String) p.get("reason"));
+            case TRIAL_COMPLETED ->
+                new TrialCompleted(
+                        seq, trialId, numbers(p.getOrDefault("metrics", Map.of())), (String) p.get("idempotencyKey"));
+            case TRIAL_FAILED ->
+                new TrialFailed(seq, trialId, (String) p.get("reason"), (String) p.get("idempotencyKey"));
             case TRIAL_SKIPPED -> new TrialSkipped(seq, trialId, (String) p.get("reason"));
             case TRIAL_STALE -> new TrialStale(seq, trialId, (String) p.get("reason"));
             case TRIAL_RELEASED -> new TrialReleased(seq, trialId, (String) p.get("reason"));

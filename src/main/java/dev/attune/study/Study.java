@@ -34,8 +34,10 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongFunction;
 import java.util.function.UnaryOperator;
 
@@ -392,37 +394,60 @@ public final class Study {
 
     /** The trial ends with these metrics (possibly none). */
     public Outcome<TrialStatus> complete(long trialId, Map<String, Double> metrics, Instant now) {
-        return complete(trialId, metrics, now, Endings.NONE);
+        return complete(trialId, metrics, null, now, Endings.NONE);
     }
 
     /**
-     * {@link #complete}, where a completion of a trial that {@code endings} shows completed with the same
-     * metrics is a retry (its answer was lost): it answers COMPLETED and records nothing. Other metrics are
-     * refused, as is a completion of a trial that ended otherwise.
+     * {@link #complete} by a request with this {@code Idempotency-Key} (null: none). A completion of a trial
+     * that {@code endings} shows completed with the same metrics is a retry of that request (its answer was
+     * lost): it answers COMPLETED and records nothing. When the completion that ended the trial carried a
+     * key, only a repeat with that key is its retry: another worker's completion with the same metrics
+     * (PyGlove's co-workers racing to end a trial) is refused, as are other metrics and a completion of a
+     * trial that ended otherwise.
      */
-    public Outcome<TrialStatus> complete(long trialId, Map<String, Double> metrics, Instant now, Endings endings) {
+    public Outcome<TrialStatus> complete(
+            long trialId, Map<String, Double> metrics, String idempotencyKey, Instant now, Endings endings) {
         if (!metrics.isEmpty()) {
             requireStudyMetrics(metrics);
         }
         return end(
-                trialId, TrialStatus.COMPLETED, seq -> new TrialCompleted(seq, trialId, metrics), now, () -> endings.of(
-                                trialId, TrialStatus.COMPLETED)
-                        .filter(e ->
-                                e instanceof TrialCompleted c && c.metrics().equals(metrics))
+                trialId,
+                TrialStatus.COMPLETED,
+                seq -> new TrialCompleted(seq, trialId, metrics, idempotencyKey),
+                now,
+                () -> endings.of(trialId, TrialStatus.COMPLETED)
+                        .filter(e -> e instanceof TrialCompleted c
+                                && c.metrics().equals(metrics)
+                                && sameRequest(c.idempotencyKey(), idempotencyKey))
                         .isPresent());
     }
 
     /** The trial failed; under {@code maxRetries} its config comes back as a new pending trial. */
     public Outcome<TrialStatus> fail(long trialId, String reason, Instant now) {
-        return fail(trialId, reason, now, Endings.NONE);
+        return fail(trialId, reason, null, now, Endings.NONE);
     }
 
-    /** {@link #fail}, where a failure of a trial that {@code endings} shows failed for the same reason is a retry. */
-    public Outcome<TrialStatus> fail(long trialId, String reason, Instant now, Endings endings) {
-        return end(trialId, TrialStatus.FAILED, seq -> new TrialFailed(seq, trialId, reason), now, () -> endings.of(
-                        trialId, TrialStatus.FAILED)
-                .filter(e -> e instanceof TrialFailed f && java.util.Objects.equals(f.reason(), reason))
-                .isPresent());
+    /** {@link #fail} by a request with this {@code Idempotency-Key}: a retry is told as for {@link #complete}. */
+    public Outcome<TrialStatus> fail(long trialId, String reason, String idempotencyKey, Instant now, Endings endings) {
+        return end(
+                trialId,
+                TrialStatus.FAILED,
+                seq -> new TrialFailed(seq, trialId, reason, idempotencyKey),
+                now,
+                () -> endings.of(trialId, TrialStatus.FAILED)
+                        .filter(e -> e instanceof TrialFailed f
+                                && Objects.equals(f.reason(), reason)
+                                && sameRequest(f.idempotencyKey(), idempotencyKey))
+                        .isPresent());
+    }
+
+    /**
+     * Whether a repeat with key {@code repeat} may be the request that ended a trial with key {@code ended}:
+     * always when that request named itself with no key (the same payload is all there is to go by), else
+     * only with its key.
+     */
+    private static boolean sameRequest(String ended, String repeat) {
+        return ended == null || ended.equals(repeat);
     }
 
     /** The trial ends without feedback to the algorithm. */
@@ -431,11 +456,7 @@ public final class Study {
     }
 
     private Outcome<TrialStatus> end(
-            long trialId,
-            TrialStatus to,
-            LongFunction<StudyEvent> event,
-            Instant now,
-            java.util.function.BooleanSupplier isRetry) {
+            long trialId, TrialStatus to, LongFunction<StudyEvent> event, Instant now, BooleanSupplier isRetry) {
         begin();
         TrialStatus current = existing(trialId);
         if (current == to) {
@@ -485,7 +506,7 @@ public final class Study {
         long trialId = nextTrialId();
         record(seq -> new TrialAdded(seq, trialId, config, Map.of(), TrialStatus.PENDING, null, null, null, null));
         if (!metrics.isEmpty()) {
-            record(seq -> new TrialCompleted(seq, trialId, metrics));
+            record(seq -> new TrialCompleted(seq, trialId, metrics, null));
         }
         settle(now);
         return answer(trialId);

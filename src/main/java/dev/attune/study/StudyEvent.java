@@ -63,9 +63,15 @@ public sealed interface StudyEvent {
             implements TrialEvent {}
 
     /** The trial ended with these metrics (possibly none). */
-    record TrialCompleted(long seq, long trialId, Map<String, Double> metrics) implements TrialEvent {}
+    /**
+     * The trial finished; {@code idempotencyKey} is the completing request's (null: none), which tells a
+     * retry of that request from another worker's completion with the same metrics.
+     */
+    record TrialCompleted(long seq, long trialId, Map<String, Double> metrics, String idempotencyKey)
+            implements TrialEvent {}
 
-    record TrialFailed(long seq, long trialId, String reason) implements TrialEvent {}
+    /** The trial failed; {@code idempotencyKey} as for {@link TrialCompleted}. */
+    record TrialFailed(long seq, long trialId, String reason, String idempotencyKey) implements TrialEvent {}
 
     /** The trial ended without feedback to the algorithm (PyGlove's {@code skip}). */
     record TrialSkipped(long seq, long trialId, String reason) implements TrialEvent {}

@@ -605,6 +605,17 @@ class BadInputTest {
                     "Idempotency-Key",
                     Map.of("Idempotency-Key", key[1])));
         }
+        for (String ending : List.of("complete", "fail")) {
+            c.add(new Case(
+                    "Idempotency-Key of a " + ending + ", with a space",
+                    "POST",
+                    "/api/v1/studies/%s/trials/0/" + ending,
+                    "{}",
+                    "application/json",
+                    400,
+                    "Idempotency-Key",
+                    Map.of("Idempotency-Key", "a b")));
+        }
         c.add(new Case(
                 "Idempotency-Key of a batch ask, empty",
                 "POST",

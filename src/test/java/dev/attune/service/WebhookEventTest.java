@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
 class WebhookEventTest {
     @Test
     void eachEndOfATrialAndTheStudysEndAnnounceTheirEvent() {
-        assertThat(WebhookEvent.of(new StudyEvent.TrialCompleted(5, 1, Map.of("loss", 1.0)), 4))
+        assertThat(WebhookEvent.of(new StudyEvent.TrialCompleted(5, 1, Map.of("loss", 1.0), null), 4))
                 .containsExactly(WebhookEvent.TRIAL_COMPLETED);
-        assertThat(WebhookEvent.of(new StudyEvent.TrialFailed(5, 1, "oom"), 4))
+        assertThat(WebhookEvent.of(new StudyEvent.TrialFailed(5, 1, "oom", null), 4))
                 .containsExactly(WebhookEvent.TRIAL_FAILED);
         assertThat(WebhookEvent.of(new StudyEvent.TrialStale(5, 1, "lease expired"), 4))
                 .containsExactly(WebhookEvent.TRIAL_STALE);
@@ -25,7 +25,7 @@ class WebhookEventTest {
 
     @Test
     void aNewBestIsTheEventThatLastImprovedTheStudysBest() {
-        assertThat(WebhookEvent.of(new StudyEvent.TrialCompleted(5, 1, Map.of("loss", 1.0)), 5))
+        assertThat(WebhookEvent.of(new StudyEvent.TrialCompleted(5, 1, Map.of("loss", 1.0), null), 5))
                 .containsExactly(WebhookEvent.TRIAL_COMPLETED, WebhookEvent.STUDY_NEW_BEST);
         StudyEvent.Reported report = new StudyEvent.Reported(7, 2, Map.of("loss", 0.5), Verdict.proceed(), 1L, null);
         assertThat(WebhookEvent.of(report, 7)).containsExactly(WebhookEvent.STUDY_NEW_BEST);

@@ -220,19 +220,19 @@ class IdempotentAskTest {
     void aRepeatedCompletionWithTheSameMetricsIsARetryAndOtherMetricsAreRefused() {
         Study s = study("RandomSearch", Map.of());
         long id = ((Study.Ask.Run) rec(s.ask("w", T0))).trialId();
-        rec(s.complete(id, loss(0.5), T0, endings));
+        rec(s.complete(id, loss(0.5), null, T0, endings));
         long seq = s.seq();
-        Study.Outcome<TrialStatus> again = s.complete(id, loss(0.5), T0, endings);
+        Study.Outcome<TrialStatus> again = s.complete(id, loss(0.5), null, T0, endings);
         assertThat(again.answer()).isEqualTo(TrialStatus.COMPLETED);
         assertThat(again.events()).isEmpty();
         assertThat(s.seq()).isEqualTo(seq);
-        assertThatThrownBy(() -> s.complete(id, loss(0.6), T0, endings))
+        assertThatThrownBy(() -> s.complete(id, loss(0.6), null, T0, endings))
                 .isInstanceOfSatisfying(ConflictException.class, e -> assertThat(e.kind())
                         .isEqualTo(ConflictException.Kind.ALREADY_FINISHED));
         assertThatThrownBy(() -> s.complete(id, loss(0.5), T0))
                 .as("without the log's endings nothing tells a retry")
                 .isInstanceOf(ConflictException.class);
-        assertThatThrownBy(() -> s.fail(id, "late", T0, endings))
+        assertThatThrownBy(() -> s.fail(id, "late", null, T0, endings))
                 .as("a completed trial does not fail")
                 .isInstanceOf(ConflictException.class);
     }
@@ -241,16 +241,54 @@ class IdempotentAskTest {
     void aRepeatedFailureWithTheSameReasonIsARetry() {
         Study s = study("RandomSearch", Map.of("maxRetries", 1));
         long id = ((Study.Ask.Run) rec(s.ask("w", T0))).trialId();
-        rec(s.fail(id, "oom", T0, endings));
+        rec(s.fail(id, "oom", null, T0, endings));
         long seq = s.seq();
-        Study.Outcome<TrialStatus> again = s.fail(id, "oom", T0, endings);
+        Study.Outcome<TrialStatus> again = s.fail(id, "oom", null, T0, endings);
         assertThat(again.answer()).isEqualTo(TrialStatus.FAILED);
         assertThat(again.events()).as("no second retry trial either").isEmpty();
         assertThat(s.seq()).isEqualTo(seq);
-        assertThatThrownBy(() -> s.fail(id, "segfault", T0, endings)).isInstanceOf(ConflictException.class);
+        assertThatThrownBy(() -> s.fail(id, "segfault", null, T0, endings)).isInstanceOf(ConflictException.class);
         long noReason = ((Study.Ask.Run) rec(s.ask("w", T0))).trialId();
-        rec(s.fail(noReason, null, T0, endings));
-        assertThat(s.fail(noReason, null, T0, endings).events()).isEmpty();
+        rec(s.fail(noReason, null, null, T0, endings));
+        assertThat(s.fail(noReason, null, null, T0, endings).events()).isEmpty();
         assertThat(Optional.of(s.trialStatus(noReason))).contains(TrialStatus.FAILED);
+    }
+
+    @Test
+    void aCompletionWithAKeyIsRetriedOnlyWithThatKey() {
+        Study s = study("RandomSearch", Map.of());
+        long id = ((Study.Ask.Run) rec(s.ask("w", T0))).trialId();
+        rec(s.complete(id, loss(0.5), "done-x", T0, endings));
+        long seq = s.seq();
+        assertThat(s.complete(id, loss(0.5), "done-x", T0, endings).events())
+                .as("the same request again")
+                .isEmpty();
+        assertThat(s.seq()).isEqualTo(seq);
+        // PyGlove's co-workers: Y's done with the same (empty or equal) metrics is not X's retry
+        assertThatThrownBy(() -> s.complete(id, loss(0.5), "done-y", T0, endings))
+                .isInstanceOfSatisfying(ConflictException.class, e -> assertThat(e.kind())
+                        .isEqualTo(ConflictException.Kind.ALREADY_FINISHED));
+        assertThatThrownBy(() -> s.complete(id, loss(0.5), null, T0, endings))
+                .as("nor is a repeat that names no request")
+                .isInstanceOf(ConflictException.class);
+        long other = ((Study.Ask.Run) rec(s.ask("w", T0))).trialId();
+        rec(s.fail(other, "oom", "fail-x", T0, endings));
+        assertThat(s.fail(other, "oom", "fail-x", T0, endings).events()).isEmpty();
+        assertThatThrownBy(() -> s.fail(other, "oom", "fail-y", T0, endings)).isInstanceOf(ConflictException.class);
+    }
+
+    @Test
+    void theEndingsKeySurvivesTheLog() {
+        StudyEvent.TrialCompleted done = new StudyEvent.TrialCompleted(9, 3, Map.of("loss", 0.5), "k-1");
+        assertThat(roundTrip(done)).isEqualTo(done);
+        StudyEvent.TrialFailed failed = new StudyEvent.TrialFailed(10, 4, "oom", "k-2");
+        assertThat(roundTrip(failed)).isEqualTo(failed);
+        StudyEvent.TrialCompleted keyless = new StudyEvent.TrialCompleted(11, 5, Map.of(), null);
+        assertThat(roundTrip(keyless)).isEqualTo(keyless);
+    }
+
+    private static StudyEvent roundTrip(StudyEvent e) {
+        var encoded = EventCodec.encode(e);
+        return EventCodec.decode(encoded.seq(), encoded.type(), encoded.trialId(), encoded.payload());
     }
 }
