@@ -127,12 +127,11 @@ public final class GaussianProcess {
         if (n == 0) {
             return new double[0];
         }
-        DMatrixRMaj cov = DMatrixRMaj.wrap(n, n, entries.clone());
+        double[] cov = entries.clone();
         for (int i = 0; i < n; i++) {
-            cov.data[i * n + i] = entries[i * n + i] + hyper.noise(inputs[i]) + jitter;
+            cov[i * n + i] = entries[i * n + i] + hyper.noise(inputs[i]) + jitter;
         }
-        CholeskyDecomposition_F64<DMatrixRMaj> chol = DecompositionFactory_DDRM.chol(n, true);
-        return chol.decompose(cov) ? chol.getT(null).data : null;
+        return Cholesky.lowerInPlace(cov, n) ? cov : null;
     }
 
     public int size() {
