@@ -4,7 +4,7 @@ import time
 import uuid
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union
 
-from .errors import AttuneError, RaceConditionError
+from .errors import AttuneError, Conflict, RaceConditionError
 from .feedback import Feedback
 from .http import Http
 
@@ -91,8 +91,15 @@ class Study:
         answer gets the trial the ask was handed, not a second one."""
         while True:
             key = {"Idempotency-Key": uuid.uuid4().hex}
-            answer = self.http.call("POST", self._path("/ask"), {"workerId": worker_id} if worker_id else {},
-                                    headers=key)
+            try:
+                answer = self.http.call("POST", self._path("/ask"), {"workerId": worker_id} if worker_id else {},
+                                        headers=key)
+            except Conflict as e:
+                if e.slug != "idempotency-key-trial-ended":
+                    raise
+                # The retries outlasted what the ask handed out (the server was away past its lease): nothing
+                # of it runs, so ask anew with a new key.
+                continue
             if answer["status"] == "RUN":
                 return Feedback(self, answer["trial"])
             if answer["status"] == "DONE" or not wait:

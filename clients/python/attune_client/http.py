@@ -90,7 +90,10 @@ class Http:
                 error = error_for(e.code, _problem(e), _retry_after(e.headers))
                 if e.code not in RETRIED_STATUSES or last:
                     raise error from None
-                wait = max(_jittered(delay), min(error.retry_after or 0.0, self.max_retry_after))
+                # Retry-After, plus up to a fifth more so that clients told the same wait do not all return
+                # together, and at least the backoff.
+                told = min(error.retry_after or 0.0, self.max_retry_after)
+                wait = max(_jittered(delay), told * (1 + random.random() / 5))
                 log.warning("%s %s answered %d; retry %d of %d in %.1f s", method, path, e.code, attempt + 1,
                             self.retries, wait)
             except _CONNECTION_ERRORS as e:
@@ -122,7 +125,6 @@ class Http:
             try:
                 connection.request(method, target, body=data, headers=headers)
                 response = connection.getresponse()
-                text = response.read()
             except _STALE:
                 self._drop()
                 if not reused:
@@ -132,6 +134,18 @@ class Http:
                 self._drop()
                 raise
             break
+        try:
+            text = response.read()  # the server answered: a failure now is not a stale connection
+        except BaseException:
+            self._drop()
+            raise
+        if 300 <= response.status < 400:
+            # urllib followed redirects; a server answering one is misconfigured for an API client (e.g. an
+            # http:// URL a proxy sends to https://): say where to, as an error of its own.
+            raise urllib.error.HTTPError(
+                url, response.status, response.reason, response.headers,
+                io.BytesIO(json.dumps({"title": "Redirected", "detail": "the server redirects " + url + " to "
+                                       + str(response.headers.get("Location")) + "; use that URL"}).encode()))
         if response.status >= 400:
             raise urllib.error.HTTPError(url, response.status, response.reason, response.headers, io.BytesIO(text))
         return json.loads(text) if text else {}

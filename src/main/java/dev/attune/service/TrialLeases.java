@@ -58,6 +58,8 @@ public class TrialLeases {
                 });
             } catch (NotFoundException deletedMeanwhile) {
                 // the study went away between the look-up and the lock
+            } catch (OverloadedException busy) {
+                break; // the server is over its write target: the next pass reaps the rest
             }
         }
         if (reaped > 0) {

@@ -146,10 +146,22 @@ public class WriteAdmission {
             throw e;
         }
         serviceTime.entered();
+        boolean served = false;
         try {
-            return write.get();
+            T answer = write.get();
+            served = true;
+            return answer;
+        } catch (OverloadedException e) {
+            // Refused by its study's bound before it queued: not an answer the time per write may count.
+            serviceTime.refused();
+            throw e;
+        } catch (RuntimeException | Error e) {
+            served = true; // failed, but it took the server's time all the same
+            throw e;
         } finally {
-            serviceTime.answered();
+            if (served) {
+                serviceTime.answered();
+            }
             queued.decrementAndGet();
         }
     }
@@ -243,6 +255,9 @@ public class WriteAdmission {
 
     /** Whole seconds for {@code Retry-After}: the estimate rounded up, at least 1, at most the cap. */
     static long retryAfterSeconds(double nanos) {
+        if (!(nanos > 0)) { // 0, negative or NaN: come back soon
+            return 1;
+        }
         double seconds = Math.ceil(nanos / 1e9);
         return (long) Math.clamp(seconds, 1, MAX_RETRY_AFTER_SECONDS);
     }

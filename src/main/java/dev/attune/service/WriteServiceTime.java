@@ -31,6 +31,11 @@ final class WriteServiceTime {
 
     private static final long WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(WINDOW_MS);
 
+    /** How long the server must have been empty for the estimate to start afresh. */
+    static final long IDLE_RESET_MS = 1000;
+
+    private static final long IDLE_RESET_NANOS = TimeUnit.MILLISECONDS.toNanos(IDLE_RESET_MS);
+
     private final LongSupplier nanoTime;
     private int inServer;
     private long last;
@@ -50,10 +55,27 @@ final class WriteServiceTime {
         return inServer;
     }
 
-    /** A write admitted. */
+    /**
+     * A write admitted. After a pause of {@value #IDLE_RESET_MS} ms with nothing in the server the estimate
+     * starts afresh: it described the last busy period, and one slow write before the pause (a long
+     * suggestion, an administrative write) must not refuse the next burst.
+     */
     synchronized void entered() {
-        tick();
+        long before = last;
+        long now = tick();
+        if (inServer == 0 && now - before >= IDLE_RESET_NANOS) {
+            perWrite = Double.NaN;
+            busyNanos = 0;
+            answers = 0;
+            windowStart = now;
+        }
         inServer++;
+    }
+
+    /** A write that left without being served (refused by its study's bound): no answer to count. */
+    synchronized void refused() {
+        tick();
+        inServer--;
     }
 
     /** A write answered (or failed: it took the server's time all the same). */

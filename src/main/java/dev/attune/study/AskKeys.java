@@ -93,13 +93,17 @@ final class AskKeys {
         }
         List<Long> trials = ended.get(key);
         if (trials != null) {
-            TrialStatus now = statusOf.apply(trials.getFirst());
+            long stopped = trials.stream()
+                    .filter(t -> statusOf.apply(t) != TrialStatus.RUNNING)
+                    .findFirst()
+                    .orElse(trials.getFirst());
+            TrialStatus now = statusOf.apply(stopped);
             throw new ConflictException(
                     ConflictException.Kind.IDEMPOTENCY_KEY_ENDED,
                     now.name(),
                     "the ask with Idempotency-Key " + key + " handed out trial"
                             + (trials.size() == 1 ? " " + trials.getFirst() + ", which" : "s " + trials + ", which")
-                            + " no longer run" + (trials.size() == 1 ? "s" : "") + " (trial " + trials.getFirst()
+                            + " no longer run" + (trials.size() == 1 ? "s" : "") + " (trial " + stopped
                             + " is " + now + "); ask with a new key");
         }
         return Optional.empty();

@@ -77,8 +77,23 @@ final class ServerClient {
      * handed rather than a second one left running until its lease expires.
      */
     Answer ask(String path, Object body) throws InterruptedException {
-        return send(
+        Answer answer = send(
                 "POST", path, body, Map.of("Idempotency-Key", UUID.randomUUID().toString()));
+        for (int again = 0; again < 3 && keyEnded(answer); again++) {
+            // The ask's retries outlasted what it handed out (e.g. the server was away past the trial's
+            // lease and the trial went stale): nothing of it runs, so this is a new ask with a new key.
+            answer = send(
+                    "POST",
+                    path,
+                    body,
+                    Map.of("Idempotency-Key", UUID.randomUUID().toString()));
+        }
+        return answer;
+    }
+
+    private static boolean keyEnded(Answer answer) {
+        return answer.status() == 409
+                && String.valueOf(answer.body().get("type")).endsWith("/idempotency-key-trial-ended");
     }
 
     Answer put(String path, Object body) throws InterruptedException {

@@ -81,7 +81,7 @@ class WriteServiceTimeTest {
         time.entered();
         now += 5 * MS;
         time.answered();
-        now += 1000 * MS;
+        now += WriteServiceTime.IDLE_RESET_MS * MS / 2; // a gap too short to forget the estimate
         time.entered();
         now += 5 * MS;
         time.answered();
@@ -106,5 +106,43 @@ class WriteServiceTimeTest {
             time.answered();
         }
         assertThat(time.nanosPerWrite()).isCloseTo(100.0 * MS, within(0.05 * MS));
+    }
+
+    @Test
+    void aPauseWithNothingInTheServerForgetsTheEstimate() {
+        time.entered();
+        now += 2_500 * MS; // one slow write at an idle server: a long suggestion
+        time.answered();
+        assertThat(time.nanosPerWrite()).isCloseTo(2_500.0 * MS, within(1e-6));
+        now += WriteServiceTime.IDLE_RESET_MS * MS;
+        time.entered();
+        assertThat(time.nanosPerWrite())
+                .as("the next burst is not judged by it")
+                .isZero();
+        now += 2 * MS;
+        time.answered();
+    }
+
+    @Test
+    void aShortGapKeepsTheEstimate() {
+        time.entered();
+        now += 200 * MS;
+        time.answered();
+        now += WriteServiceTime.IDLE_RESET_MS * MS / 2;
+        time.entered();
+        assertThat(time.nanosPerWrite()).isCloseTo(200.0 * MS, within(1e-6));
+    }
+
+    @Test
+    void aWriteRefusedByItsStudyIsNotAnAnswer() {
+        time.entered(); // served, 100 ms
+        for (int i = 0; i < 99; i++) {
+            time.entered(); // refused at once by its study's bound
+            time.refused();
+        }
+        now += 100 * MS;
+        time.answered();
+        assertThat(time.inServer()).isZero();
+        assertThat(time.nanosPerWrite()).isCloseTo(100.0 * MS, within(1e-6));
     }
 }

@@ -86,6 +86,35 @@ class ServerClientTest {
     }
 
     @Test
+    void anAskWhoseKeyOutlivedItsTrialAsksAgainWithANewKey() throws Exception {
+        List<String> keys = new CopyOnWriteArrayList<>();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            keys.add(String.valueOf(exchange.getRequestHeaders().getFirst("Idempotency-Key")));
+            boolean first = keys.size() == 1;
+            byte[] body = (first
+                            ? "{\"type\":\"https://attune.dev/problems/idempotency-key-trial-ended\"}"
+                            : "{\"status\":\"RUN\"}")
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(first ? 409 : 200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.start();
+        try {
+            ServerClient client = new ServerClient(
+                    "http://127.0.0.1:" + server.getAddress().getPort(), null, Duration.ofMillis(20), new Log());
+            ServerClient.Answer a = client.ask("/ask", java.util.Map.of("workerId", "w"));
+            assertThat(a.status()).isEqualTo(200);
+            assertThat(keys).hasSize(2);
+            assertThat(keys.get(1)).isNotEqualTo(keys.get(0));
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
     void anotherClientErrorIsAnAnswer() throws Exception {
         AtomicInteger calls = new AtomicInteger();
         HttpServer server = scripted(List.of(409), calls);
