@@ -1,13 +1,13 @@
 package dev.attune.service;
 
+import static dev.attune.service.OneTrialStudies.report;
+import static dev.attune.service.OneTrialStudies.steps;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.attune.support.Api;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,31 +40,6 @@ class StudyAdmissionTest {
     @Autowired
     MeterRegistry meters;
 
-    private String study(Api api) {
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("space", Map.of("x", Map.of("type", "uniform", "lower", 0, "upper", 1)));
-        d.put("metrics", List.of(Map.of("name", "loss")));
-        d.put("seed", 5);
-        String id = api.createStudy(d);
-        assertThat(api.post("/api/v1/studies/" + id + "/ask", Map.of("workerId", "w"))
-                        .status())
-                .isEqualTo(200);
-        return id;
-    }
-
-    private static Api.Response report(Api api, String study, long step) {
-        return api.post(
-                "/api/v1/studies/" + study + "/trials/0/reports",
-                Map.of("metrics", Map.of("loss", 1.0 / step), "step", step));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Long> steps(Api api, String study) {
-        List<Map<String, Object>> reports = (List<Map<String, Object>>)
-                api.get("/api/v1/studies/" + study + "/trials/0").get("reports");
-        return reports.stream().map(r -> ((Number) r.get("step")).longValue()).toList();
-    }
-
     private double refusedByStudyBound() {
         return meters.get("attune.writes.refused")
                 .tag("bound", "study")
@@ -75,8 +50,8 @@ class StudyAdmissionTest {
     @Test
     void aStudyPastItsBoundIs429WithRetryAfterWhileAnotherStudyIsServed() throws Exception {
         Api api = new Api(port);
-        String hot = study(api);
-        String other = study(api);
+        String hot = OneTrialStudies.create(api, 5);
+        String other = OneTrialStudies.create(api, 5);
         double refused0 = refusedByStudyBound();
 
         ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
