@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.attune.math.GaussianProcess;
 import dev.attune.math.ResourceKernel;
+import dev.attune.space.Domain;
 import dev.attune.space.FloatDomain;
 import dev.attune.space.SearchSpace;
 import java.util.ArrayList;
@@ -18,10 +19,17 @@ import org.junit.jupiter.api.Test;
  * config's final value predicted from the results of other configs and its own early epochs.
  */
 class ResourceGpModelTest {
-    static final SearchSpace SPACE = new SearchSpace(new LinkedHashMap<>(Map.of(
-            "x1", new FloatDomain(-5, 10, false),
-            "x2", new FloatDomain(0, 15, false),
-            "lr", new FloatDomain(0.01, 1, true))));
+    static final SearchSpace SPACE = space();
+
+    /** In a fixed order: the encoding's dimensions, and so every fit and number here, repeat across JVMs. */
+    private static SearchSpace space() {
+        Map<String, Domain> domains = new LinkedHashMap<>();
+        domains.put("x1", new FloatDomain(-5, 10, false));
+        domains.put("x2", new FloatDomain(0, 15, false));
+        domains.put("lr", new FloatDomain(0.01, 1, true));
+        return new SearchSpace(domains);
+    }
+
     static final long[] LEVELS = {1, 3, 9, 27};
 
     static double crossing(Map<String, Object> c, long epoch) {
