@@ -22,6 +22,11 @@ public record GpHyperparameters(
         this(kernel, noise, mean, null);
     }
 
+    /** The same hyperparameters with the kernel a product split before input {@code from}. */
+    public GpHyperparameters withProductFrom(int from) {
+        return new GpHyperparameters(kernel.withProductFrom(from), noise, mean, warping);
+    }
+
     @Override
     public double mean(double[] x) {
         return mean;

@@ -27,6 +27,7 @@ public final class MarginalLikelihood {
     private final int n;
     private final int m;
     private final int warped;
+    private final int productFrom;
 
     /**
      * @param lengthscales d for ARD (one per input), 1 for a shared length scale, or in between: the last
@@ -38,11 +39,20 @@ public final class MarginalLikelihood {
 
     /** @param warping whether every input gets a learned Kumaraswamy warping ({@link InputWarping}) */
     public MarginalLikelihood(double[][] x, double[] y, int lengthscales, boolean warping) {
+        this(x, y, lengthscales, warping, Matern52Kernel.NO_PRODUCT);
+    }
+
+    /**
+     * @param productFrom the kernel is a product of a Matern over the inputs before this index and one over
+     *     the rest ({@link Matern52Kernel#NO_PRODUCT}: one Matern over all)
+     */
+    public MarginalLikelihood(double[][] x, double[] y, int lengthscales, boolean warping, int productFrom) {
         this.x = x;
         this.y = y;
         this.n = x.length;
         this.m = lengthscales;
         this.warped = warping && n > 0 ? x[0].length : 0;
+        this.productFrom = productFrom;
     }
 
     /** Minus the log marginal likelihood and prior at θ; the gradient goes into {@code gradient}. */
@@ -54,19 +64,32 @@ public final class MarginalLikelihood {
         Matern52Kernel k = h.kernel();
         double amp = k.amplitude();
         double noise = h.noise();
+        int p = n == 0 ? 0 : Math.min(productFrom, x[0].length); // inputs from p on: the second factor's
         DMatrixRMaj cov = new DMatrixRMaj(n, n);
         double[] kf = new double[n * n];
         double[] slope = new double[n * n];
+        double[] slopeB = p < (n == 0 ? 0 : x[0].length) ? new double[n * n] : slope;
         for (int i = 0; i < n; i++) {
             cov.set(i, i, amp + noise);
             kf[i * n + i] = amp;
             for (int j = i + 1; j < n; j++) {
-                double r2 = k.scaledDistance2(x[i], x[j]);
-                double v = k.valueAt(r2);
+                double v;
+                if (slopeB == slope) {
+                    double r2 = k.scaledDistance2(x[i], x[j]);
+                    v = k.valueAt(r2);
+                    slope[i * n + j] = k.slope(r2);
+                } else {
+                    double ra = k.scaledDistance2(x[i], x[j], 0, p);
+                    double rb = k.scaledDistance2(x[i], x[j], p, x[i].length);
+                    double ua = Matern52Kernel.unit(ra);
+                    double ub = Matern52Kernel.unit(rb);
+                    v = amp * ua * ub;
+                    slope[i * n + j] = amp * ub * Matern52Kernel.unitSlope(ra);
+                    slopeB[i * n + j] = amp * ua * Matern52Kernel.unitSlope(rb);
+                }
                 cov.set(i, j, v);
                 cov.set(j, i, v);
                 kf[i * n + j] = v;
-                slope[i * n + j] = k.slope(r2);
             }
         }
         LinearSolverChol_DDRM solver = new LinearSolverChol_DDRM(new CholeskyDecompositionInner_DDRM(true));
@@ -115,8 +138,10 @@ public final class MarginalLikelihood {
             for (int j = i + 1; j < n; j++) {
                 double w = 2 * (inv[i * n + j] - a[i] * a[j]); // W is symmetric: both halves at once
                 dAmp += w * kf[i * n + j];
-                double ws = w * slope[i * n + j];
+                double wsA = w * slope[i * n + j];
+                double wsB = w * slopeB[i * n + j];
                 for (int c = 0; c < x[i].length; c++) {
+                    double ws = c < p ? wsA : wsB;
                     double l = k.lengthscale(c);
                     double t = (x[i][c] - x[j][c]) / l;
                     gradient[1 + Math.min(c, m - 1)] += 0.5 * ws * t * t;
@@ -179,6 +204,9 @@ public final class MarginalLikelihood {
         }
         BoundedLbfgs.Result best =
                 BoundedLbfgs.bestOf(this::evaluate, points, lo, hi, options.maxIterations(), options.tolerance());
-        return new Fit(GpHyperparameters.fromVector(best.point(), m), best.value(), best.evaluations());
+        return new Fit(
+                GpHyperparameters.fromVector(best.point(), m).withProductFrom(productFrom),
+                best.value(),
+                best.evaluations());
     }
 }

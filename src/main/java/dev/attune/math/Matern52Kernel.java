@@ -6,14 +6,40 @@ package dev.attune.math;
  * length scale is the shared case, and m < d length scales give the first m − 1 inputs their own and
  * the rest (e.g. a task's one-hot code) one between them.
  *
+ * <p>With {@code productFrom} p below the input count the kernel is a product of two unit Matern 5/2
+ * kernels, one over the inputs before p and one over the inputs from p on: k(x, x') = c u(r_a) u(r_b),
+ * u(r) = (1 + d + d²/3) e^{−d} at d = √5 r (Syne Tune's transfer kernel: a Matern over the config times a
+ * Matern over the task's one-hot code).
+ *
  * <p>Implementation note: derivatives are written through {@link #slope}, (5/3) c (1 + d) e^{−d}, which
  * is finite at d = 0: ∂k/∂log ℓ_j = slope · ((x_j − x'_j)/ℓ_j)² and ∂k/∂x_j = −slope · (x_j − x'_j)/ℓ_j².
+ * For the product, input j's slope is c times the other factor's value times its own factor's unit slope.
  */
-public record Matern52Kernel(double amplitude, double[] lengthscales) {
+public record Matern52Kernel(double amplitude, double[] lengthscales, int productFrom) {
     static final double SQRT5 = Math.sqrt(5);
+
+    /** No product: one Matern over every input. */
+    public static final int NO_PRODUCT = Integer.MAX_VALUE;
 
     public Matern52Kernel {
         lengthscales = lengthscales.clone();
+        if (productFrom < 1) {
+            throw new IllegalArgumentException("productFrom must be at least 1, got " + productFrom);
+        }
+    }
+
+    public Matern52Kernel(double amplitude, double[] lengthscales) {
+        this(amplitude, lengthscales, NO_PRODUCT);
+    }
+
+    /** The same kernel as a product split before input {@code from} ({@link #NO_PRODUCT}: none). */
+    public Matern52Kernel withProductFrom(int from) {
+        return new Matern52Kernel(amplitude, lengthscales, from);
+    }
+
+    /** Whether inputs of {@code dimensions} coordinates see a product of two kernels. */
+    public boolean isProduct(int dimensions) {
+        return productFrom < dimensions;
     }
 
     /** The length scale of input {@code j}. */
@@ -23,8 +49,13 @@ public record Matern52Kernel(double amplitude, double[] lengthscales) {
 
     /** The squared scaled distance ‖(a − b) / ℓ‖². */
     public double scaledDistance2(double[] a, double[] b) {
+        return scaledDistance2(a, b, 0, a.length);
+    }
+
+    /** The squared scaled distance over the inputs {@code from} (inclusive) to {@code to} (exclusive). */
+    public double scaledDistance2(double[] a, double[] b, int from, int to) {
         double r2 = 0;
-        for (int j = 0; j < a.length; j++) {
+        for (int j = from; j < to; j++) {
             double t = (a[j] - b[j]) / lengthscale(j);
             r2 += t * t;
         }
@@ -32,29 +63,57 @@ public record Matern52Kernel(double amplitude, double[] lengthscales) {
     }
 
     public double value(double[] a, double[] b) {
-        return valueAt(scaledDistance2(a, b));
+        if (!isProduct(a.length)) {
+            return valueAt(scaledDistance2(a, b));
+        }
+        return amplitude
+                * unit(scaledDistance2(a, b, 0, productFrom))
+                * unit(scaledDistance2(a, b, productFrom, a.length));
     }
 
-    /** The kernel as a function of the squared scaled distance. */
+    /** The (non-product) kernel as a function of the squared scaled distance. */
     public double valueAt(double r2) {
-        double d = SQRT5 * Math.sqrt(r2);
-        return amplitude * (1 + d + d * d / 3) * Math.exp(-d);
+        return amplitude * unit(r2);
     }
 
     /** (5/3) c (1 + d) e^{−d}: minus the derivative of k with respect to r², times two. */
     public double slope(double r2) {
+        return amplitude * unitSlope(r2);
+    }
+
+    /** The unit Matern 5/2 at squared scaled distance r². */
+    public static double unit(double r2) {
         double d = SQRT5 * Math.sqrt(r2);
-        return 5.0 / 3.0 * amplitude * (1 + d) * Math.exp(-d);
+        return (1 + d + d * d / 3) * Math.exp(-d);
+    }
+
+    /** (5/3) (1 + d) e^{−d}, the unit kernel's {@link #slope}. */
+    public static double unitSlope(double r2) {
+        double d = SQRT5 * Math.sqrt(r2);
+        return 5.0 / 3.0 * (1 + d) * Math.exp(-d);
     }
 
     /** Writes ∂k(x, b)/∂x into {@code gradient} and returns k(x, b). */
     public double valueAndGradient(double[] x, double[] b, double[] gradient) {
-        double r2 = scaledDistance2(x, b);
-        double s = slope(r2);
+        if (!isProduct(x.length)) {
+            double r2 = scaledDistance2(x, b);
+            double s = slope(r2);
+            for (int j = 0; j < x.length; j++) {
+                double l = lengthscale(j);
+                gradient[j] = -s * (x[j] - b[j]) / (l * l);
+            }
+            return valueAt(r2);
+        }
+        double ra = scaledDistance2(x, b, 0, productFrom);
+        double rb = scaledDistance2(x, b, productFrom, x.length);
+        double ua = unit(ra);
+        double ub = unit(rb);
+        double sa = amplitude * ub * unitSlope(ra);
+        double sb = amplitude * ua * unitSlope(rb);
         for (int j = 0; j < x.length; j++) {
             double l = lengthscale(j);
-            gradient[j] = -s * (x[j] - b[j]) / (l * l);
+            gradient[j] = -(j < productFrom ? sa : sb) * (x[j] - b[j]) / (l * l);
         }
-        return valueAt(r2);
+        return amplitude * ua * ub;
     }
 }

@@ -4,6 +4,7 @@ import dev.attune.math.BoxCox;
 import dev.attune.math.GaussianProcess;
 import dev.attune.math.GpHyperparameters;
 import dev.attune.math.MarginalLikelihood;
+import dev.attune.math.Matern52Kernel;
 import dev.attune.math.SeededRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -170,6 +171,15 @@ final class GpModel {
         return code == 0 ? inputs : inputs - code + 1;
     }
 
+    /**
+     * Where the kernel splits into a Matern over the config and one over the task's code, for
+     * {@code inputs} inputs: before the code ({@code matern52_product}), or nowhere.
+     */
+    private int productFrom(int inputs) {
+        int code = transfer == null ? 0 : transfer.extraInputs();
+        return code == 0 ? Matern52Kernel.NO_PRODUCT : inputs - code;
+    }
+
     /** The transferred rows followed by {@code x}, each in the active task's code. */
     private double[][] withTransfer(double[][] x) {
         if (transfer == null) {
@@ -330,7 +340,7 @@ final class GpModel {
             return new Fitted(f.hyperparameters(), f.lambda());
         }
         return new Fitted(
-                new MarginalLikelihood(xs, ys, lengthscales, settings.inputWarping())
+                new MarginalLikelihood(xs, ys, lengthscales, settings.inputWarping(), productFrom(xs[0].length))
                         .fit(List.of(first), options, random)
                         .hyperparameters(),
                 1);
@@ -527,7 +537,9 @@ final class GpModel {
             int m = transfer != null
                     ? lengthscales(settings.unwarped().length)
                     : !settings.ard() ? 1 : settings.inputWarping() ? (theta.length - 3) / 3 : theta.length - 3;
-            warm = new Fitted(GpHyperparameters.fromVector(theta, m), lambda);
+            warm = new Fitted(
+                    GpHyperparameters.fromVector(theta, m).withProductFrom(productFrom(settings.unwarped().length)),
+                    lambda);
         }
     }
 }

@@ -13,13 +13,12 @@ import java.util.Locale;
  * encoded as one-hot coordinates appended to the config's encoding.
  *
  * <p>{@code matern52_product}: the one-hot code has T + 1 coordinates (the T earlier tasks, then the
- * active one), all sharing one length scale ℓₜ, as Syne Tune's non-ARD Matern over the task. Syne Tune
- * multiplies that Matern with an ARD Matern over the config; Attune's kernel is one Matern 5/2 over
- * (config ⊕ code) whose last length scale is the code's, which reuses the kernel, its marginal-likelihood
- * gradient and the fit unchanged: within a task it is the plain ARD kernel, across two tasks it is the
- * plain kernel at the config distance lengthened by √2/ℓₜ, so a long ℓₜ shares the earlier tasks' data
- * and a short one discounts it. Because ℓₜ is shared, how alike the active task is to the earlier ones
- * is learned from how alike the earlier tasks are to each other before the active task has any
+ * active one), all sharing one length scale ℓₜ, as Syne Tune's non-ARD Matern over the task, and the kernel
+ * is Syne Tune's product of an ARD Matern 5/2 over the config and that Matern over the code
+ * ({@link dev.attune.math.Matern52Kernel#productFrom}): within a task it is the plain ARD kernel, across
+ * two tasks the same kernel times ρ = u(√2/ℓₜ) ∈ (0, 1), so a long ℓₜ shares the earlier tasks' data and a
+ * short one discounts it. Because ℓₜ is shared, how alike the active task is to the earlier ones is
+ * learned from how alike the earlier tasks are to each other before the active task has any
  * observation. {@code matern52_same}: no code, the task is ignored (earlier evaluations are taken as
  * evaluations of the active task).
  *

@@ -58,6 +58,92 @@ class MarginalLikelihoodTest {
         }
     }
 
+    /** Config (2 inputs) ⊕ a one-hot code of 3 tasks, the code's inputs sharing the last length scale. */
+    static double[][] transferInputs(SplittableRandom r, int n) {
+        double[][] x = new double[n][5];
+        for (int i = 0; i < n; i++) {
+            x[i][0] = r.nextDouble();
+            x[i][1] = r.nextDouble();
+            x[i][2 + i % 3] = 1;
+        }
+        return x;
+    }
+
+    @Test
+    void gradientOfTheProductKernelMatchesFiniteDifferences() {
+        SplittableRandom r = new SplittableRandom(13);
+        double[][] x = transferInputs(r, 27);
+        double[] y = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            y[i] = Math.sin(5 * x[i][0] + 0.3 * (i % 3)) + x[i][1];
+        }
+        for (boolean warping : new boolean[] {false, true}) {
+            MarginalLikelihood ml = new MarginalLikelihood(x, standardize(y), 3, warping, 2);
+            for (int trial = 0; trial < 4; trial++) {
+                double[] theta = new double[GpHyperparameters.size(3, warping ? 5 : 0)];
+                for (int i = 0; i < theta.length; i++) {
+                    theta[i] = r.nextDouble(-1, 0.5);
+                }
+                theta[4] = r.nextDouble(-6, -1);
+                double[] g = new double[theta.length];
+                ml.evaluate(theta, g);
+                FiniteDifferences.assertGradient(
+                        g, t -> ml.evaluate(t, new double[t.length]), theta, 1e-6, 1e-4, "product, warped " + warping);
+            }
+        }
+    }
+
+    @Test
+    void theProductKernelIsTheConfigKernelTimesTheTaskKernel() {
+        SplittableRandom r = new SplittableRandom(14);
+        double[][] x = transferInputs(r, 12);
+        Matern52Kernel config = new Matern52Kernel(1.7, new double[] {0.3, 0.8});
+        Matern52Kernel task = new Matern52Kernel(1, new double[] {0.6});
+        Matern52Kernel product = new Matern52Kernel(1.7, new double[] {0.3, 0.8, 0.6}, 2);
+        Matern52Kernel joint = new Matern52Kernel(1.7, new double[] {0.3, 0.8, 0.6});
+        for (double[] a : x) {
+            for (double[] b : x) {
+                double[] ac = java.util.Arrays.copyOf(a, 2);
+                double[] bc = java.util.Arrays.copyOf(b, 2);
+                double[] at = java.util.Arrays.copyOfRange(a, 2, 5);
+                double[] bt = java.util.Arrays.copyOfRange(b, 2, 5);
+                double expected = config.value(ac, bc) * task.value(at, bt);
+                assertThat(product.value(a, b)).isCloseTo(expected, within(1e-12));
+                if (a[2] != b[2] || a[3] != b[3]) { // across tasks the product and the joint Matern differ
+                    assertThat(Math.abs(joint.value(a, b) - expected)).isGreaterThan(1e-6);
+                }
+                double[] g = new double[5];
+                assertThat(product.valueAndGradient(a, b, g)).isCloseTo(expected, within(1e-12));
+                for (int j = 0; j < 2; j++) { // ∂k/∂a_j by central differences
+                    double[] up = a.clone();
+                    double[] down = a.clone();
+                    up[j] += 1e-6;
+                    down[j] -= 1e-6;
+                    double fd = (product.value(up, b) - product.value(down, b)) / 2e-6;
+                    assertThat(g[j]).isCloseTo(fd, within(1e-5));
+                }
+            }
+        }
+    }
+
+    @Test
+    void aProductFitKeepsItsSplitAndPredictsFromIt() {
+        SplittableRandom r = new SplittableRandom(15);
+        double[][] x = transferInputs(r, 30);
+        double[] y = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            y[i] = Math.sin(5 * x[i][0]) + x[i][1];
+        }
+        MarginalLikelihood.Fit fit = new MarginalLikelihood(x, standardize(y), 3, false, 2)
+                .fit(List.of(), new MarginalLikelihood.FitOptions(50, 2, 1e-8), new SplittableRandom(1));
+        assertThat(fit.hyperparameters().kernel().productFrom()).isEqualTo(2);
+        assertThat(fit.hyperparameters().kernel().isProduct(5)).isTrue();
+        double[] g = new double[fit.hyperparameters().toVector().length];
+        assertThat(new MarginalLikelihood(x, standardize(y), 3, false, 2)
+                        .evaluate(fit.hyperparameters().toVector(), g))
+                .isCloseTo(fit.value(), within(1e-9));
+    }
+
     @Test
     void gradientWithInputWarpingMatchesFiniteDifferences() {
         SplittableRandom r = new SplittableRandom(12);
