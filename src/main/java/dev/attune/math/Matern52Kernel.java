@@ -73,12 +73,15 @@ public record Matern52Kernel(double amplitude, double[] lengthscales, int produc
 
     /** The (non-product) kernel as a function of the squared scaled distance. */
     public double valueAt(double r2) {
-        return amplitude * unit(r2);
+        // the same operations in the same order as before the product existed: plain GPs stay bit-identical
+        double d = SQRT5 * Math.sqrt(r2);
+        return amplitude * (1 + d + d * d / 3) * Math.exp(-d);
     }
 
     /** (5/3) c (1 + d) e^{−d}: minus the derivative of k with respect to r², times two. */
     public double slope(double r2) {
-        return amplitude * unitSlope(r2);
+        double d = SQRT5 * Math.sqrt(r2);
+        return 5.0 / 3.0 * amplitude * (1 + d) * Math.exp(-d);
     }
 
     /** The unit Matern 5/2 at squared scaled distance r². */
