@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""Syne Tune's multi-fidelity schedulers on `bench quality --multi-fidelity`'s functions and protocol.
+
+Drives a Syne Tune scheduler in process the way Syne Tune's Tuner does (suggest, on_trial_add, a result per
+epoch, on_trial_remove after STOP or PAUSE, on_trial_complete after the last epoch, resume from the epoch a
+paused trial reached) with one worker and the same budget, functions and regret as Attune's bench
+(src/main/java/dev/attune/cli/QualityBench.java, TestFunctions.java), so the two can be set side by side.
+
+Syne Tune is not a dependency of Attune: put a checkout of it (and autograd) on PYTHONPATH, e.g.
+    PYTHONPATH=syne-tune:autograd python3 scripts/syne_tune_mf.py --method MOBSTER --function crossing --seed 1
+Prints one JSON line per seed: function, method, seed, regret, asks, seconds per suggestion.
+"""
+import argparse
+import json
+import logging
+import math
+import time
+from datetime import datetime
+
+
+def branin(x1, x2):
+    a = x2 - 5.1 / (4 * math.pi * math.pi) * x1 * x1 + 5 / math.pi * x1 - 6
+    return a * a + 10 * (1 - 1 / (8 * math.pi)) * math.cos(x1) + 10
+
+
+def crossing_minimum(epochs):
+    best = min(15 * lr + 30 * math.exp(-1.5 * lr * epochs)
+               for lr in (math.exp(math.log(0.01) + i * (0 - math.log(0.01)) / 200_000) for i in range(200_001)))
+    return 0.397887 + best
+
+
+def functions(epochs):
+    from syne_tune.config_space import loguniform, uniform
+    return {
+        "branin-mf": (
+            {"x1": uniform(-5, 10), "x2": uniform(0, 15), "speed": loguniform(0.05, 1)},
+            lambda c, e: branin(c["x1"], c["x2"]) + 50 * math.exp(-c["speed"] * e),
+            0.397887),
+        "crossing": (
+            {"x1": uniform(-5, 10), "x2": uniform(0, 15), "lr": loguniform(0.01, 1)},
+            lambda c, e: branin(c["x1"], c["x2"]) + 15 * c["lr"] + 30 * math.exp(-1.5 * c["lr"] * e),
+            crossing_minimum(epochs)),
+    }
+
+
+def scheduler(method, space, seed, search_options):
+    from syne_tune.optimizer import baselines
+    kwargs = dict(metric="y", mode="min", resource_attr="epoch", max_resource_attr="epochs", random_seed=seed)
+    if search_options:
+        kwargs["search_options"] = search_options
+    return getattr(baselines, method)(space, **kwargs)
+
+
+def run(method, function, seed, budget, epochs, search_options):
+    from syne_tune.backend.trial_status import Trial
+    from syne_tune.optimizer.scheduler import SchedulerDecision
+
+    space, value, minimum = functions(epochs)[function]
+    space = dict(space, epochs=epochs)
+    sched = scheduler(method, space, seed, search_options)
+    trials, last_epoch, asks = {}, {}, []
+    used, best, next_id = 0, math.inf, 0
+    while used < budget * epochs:
+        t0 = time.perf_counter()
+        suggestion = sched.suggest(next_id)
+        asks.append(time.perf_counter() - t0)
+        if suggestion is None:
+            break
+        if suggestion.spawn_new_trial_id:
+            trial = Trial(trial_id=next_id, config=dict(suggestion.config), creation_time=datetime.now())
+            trials[next_id] = trial
+            next_id += 1
+            sched.on_trial_add(trial=trial)
+        else:
+            trial = trials[suggestion.checkpoint_trial_id]
+            if suggestion.config is not None:
+                trial.config = dict(suggestion.config)
+        target = int(trial.config["epochs"])
+        stopped, result = False, None
+        epoch = last_epoch.get(trial.trial_id, 0) + 1
+        while epoch <= target and used < budget * epochs:
+            used += 1
+            last_epoch[trial.trial_id] = epoch
+            y = value(trial.config, epoch)
+            best = min(best, y)
+            result = {"y": y, "epoch": epoch}
+            if sched.on_trial_result(trial=trial, result=result) != SchedulerDecision.CONTINUE:
+                sched.on_trial_remove(trial=trial)
+                stopped = True
+                break
+            epoch += 1
+        if not stopped and result is not None:
+            sched.on_trial_complete(trial=trial, result=result)
+    return {"function": function, "method": method, "seed": seed, "regret": best - minimum,
+            "trials": next_id, "asks": len(asks), "askSecondsMean": sum(asks) / max(1, len(asks)),
+            "askSecondsLast10": sum(asks[-10:]) / max(1, len(asks[-10:]))}
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--method", required=True, help="a class of syne_tune.optimizer.baselines, e.g. MOBSTER")
+    p.add_argument("--function", default="crossing", choices=["branin-mf", "crossing"])
+    p.add_argument("--seed", type=int, action="append", help="repeatable (default 1)")
+    p.add_argument("--budget", type=int, default=50, help="full trials (default 50)")
+    p.add_argument("--epochs", type=int, default=27)
+    p.add_argument("--search-options", default=None, help="JSON, e.g. '{\"model\": \"gp_independent\"}'")
+    a = p.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    for s in a.seed or [1]:
+        opts = json.loads(a.search_options) if a.search_options else None
+        print(json.dumps(run(a.method, a.function, s, a.budget, a.epochs, opts)), flush=True)
+
+
+if __name__ == "__main__":
+    main()
