@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -78,11 +79,18 @@ class DashboardSignInBrowserTest {
     }
 
     private WebElement await(By by) {
-        return new WebDriverWait(driver, Duration.ofSeconds(15)).until(d -> d.findElement(by));
+        return waitUpTo(15).until(d -> d.findElement(by));
+    }
+
+    /** A wait that tries again when the page re-renders an element between finding and reading it. */
+    private WebDriverWait waitUpTo(int seconds) {
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(seconds));
+        wait.ignoring(StaleElementReferenceException.class);
+        return wait;
     }
 
     private void awaitText(By by, String text) {
-        new WebDriverWait(driver, Duration.ofSeconds(15)).until(d -> d.findElements(by).stream()
+        waitUpTo(15).until(d -> d.findElements(by).stream()
                 .anyMatch(e -> e.getText().equals(text)));
     }
 
@@ -113,14 +121,12 @@ class DashboardSignInBrowserTest {
 
         signIn(reader);
         // The list redraws its rows every 3 s: read a row's texts in one go, again if it was just replaced.
-        String[] row = new WebDriverWait(driver, Duration.ofSeconds(15))
-                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
-                .until(d -> {
-                    WebElement r = d.findElement(By.cssSelector("tr[data-study='" + study + "']"));
-                    return new String[] {
-                        r.getText(), r.findElement(By.cssSelector("td.trials")).getText()
-                    };
-                });
+        String[] row = waitUpTo(15).until(d -> {
+            WebElement r = d.findElement(By.cssSelector("tr[data-study='" + study + "']"));
+            return new String[] {
+                r.getText(), r.findElement(By.cssSelector("td.trials")).getText()
+            };
+        });
         assertThat(row[0]).contains("signed-in", "dash", "RandomSearch");
         assertThat(row[1]).isEqualTo("1");
         assertThat(driver.findElement(By.id("signout")).isDisplayed()).isTrue();
@@ -131,7 +137,7 @@ class DashboardSignInBrowserTest {
         driver.get(url("/studies/" + study));
         awaitText(By.id("study-name"), "signed-in");
         awaitText(By.id("trial-count"), "1");
-        new WebDriverWait(driver, Duration.ofSeconds(10))
+        waitUpTo(10)
                 .until(d -> d.findElement(By.id("live")).getAttribute("class").contains("on"));
         js("document.getElementById('study-name').dataset.same = 'yes';"
                 + "window.__streams = [];"
@@ -142,13 +148,12 @@ class DashboardSignInBrowserTest {
                 + "};");
 
         addTrial(study, 0.3, 0.25);
-        new WebDriverWait(driver, Duration.ofSeconds(5))
+        waitUpTo(5)
                 .until(d -> d.findElement(By.id("trial-count")).getText().equals("2")
                         && d.findElement(By.id("best-value")).getText().equals("0.25"));
 
         // The server ends the stream after 3 s; the page reconnects with the token and the last id it saw.
-        new WebDriverWait(driver, Duration.ofSeconds(10))
-                .until(d -> js("return window.__streams.find(s => s[1]['Last-Event-ID']) || null;") != null);
+        waitUpTo(10).until(d -> js("return window.__streams.find(s => s[1]['Last-Event-ID']) || null;") != null);
         List<?> reconnect = (List<?>) js("return window.__streams.find(s => s[1]['Last-Event-ID']);");
         Map<?, ?> headers = (Map<?, ?>) reconnect.get(1);
         assertThat(headers.get("Authorization")).isEqualTo("Bearer " + reader);
@@ -156,7 +161,7 @@ class DashboardSignInBrowserTest {
                 ((Number) writer.get("/api/v1/studies/" + study + "/summary").get("lastSeq")).longValue();
         assertThat(Long.parseLong((String) headers.get("Last-Event-ID"))).isBetween(1L, lastSeq);
         addTrial(study, 0.7, 0.1);
-        new WebDriverWait(driver, Duration.ofSeconds(5))
+        waitUpTo(5)
                 .until(d -> d.findElement(By.id("trial-count")).getText().equals("3")
                         && d.findElement(By.id("best-value")).getText().equals("0.1"));
         assertThat(driver.findElement(By.id("study-name")).getAttribute("data-same"))
@@ -194,9 +199,7 @@ class DashboardSignInBrowserTest {
         await(By.id("signin"));
         signIn("att_not-a-token");
         // The form is drawn again once the token is refused: the first one goes stale on the way.
-        new WebDriverWait(driver, Duration.ofSeconds(10))
-                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
-                .until(d -> d.findElement(By.id("signin-error")).getText().contains("refused"));
+        waitUpTo(10).until(d -> d.findElement(By.id("signin-error")).getText().contains("refused"));
         assertThat(driver.findElement(By.id("signin-error")).getText()).contains("401");
         assertThat(driver.findElement(By.id("token")).isDisplayed()).isTrue();
         assertThat(driver.findElements(By.id("study-name"))).isEmpty();
@@ -224,7 +227,7 @@ class DashboardSignInBrowserTest {
         awaitText(By.id("study-name"), "elsewhere");
         js("window.confirm = () => true; window.alert = m => { window.__alert = m; };");
         await(By.id("stop-study")).click();
-        new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> js("return window.__alert || null;") != null);
+        waitUpTo(10).until(d -> js("return window.__alert || null;") != null);
         assertThat((String) js("return window.__alert;")).contains("403", "role does not allow");
         assertThat(writer.get("/api/v1/studies/" + study + "/summary").string("status"))
                 .isEqualTo("ACTIVE");
