@@ -64,17 +64,19 @@ public final class MarginalLikelihood {
         Matern52Kernel k = h.kernel();
         double amp = k.amplitude();
         double noise = h.noise();
-        int p = n == 0 ? 0 : Math.min(productFrom, x[0].length); // inputs from p on: the second factor's
+        int dims = n == 0 ? 0 : x[0].length;
+        boolean product = productFrom < dims; // h from θ carries no split: it is this likelihood's
+        int p = Math.min(productFrom, dims); // inputs from p on: the second factor's
         DMatrixRMaj cov = new DMatrixRMaj(n, n);
         double[] kf = new double[n * n];
-        double[] slope = new double[n * n];
-        double[] slopeB = p < (n == 0 ? 0 : x[0].length) ? new double[n * n] : slope;
+        double[] slope = new double[n * n]; // the first factor's inputs' (all inputs' without a product)
+        double[] slopeB = product ? new double[n * n] : slope; // the second factor's inputs'
         for (int i = 0; i < n; i++) {
             cov.set(i, i, amp + noise);
             kf[i * n + i] = amp;
             for (int j = i + 1; j < n; j++) {
                 double v;
-                if (slopeB == slope) {
+                if (!product) {
                     double r2 = k.scaledDistance2(x[i], x[j]);
                     v = k.valueAt(r2);
                     slope[i * n + j] = k.slope(r2);

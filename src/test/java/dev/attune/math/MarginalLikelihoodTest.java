@@ -45,17 +45,27 @@ class MarginalLikelihoodTest {
         for (int lengthscales : new int[] {1, 3}) {
             MarginalLikelihood ml = new MarginalLikelihood(x, y, lengthscales);
             for (int trial = 0; trial < 5; trial++) {
-                double[] theta = new double[lengthscales + 3];
-                for (int i = 0; i < theta.length; i++) {
-                    theta[i] = r.nextDouble(-1.5, 0.5);
-                }
+                double[] theta = randomTheta(r, lengthscales + 3, -1.5, 0.5);
                 theta[lengthscales + 1] = r.nextDouble(-6, -1);
-                double[] g = new double[theta.length];
-                ml.evaluate(theta, g);
-                FiniteDifferences.assertGradient(
-                        g, t -> ml.evaluate(t, new double[t.length]), theta, 1e-6, 1e-4, "ARD " + lengthscales);
+                assertGradientAt(ml, theta, "ARD " + lengthscales);
             }
         }
+    }
+
+    /** θ of {@code size} entries drawn uniformly from [lo, hi). */
+    static double[] randomTheta(SplittableRandom r, int size, double lo, double hi) {
+        double[] theta = new double[size];
+        for (int i = 0; i < size; i++) {
+            theta[i] = r.nextDouble(lo, hi);
+        }
+        return theta;
+    }
+
+    /** The likelihood's analytic gradient at θ against central finite differences. */
+    static void assertGradientAt(MarginalLikelihood ml, double[] theta, String label) {
+        double[] g = new double[theta.length];
+        ml.evaluate(theta, g);
+        FiniteDifferences.assertGradient(g, t -> ml.evaluate(t, new double[t.length]), theta, 1e-6, 1e-4, label);
     }
 
     /** Config (2 inputs) ⊕ a one-hot code of 3 tasks, the code's inputs sharing the last length scale. */
@@ -80,15 +90,9 @@ class MarginalLikelihoodTest {
         for (boolean warping : new boolean[] {false, true}) {
             MarginalLikelihood ml = new MarginalLikelihood(x, standardize(y), 3, warping, 2);
             for (int trial = 0; trial < 4; trial++) {
-                double[] theta = new double[GpHyperparameters.size(3, warping ? 5 : 0)];
-                for (int i = 0; i < theta.length; i++) {
-                    theta[i] = r.nextDouble(-1, 0.5);
-                }
+                double[] theta = randomTheta(r, GpHyperparameters.size(3, warping ? 5 : 0), -1, 0.5);
                 theta[4] = r.nextDouble(-6, -1);
-                double[] g = new double[theta.length];
-                ml.evaluate(theta, g);
-                FiniteDifferences.assertGradient(
-                        g, t -> ml.evaluate(t, new double[t.length]), theta, 1e-6, 1e-4, "product, warped " + warping);
+                assertGradientAt(ml, theta, "product, warped " + warping);
             }
         }
     }
@@ -156,15 +160,9 @@ class MarginalLikelihoodTest {
         }
         for (int lengthscales : new int[] {1, 2}) {
             MarginalLikelihood ml = new MarginalLikelihood(x, standardize(y), lengthscales, true);
-            double[] theta = new double[GpHyperparameters.size(lengthscales, 2)];
-            for (int i = 0; i < theta.length; i++) {
-                theta[i] = r.nextDouble(-1, 0.5);
-            }
+            double[] theta = randomTheta(r, GpHyperparameters.size(lengthscales, 2), -1, 0.5);
             theta[lengthscales + 1] = -4;
-            double[] g = new double[theta.length];
-            ml.evaluate(theta, g);
-            FiniteDifferences.assertGradient(
-                    g, t -> ml.evaluate(t, new double[t.length]), theta, 1e-6, 1e-4, "warped, " + lengthscales);
+            assertGradientAt(ml, theta, "warped, " + lengthscales);
         }
     }
 
