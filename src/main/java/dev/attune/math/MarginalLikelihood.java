@@ -61,12 +61,14 @@ public final class MarginalLikelihood {
         double[][] x = warped == 0
                 ? this.x
                 : java.util.Arrays.stream(this.x).map(h::warp).toArray(double[][]::new);
-        Matern52Kernel k = h.kernel();
-        double amp = k.amplitude();
         double noise = h.noise();
         int dims = n == 0 ? 0 : x[0].length;
-        boolean product = productFrom < dims; // h from θ carries no split: it is this likelihood's
+        boolean product = productFrom < dims;
         int p = Math.min(productFrom, dims); // inputs from p on: the second factor's
+        // h from θ carries no split: the product is this likelihood's
+        Matern52Kernel k = product ? h.kernel().withProductFrom(productFrom) : h.kernel();
+        double amp = k.amplitude();
+        double[] pairSlopes = new double[2];
         DMatrixRMaj cov = new DMatrixRMaj(n, n);
         double[] kf = new double[n * n];
         double[] slope = new double[n * n]; // the first factor's inputs' (all inputs' without a product)
@@ -81,13 +83,9 @@ public final class MarginalLikelihood {
                     v = k.valueAt(r2);
                     slope[i * n + j] = k.slope(r2);
                 } else {
-                    double ra = k.scaledDistance2(x[i], x[j], 0, p);
-                    double rb = k.scaledDistance2(x[i], x[j], p, x[i].length);
-                    double ua = Matern52Kernel.unit(ra);
-                    double ub = Matern52Kernel.unit(rb);
-                    v = amp * ua * ub;
-                    slope[i * n + j] = amp * ub * Matern52Kernel.unitSlope(ra);
-                    slopeB[i * n + j] = amp * ua * Matern52Kernel.unitSlope(rb);
+                    v = k.productValueAndSlopes(x[i], x[j], pairSlopes);
+                    slope[i * n + j] = pairSlopes[0];
+                    slopeB[i * n + j] = pairSlopes[1];
                 }
                 cov.set(i, j, v);
                 cov.set(j, i, v);

@@ -66,9 +66,24 @@ public record Matern52Kernel(double amplitude, double[] lengthscales, int produc
         if (!isProduct(a.length)) {
             return valueAt(scaledDistance2(a, b));
         }
-        return amplitude
-                * unit(scaledDistance2(a, b, 0, productFrom))
-                * unit(scaledDistance2(a, b, productFrom, a.length));
+        return productValueAndSlopes(a, b, null);
+    }
+
+    /**
+     * The product kernel at (a, b), c u(r_a) u(r_b); with {@code slopes} non-null also writes the first
+     * factor's inputs' slope c u(r_b) u'(r_a) into {@code slopes[0]} and the second's, c u(r_a) u'(r_b), into
+     * {@code slopes[1]} (u' the {@link #unitSlope}). The one place the product's arithmetic is written.
+     */
+    public double productValueAndSlopes(double[] a, double[] b, double[] slopes) {
+        double ra = scaledDistance2(a, b, 0, productFrom);
+        double rb = scaledDistance2(a, b, productFrom, a.length);
+        double ua = unit(ra);
+        double ub = unit(rb);
+        if (slopes != null) {
+            slopes[0] = amplitude * ub * unitSlope(ra);
+            slopes[1] = amplitude * ua * unitSlope(rb);
+        }
+        return amplitude * ua * ub;
     }
 
     /** The (non-product) kernel as a function of the squared scaled distance. */
@@ -91,7 +106,7 @@ public record Matern52Kernel(double amplitude, double[] lengthscales, int produc
     }
 
     /** (5/3) (1 + d) e^{−d}, the unit kernel's {@link #slope}. */
-    public static double unitSlope(double r2) {
+    private static double unitSlope(double r2) {
         double d = SQRT5 * Math.sqrt(r2);
         return 5.0 / 3.0 * (1 + d) * Math.exp(-d);
     }
@@ -107,16 +122,12 @@ public record Matern52Kernel(double amplitude, double[] lengthscales, int produc
             }
             return valueAt(r2);
         }
-        double ra = scaledDistance2(x, b, 0, productFrom);
-        double rb = scaledDistance2(x, b, productFrom, x.length);
-        double ua = unit(ra);
-        double ub = unit(rb);
-        double sa = amplitude * ub * unitSlope(ra);
-        double sb = amplitude * ua * unitSlope(rb);
+        double[] slopes = new double[2];
+        double value = productValueAndSlopes(x, b, slopes);
         for (int j = 0; j < x.length; j++) {
             double l = lengthscale(j);
-            gradient[j] = -(j < productFrom ? sa : sb) * (x[j] - b[j]) / (l * l);
+            gradient[j] = -slopes[j < productFrom ? 0 : 1] * (x[j] - b[j]) / (l * l);
         }
-        return amplitude * ua * ub;
+        return value;
     }
 }
