@@ -63,6 +63,7 @@ final class DyHpoMethod {
                                     "after optSkipInitLength observations, refit the GP every this many new ones (DyHPO's default 3)")
                             : o);
         }
+        all.addAll(GpMultiFidelitySearcher.DYHPO_MODEL_OPTIONS);
         return List.copyOf(all);
     }
 

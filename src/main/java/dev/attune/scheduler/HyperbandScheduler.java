@@ -265,6 +265,11 @@ public final class HyperbandScheduler implements Scheduler, CheckpointAdvisor {
                         "options.type",
                         "dyhpo needs a searcher that scores paused trials against new configs: use the method DyHPO, or searcher bayesopt");
             }
+            ((PausedTrialScoring) searcher).cannotExtrapolateAcrossLevels().ifPresent(why -> {
+                throw InvalidInputException.of(
+                        "options.type",
+                        "dyhpo needs a model that extrapolates across levels (as in Syne Tune): " + why);
+            });
             if (settings.levels().isEmpty()) {
                 throw InvalidInputException.of("options.rungLevels", "dyhpo needs at least one rung level");
             }

@@ -36,6 +36,7 @@ public enum SearcherChoice {
             "bayesopt",
             BayesianOptimizationSearcher.OPTIONS,
             c -> new BayesianOptimizationSearcher(c, Kind.PLAIN),
+            GpMultiFidelitySearcher.MOBSTER_OPTIONS,
             GpMultiFidelitySearcher::new),
     KDE("kde", KernelDensitySearcher.OPTIONS, KernelDensitySearcher::new, KernelDensitySearcher::new),
     BORE("bore", BoreSearcher.OPTIONS, BoreSearcher::new, BoreSearcher::new),
@@ -60,7 +61,11 @@ public enum SearcherChoice {
     static final List<String> NOT_YET = List.of();
 
     public final String optionName;
+    /** The searcher's options under a FIFO-type scheduler. */
     public final List<OptionSpec> options;
+    /** Its options under a multi-fidelity one: bayesopt's add MOBSTER's model options there. */
+    public final List<OptionSpec> multiFidelityOptions;
+
     private final Function<SearcherContext, Searcher> singleFidelity;
     private final Function<SearcherContext, Searcher> multiFidelity;
 
@@ -69,9 +74,19 @@ public enum SearcherChoice {
             List<OptionSpec> options,
             Function<SearcherContext, Searcher> singleFidelity,
             Function<SearcherContext, Searcher> multiFidelity) {
+        this(optionName, options, singleFidelity, options, multiFidelity);
+    }
+
+    SearcherChoice(
+            String optionName,
+            List<OptionSpec> options,
+            Function<SearcherContext, Searcher> singleFidelity,
+            List<OptionSpec> multiFidelityOptions,
+            Function<SearcherContext, Searcher> multiFidelity) {
         this.optionName = optionName;
         this.options = options;
         this.singleFidelity = singleFidelity;
+        this.multiFidelityOptions = multiFidelityOptions;
         this.multiFidelity = multiFidelity;
     }
 
@@ -144,7 +159,8 @@ public enum SearcherChoice {
 
     /** The searcher's context: the study's, with {@code searchOptions} checked against this searcher's options. */
     private SearcherContext context(MethodContext c, SearcherContext.Fidelity fidelity) {
-        Options searchOptions = Options.parse(c.options().object("searchOptions"), options);
+        Options searchOptions =
+                Options.parse(c.options().object("searchOptions"), fidelity == null ? options : multiFidelityOptions);
         return new SearcherContext(
                 c.space(),
                 c.metrics(),

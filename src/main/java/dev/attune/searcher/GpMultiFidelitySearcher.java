@@ -81,6 +81,24 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
     /** SyncMOBSTER's options; measured default the joint Matern (Syne Tune's: gp_independent). */
     public static final List<OptionSpec> SYNC_MOBSTER_OPTIONS = with(modelOptions(DEFAULT_MODEL, DEFAULT_KERNEL));
 
+    /**
+     * DyHPO's model options: MOBSTER's, except that {@code model} is {@code gp_multitask} only (DyHPO scores
+     * paused trials at levels with no data yet, which independent per-level GPs cannot extrapolate to; Syne
+     * Tune refuses {@code gp_independent} for DyHPO too) and {@code separateNoiseVariances}, which only
+     * {@code gp_independent} reads, is left out.
+     */
+    public static final List<OptionSpec> DYHPO_MODEL_OPTIONS = modelOptions(DEFAULT_MODEL, DEFAULT_KERNEL).stream()
+            .filter(o -> !o.name().equals("separateNoiseVariances"))
+            .map(o -> o.name().equals("model")
+                    ? OptionSpec.oneOf(
+                            "model",
+                            DEFAULT_MODEL,
+                            List.of("gp_multitask"),
+                            "one GP over (config, resource) with the gpResourceKernel; gp_independent is refused: "
+                                    + "DyHPO scores paused trials at levels without data, which independent GPs per level cannot extrapolate to")
+                    : o)
+            .toList();
+
     /** Hyper-Tune's options: the GP's, plus the samples that estimate the distribution over levels. */
     public static final List<OptionSpec> HYPERTUNE_OPTIONS = withSamples();
 
@@ -200,6 +218,8 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
     private final Model model;
     /** Today's joint Matern over (config, log resource), rather than a Syne Tune resource kernel. */
     private final boolean jointMatern;
+    /** Syne Tune's gp_independent: one GP per rung level, no correlation between levels. */
+    private final boolean independent;
 
     private final String searcherData;
     private final boolean firstLevelAcquisition;
@@ -246,7 +266,7 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
                 options.bool("skipLocalOptimization"));
         this.searcherData = text(options, "searcherData", "rungs");
         this.firstLevelAcquisition = text(options, "resourceAcq", "bohb").equals("first");
-        boolean independent = text(options, "model", DEFAULT_MODEL).equals("gp_independent");
+        this.independent = text(options, "model", DEFAULT_MODEL).equals("gp_independent");
         String kernel = text(options, "gpResourceKernel", DEFAULT_KERNEL);
         this.jointMatern = !independent && kernel.equalsIgnoreCase("matern52");
         if (jointMatern) {
@@ -487,6 +507,13 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
         Map<String, Object> memo = new LinkedHashMap<>();
         memo.put("gp", model.memo());
         return Optional.of(new PausedTrialScoring.Choice.Start(new Proposal(fresh.get(winner - paused.size()), memo)));
+    }
+
+    @Override
+    public Optional<String> cannotExtrapolateAcrossLevels() {
+        return independent
+                ? Optional.of("model gp_independent has one GP per level and cannot score a level without data")
+                : Optional.empty();
     }
 
     private Optional<Long> next(long last) {

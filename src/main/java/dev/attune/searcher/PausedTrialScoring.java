@@ -36,4 +36,12 @@ public interface PausedTrialScoring {
      * @return empty when nothing can be done: no paused trial, and no new config (or none allowed)
      */
     Optional<Choice> choose(List<Paused> paused, long minLevel, long nextTrialId, long key, boolean allowNew);
+
+    /**
+     * Why this searcher's model cannot score a paused trial at a level it has no data for, or empty when it
+     * can. Independent GPs per level cannot (Syne Tune refuses {@code gp_independent} for DyHPO).
+     */
+    default Optional<String> cannotExtrapolateAcrossLevels() {
+        return Optional.empty();
+    }
 }

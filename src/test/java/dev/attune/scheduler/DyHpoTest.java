@@ -121,6 +121,55 @@ class DyHpoTest {
     }
 
     @Test
+    void scoresWithSyneTunesResourceKernelsToo() {
+        // Syne Tune's DyHPO takes MOBSTER's models; its default is exp-decay-sum. The 1/epoch curves here are
+        // what that model describes: a config effect plus a decay shared by all configs.
+        List<Step> matern = drive(
+                DyHpoMethod.create(context(
+                        Map.of("probabilitySh", 0.0, "numInitCandidates", 100), points(0.3, 0.5, 0.7, 0.9, 0.1))),
+                30);
+        for (String kernel : List.of("exp-decay-sum", "exp-decay-combined")) {
+            Scheduler s = DyHpoMethod.create(context(
+                    Map.of("probabilitySh", 0.0, "numInitCandidates", 100, "gpResourceKernel", kernel),
+                    points(0.3, 0.5, 0.7, 0.9, 0.1)));
+            List<Step> steps = drive(s, 30);
+            assertThat(steps)
+                    .as("%s decides otherwise than the joint Matern", kernel)
+                    .isNotEqualTo(matern);
+            List<Step> resumed = steps.stream().filter(Step::resumed).toList();
+            assertThat(resumed).as(kernel).isNotEmpty().allSatisfy(st -> assertThat(st.x())
+                    .isBetween(0.15, 0.6));
+            assertThat(resumed.getFirst().x())
+                    .as("%s: the best initial point is resumed first", kernel)
+                    .isEqualTo(0.3);
+            assertThat(steps.subList(5, steps.size()).stream().filter(st -> !st.resumed()))
+                    .as("%s: new configs, started by score", kernel)
+                    .isNotEmpty()
+                    .allSatisfy(st -> assertThat(st.x()).isBetween(0.15, 0.45));
+            assertThat(steps.stream().filter(st -> st.to() == 9).count())
+                    .as("%s: trials that reached the maximum", kernel)
+                    .isGreaterThanOrEqualTo(1);
+        }
+    }
+
+    @Test
+    void refusesIndependentPerLevelGpsWhichCannotScoreALevelWithoutData() {
+        assertThatThrownBy(() -> context(Map.of("model", "gp_independent"), List.of()))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("options.model");
+        assertThatThrownBy(() -> context(Map.of("separateNoiseVariances", true), List.of()))
+                .hasMessageContaining("options.separateNoiseVariances");
+        MethodContext independent = MultiFidelityTest.context(
+                Mode.MIN,
+                Map.of("type", "dyhpo", "searcher", "bayesopt", "searchOptions", Map.of("model", "gp_independent")),
+                SearcherChoice.withSchedulerOptions(HyperbandScheduler.options("stopping", 1)));
+        assertThatThrownBy(() -> new HyperbandScheduler(independent, SearcherChoice.forMultiFidelity(independent)))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("options.type")
+                .hasMessageContaining("gp_independent");
+    }
+
+    @Test
     void startsTheInitialRandomConfigsBeforeScoringAnything() {
         Scheduler s = DyHpoMethod.create(context(Map.of("probabilitySh", 0.0), List.of()));
         List<Step> steps = drive(s, 3);

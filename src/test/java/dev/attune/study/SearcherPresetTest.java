@@ -69,6 +69,42 @@ class SearcherPresetTest {
         assertThat(decisions(a)).as("the rule stops some trials").anyMatch(v -> v.startsWith("STOP"));
     }
 
+    @org.junit.jupiter.api.Test
+    void bayesoptUnderAshaTakesMobstersModelOptionsAndFifoRefusesThem() {
+        long seed = 3;
+        Map<String, Object> model = Map.of("gpResourceKernel", "exp-decay-sum", "searcherData", "all");
+        StudyDefinition mobster = withOptions(SchedulerContractTest.definition("MOBSTER", seed), model, false);
+        StudyDefinition asha = withOptions(SchedulerContractTest.definition("ASHA+bayesopt", seed), model, true);
+        EngineDriver a = new EngineDriver(mobster, 4, seed).run(200);
+        EngineDriver b = new EngineDriver(asha, 4, seed).run(200);
+        assertThat(b.configs).isNotEmpty().isEqualTo(a.configs);
+        assertThat(decisions(b)).isEqualTo(decisions(a));
+        EngineDriver joint = new EngineDriver(SchedulerContractTest.definition("MOBSTER", seed), 4, seed).run(200);
+        assertThat(a.configs).as("the resource kernel is used").isNotEqualTo(joint.configs);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> withOptions(
+                        SchedulerContractTest.definition("FIFO+bayesopt", seed),
+                        Map.of("model", "gp_independent"),
+                        true))
+                .isInstanceOf(dev.attune.space.InvalidInputException.class)
+                .hasMessageContaining("options.searchOptions.model");
+    }
+
+    /** The definition with {@code extra} added to its options, or to its {@code searchOptions}. */
+    @SuppressWarnings("unchecked")
+    private static StudyDefinition withOptions(StudyDefinition d, Map<String, Object> extra, boolean searchOptions) {
+        Map<String, Object> json = new LinkedHashMap<>(d.toJson());
+        Map<String, Object> options = new LinkedHashMap<>((Map<String, Object>) json.get("options"));
+        if (searchOptions) {
+            Map<String, Object> inner = new LinkedHashMap<>((Map<String, Object>) options.get("searchOptions"));
+            inner.putAll(extra);
+            options.put("searchOptions", inner);
+        } else {
+            options.putAll(extra);
+        }
+        json.put("options", options);
+        return SchedulerContractTest.PARSER.parse(json, d.seed());
+    }
+
     static Stream<String> searchers() {
         return Stream.of("random", "kde", "bayesopt");
     }
