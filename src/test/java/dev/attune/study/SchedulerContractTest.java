@@ -28,6 +28,21 @@ class SchedulerContractTest {
     static final List<String> TYPES = List.of(
             "ASHA:cost_promotion", "ASHA:rush_stopping", "ASHA:rush_promotion", "MOBSTER:dyhpo", "RUSH:promotion");
 
+    /**
+     * Syne Tune's multi-fidelity GP models on the methods that take them, as {@code method~model}: a
+     * {@code gpResourceKernel}, or {@code gp_independent} for {@code model}.
+     */
+    static final List<String> MODELS = List.of(
+            "MOBSTER~exp-decay-sum",
+            "MOBSTER~exp-decay-combined",
+            "MOBSTER~exp-decay-delta1",
+            "MOBSTER~freeze-thaw",
+            "MOBSTER~gp_independent",
+            "HyperTune~gp_independent",
+            "HyperTune~exp-decay-sum",
+            "SyncMOBSTER~gp_independent",
+            "DyHPO~exp-decay-sum");
+
     static final StudyDefinitionParser PARSER = new StudyDefinitionParser(METHODS);
 
     static Stream<Arguments> methodsAndSeeds() {
@@ -45,6 +60,11 @@ class SchedulerContractTest {
         for (String combination : SearcherCombinations.ALL) {
             for (long seed = 1; seed <= 2; seed++) {
                 args.add(Arguments.of(combination, seed));
+            }
+        }
+        for (String model : MODELS) {
+            for (long seed = 1; seed <= 2; seed++) {
+                args.add(Arguments.of(model, seed));
             }
         }
         return args.stream();
@@ -114,6 +134,8 @@ class SchedulerContractTest {
         space.put("epochs", 9);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("space", space);
+        String model = method.contains("~") ? method.substring(method.indexOf('~') + 1) : null;
+        method = model == null ? method : method.substring(0, method.indexOf('~'));
         String type = method.contains(":") ? method.substring(method.indexOf(':') + 1) : null;
         method = type == null ? method : method.substring(0, method.indexOf(':'));
         String searcher = method.contains("+") ? method.substring(method.indexOf('+') + 1) : null;
@@ -142,6 +164,9 @@ class SchedulerContractTest {
                 case "dyhpo" -> options.put("rungIncrement", 2); // DyHPO's linear rungs
                 default -> {}
             }
+        }
+        if (model != null) {
+            options.put(model.equals("gp_independent") ? "model" : "gpResourceKernel", model);
         }
         if (method.equals("HyperTune")) {
             options.put("brackets", 3); // exercises Hyper-Tune's adaptive bracket distribution
