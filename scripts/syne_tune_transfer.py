@@ -11,6 +11,11 @@ Syne Tune is not a dependency of Attune: put a checkout of it (and autograd) on 
     PYTHONPATH=syne-tune:autograd python3 scripts/syne_tune_transfer.py --method ZeroShotTransfer --seed 1
 Methods: ZeroShotTransfer, ZeroShotTransfer-surrogates, BoundingBox (RandomSearch inside), BoundingBox-BO,
 QuantileBased (copula Thompson sampling), RandomSearch, BayesianOptimization.
+
+With --multi-fidelity, `bench quality --transfer --multi-fidelity`'s protocol instead
+(MultiFidelityTransferBench.java): configs (x0, x1, x2, speed), value at epoch e task(x) + scale·2·e^{−speed·e},
+the earlier tasks' final-epoch values, 20 full trials × 27 epochs on one worker, regret of the best value
+reported at the last epoch. Methods: ASHA, ASHACTS, RUSH, BoundingBox-ASHA.
 Prints one JSON line per seed: method, seed, regret, seconds per suggestion.
 """
 import argparse
@@ -88,20 +93,125 @@ def earlier_evaluations(tasks, seed):
     return out
 
 
-def scheduler(method, space, evaluations, seed):
+CURVE, SPEED_LOWER, SPEED_UPPER = 2.0, 0.05, 1.0
+
+
+def mf_value(task, x, speed, epoch):
+    return value(task, x) + task[1] * CURVE * math.exp(-speed * epoch)
+
+
+def mf_earlier_evaluations(tasks, seed, epochs):
+    """MultiFidelityTransferBench.transferEvaluations: configs with a speed, values at the last epoch."""
+    r = SplittableRandom(seed * 104729 + 5)
+    out = []
+    for k in range(EARLIER_TASKS):
+        rows = []
+        for _ in range(EARLIER_EVALS):
+            x = [r.next_double(), r.next_double(), r.next_double()]
+            speed = math.exp(math.log(SPEED_LOWER) + math.log(SPEED_UPPER / SPEED_LOWER) * r.next_double())
+            rows.append((x + [speed, epochs], mf_value(tasks[k], x, speed, epochs)))
+        out.append(rows)
+    return out
+
+
+def evaluations_for(space, evaluations, names):
     import numpy as np
     import pandas as pd
-    from syne_tune.optimizer import baselines
-    from syne_tune.optimizer.schedulers import FIFOScheduler
     from syne_tune.optimizer.schedulers.transfer_learning import TransferLearningTaskEvaluations
 
-    tl = {
+    return {
         "task%d" % k: TransferLearningTaskEvaluations(
             configuration_space=space,
-            hyperparameters=pd.DataFrame([{"x%d" % j: x[j] for j in range(3)} for x, _ in rows]),
+            hyperparameters=pd.DataFrame([dict(zip(names, x)) for x, _ in rows]),
             objectives_names=["y"],
             objectives_evaluations=np.array([y for _, y in rows]).reshape(-1, 1, 1, 1))
         for k, rows in enumerate(evaluations)}
+
+
+def mf_scheduler(method, space, evaluations, seed):
+    from syne_tune.optimizer import baselines
+
+    tl = evaluations_for(space, evaluations, ["x0", "x1", "x2", "speed", "epochs"])
+    common = dict(metric="y", mode="min", resource_attr="epoch", max_resource_attr="epochs")
+    if method == "ASHA":
+        return baselines.ASHA(space, random_seed=seed, **common)
+    if method == "ASHACTS":
+        # v0.13's baselines.ASHACTS raises (points_to_evaluate passed twice to the searcher); this is what it
+        # builds: ASHA with the quantile-based searcher
+        from syne_tune.optimizer.schedulers import HyperbandScheduler
+        from syne_tune.optimizer.schedulers.transfer_learning.quantile_based.quantile_based_searcher import (
+            QuantileBasedSurrogateSearcher)
+        return HyperbandScheduler(space, searcher=QuantileBasedSurrogateSearcher(
+            space, metric="y", mode="min", transfer_learning_evaluations=tl, random_seed=seed),
+            random_seed=seed, **common)
+    if method == "RUSH":
+        from syne_tune.optimizer.schedulers.transfer_learning import RUSHScheduler
+        return RUSHScheduler(space, transfer_learning_evaluations=tl, random_seed=seed, **common)
+    if method == "BoundingBox-ASHA":
+        from syne_tune.optimizer.schedulers.transfer_learning import BoundingBox
+        return BoundingBox(lambda new_space, mode, metric: baselines.ASHA(
+            new_space, metric=metric, mode=mode, resource_attr="epoch", max_resource_attr="epochs",
+            random_seed=seed), space, metric="y", mode="min", transfer_learning_evaluations=tl)
+    raise SystemExit("unknown method " + method)
+
+
+def mf_run(method, seed, budget=20, epochs=27):
+    """One worker, as syne_tune_mf.py: a trial runs until its decision is not CONTINUE or its epochs end."""
+    from syne_tune.backend.trial_status import Trial
+    from syne_tune.config_space import loguniform, uniform
+    from syne_tune.optimizer.scheduler import SchedulerDecision
+
+    space = {"x0": uniform(0, 1), "x1": uniform(0, 1), "x2": uniform(0, 1),
+             "speed": loguniform(SPEED_LOWER, SPEED_UPPER), "epochs": epochs}
+    tasks = family(seed)
+    new = tasks[EARLIER_TASKS]
+    sched = mf_scheduler(method, space, mf_earlier_evaluations(tasks, seed, epochs), seed)
+    trials, last_epoch, asks = {}, {}, []
+    used, best, next_id = 0, math.inf, 0
+    while used < budget * epochs:
+        t0 = time.perf_counter()
+        suggestion = sched.suggest(next_id)
+        asks.append(time.perf_counter() - t0)
+        if suggestion is None:
+            break
+        if suggestion.spawn_new_trial_id:
+            trial = Trial(trial_id=next_id, config=dict(suggestion.config), creation_time=datetime.now())
+            trials[next_id] = trial
+            next_id += 1
+            sched.on_trial_add(trial=trial)
+        else:
+            trial = trials[suggestion.checkpoint_trial_id]
+            if suggestion.config is not None:
+                trial.config = dict(suggestion.config)
+        target = int(trial.config["epochs"])
+        x = [trial.config["x%d" % j] for j in range(3)]
+        stopped, result = False, None
+        epoch = last_epoch.get(trial.trial_id, 0) + 1
+        while epoch <= target and used < budget * epochs:
+            used += 1
+            last_epoch[trial.trial_id] = epoch
+            y = mf_value(new, x, trial.config["speed"], epoch)
+            if epoch >= epochs:
+                best = min(best, y)
+            result = {"y": y, "epoch": epoch}
+            if sched.on_trial_result(trial=trial, result=result) != SchedulerDecision.CONTINUE:
+                sched.on_trial_remove(trial=trial)
+                stopped = True
+                break
+            epoch += 1
+        if not stopped and result is not None:
+            sched.on_trial_complete(trial=trial, result=result)
+    shift, scale, offset = new
+    return {"function": "hartmann3-mf-transfer", "method": method, "seed": seed,
+            "regret": (best - (scale * MINIMUM + offset)) / scale, "trials": next_id, "asks": len(asks),
+            "askSecondsMean": sum(asks) / max(1, len(asks))}
+
+
+def scheduler(method, space, evaluations, seed):
+    from syne_tune.optimizer import baselines
+    from syne_tune.optimizer.schedulers import FIFOScheduler
+
+    tl = evaluations_for(space, evaluations, ["x0", "x1", "x2"])
     common = dict(metric="y", mode="min")
     if method == "RandomSearch":
         return baselines.RandomSearch(space, random_seed=seed, **common)
@@ -156,6 +266,7 @@ def main():
     p.add_argument("--method", required=True)
     p.add_argument("--seed", type=int, action="append", help="repeatable (default 1)")
     p.add_argument("--print-family", action="store_true", help="print the new task of each seed and exit")
+    p.add_argument("--multi-fidelity", action="store_true", help="the multi-fidelity transfer protocol")
     a = p.parse_args()
     logging.basicConfig(level=logging.WARNING)
     for s in a.seed or [1]:
@@ -163,7 +274,7 @@ def main():
             shift, scale, offset = family(s)[EARLIER_TASKS]
             print(json.dumps({"seed": s, "shift": shift, "scale": scale, "offset": offset}))
             continue
-        print(json.dumps(run(a.method, s)), flush=True)
+        print(json.dumps(mf_run(a.method, s) if a.multi_fidelity else run(a.method, s)), flush=True)
 
 
 if __name__ == "__main__":
