@@ -51,15 +51,16 @@ def scheduler(method, space, seed, search_options):
     return getattr(baselines, method)(space, **kwargs)
 
 
-def run(method, function, seed, budget, epochs, search_options):
+def drive(sched, value, budget, epochs):
+    """One worker, as Syne Tune's Tuner drives a scheduler: a trial runs until its decision is not CONTINUE
+    or its epochs end, a paused trial resumes from the epoch it reached, until budget × epochs epochs are
+    spent. value(config, epoch) gives a report's metric. Returns the (epoch, value) of every report, the
+    number of trials and the seconds of each suggestion."""
     from syne_tune.backend.trial_status import Trial
     from syne_tune.optimizer.scheduler import SchedulerDecision
 
-    space, value, minimum = functions(epochs)[function]
-    space = dict(space, epochs=epochs)
-    sched = scheduler(method, space, seed, search_options)
-    trials, last_epoch, asks = {}, {}, []
-    used, best, next_id = 0, math.inf, 0
+    trials, last_epoch, asks, reports = {}, {}, [], []
+    used, next_id = 0, 0
     while used < budget * epochs:
         t0 = time.perf_counter()
         suggestion = sched.suggest(next_id)
@@ -82,7 +83,7 @@ def run(method, function, seed, budget, epochs, search_options):
             used += 1
             last_epoch[trial.trial_id] = epoch
             y = value(trial.config, epoch)
-            best = min(best, y)
+            reports.append((epoch, y))
             result = {"y": y, "epoch": epoch}
             if sched.on_trial_result(trial=trial, result=result) != SchedulerDecision.CONTINUE:
                 sched.on_trial_remove(trial=trial)
@@ -91,8 +92,17 @@ def run(method, function, seed, budget, epochs, search_options):
             epoch += 1
         if not stopped and result is not None:
             sched.on_trial_complete(trial=trial, result=result)
+    return reports, next_id, asks
+
+
+def run(method, function, seed, budget, epochs, search_options):
+    space, value, minimum = functions(epochs)[function]
+    space = dict(space, epochs=epochs)
+    sched = scheduler(method, space, seed, search_options)
+    reports, trials, asks = drive(sched, value, budget, epochs)
+    best = min(y for _, y in reports)
     return {"function": function, "method": method, "seed": seed, "regret": best - minimum,
-            "trials": next_id, "asks": len(asks), "askSecondsMean": sum(asks) / max(1, len(asks)),
+            "trials": trials, "asks": len(asks), "askSecondsMean": sum(asks) / max(1, len(asks)),
             "askSecondsLast10": sum(asks[-10:]) / max(1, len(asks[-10:]))}
 
 

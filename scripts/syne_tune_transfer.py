@@ -156,54 +156,21 @@ def mf_scheduler(method, space, evaluations, seed):
 
 
 def mf_run(method, seed, budget=20, epochs=27):
-    """One worker, as syne_tune_mf.py: a trial runs until its decision is not CONTINUE or its epochs end."""
-    from syne_tune.backend.trial_status import Trial
+    """One worker, driven as syne_tune_mf.py drives it; only reports at the last epoch count."""
     from syne_tune.config_space import loguniform, uniform
-    from syne_tune.optimizer.scheduler import SchedulerDecision
+    from syne_tune_mf import drive
 
     space = {"x0": uniform(0, 1), "x1": uniform(0, 1), "x2": uniform(0, 1),
              "speed": loguniform(SPEED_LOWER, SPEED_UPPER), "epochs": epochs}
     tasks = family(seed)
     new = tasks[EARLIER_TASKS]
     sched = mf_scheduler(method, space, mf_earlier_evaluations(tasks, seed, epochs), seed)
-    trials, last_epoch, asks = {}, {}, []
-    used, best, next_id = 0, math.inf, 0
-    while used < budget * epochs:
-        t0 = time.perf_counter()
-        suggestion = sched.suggest(next_id)
-        asks.append(time.perf_counter() - t0)
-        if suggestion is None:
-            break
-        if suggestion.spawn_new_trial_id:
-            trial = Trial(trial_id=next_id, config=dict(suggestion.config), creation_time=datetime.now())
-            trials[next_id] = trial
-            next_id += 1
-            sched.on_trial_add(trial=trial)
-        else:
-            trial = trials[suggestion.checkpoint_trial_id]
-            if suggestion.config is not None:
-                trial.config = dict(suggestion.config)
-        target = int(trial.config["epochs"])
-        x = [trial.config["x%d" % j] for j in range(3)]
-        stopped, result = False, None
-        epoch = last_epoch.get(trial.trial_id, 0) + 1
-        while epoch <= target and used < budget * epochs:
-            used += 1
-            last_epoch[trial.trial_id] = epoch
-            y = mf_value(new, x, trial.config["speed"], epoch)
-            if epoch >= epochs:
-                best = min(best, y)
-            result = {"y": y, "epoch": epoch}
-            if sched.on_trial_result(trial=trial, result=result) != SchedulerDecision.CONTINUE:
-                sched.on_trial_remove(trial=trial)
-                stopped = True
-                break
-            epoch += 1
-        if not stopped and result is not None:
-            sched.on_trial_complete(trial=trial, result=result)
+    reports, trials, asks = drive(
+        sched, lambda c, e: mf_value(new, [c["x0"], c["x1"], c["x2"]], c["speed"], e), budget, epochs)
+    best = min((y for e, y in reports if e >= epochs), default=math.inf)
     shift, scale, offset = new
     return {"function": "hartmann3-mf-transfer", "method": method, "seed": seed,
-            "regret": (best - (scale * MINIMUM + offset)) / scale, "trials": next_id, "asks": len(asks),
+            "regret": (best - (scale * MINIMUM + offset)) / scale, "trials": trials, "asks": len(asks),
             "askSecondsMean": sum(asks) / max(1, len(asks))}
 
 
