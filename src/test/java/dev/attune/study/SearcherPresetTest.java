@@ -1,11 +1,14 @@
 package dev.attune.study;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.attune.space.InvalidInputException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -69,7 +72,7 @@ class SearcherPresetTest {
         assertThat(decisions(a)).as("the rule stops some trials").anyMatch(v -> v.startsWith("STOP"));
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void bayesoptUnderAshaTakesMobstersModelOptionsAndFifoRefusesThem() {
         long seed = 3;
         Map<String, Object> model = Map.of("gpResourceKernel", "exp-decay-sum", "searcherData", "all");
@@ -81,11 +84,11 @@ class SearcherPresetTest {
         assertThat(decisions(b)).isEqualTo(decisions(a));
         EngineDriver joint = new EngineDriver(SchedulerContractTest.definition("MOBSTER", seed), 4, seed).run(200);
         assertThat(a.configs).as("the resource kernel is used").isNotEqualTo(joint.configs);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> withOptions(
+        assertThatThrownBy(() -> withOptions(
                         SchedulerContractTest.definition("FIFO+bayesopt", seed),
                         Map.of("model", "gp_independent"),
                         true))
-                .isInstanceOf(dev.attune.space.InvalidInputException.class)
+                .isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("options.searchOptions.model");
     }
 
