@@ -47,8 +47,7 @@ class EventActorTest {
         // Each worker asks for its own trial, then all report to the same study at once, many times.
         Map<Long, String> trialOf = new LinkedHashMap<>();
         for (SecuredServer.Issued w : workers) {
-            Api api = new Api(port, w.secret());
-            trialOf.put(((Number) api.post(base + "/ask", Map.of()).get("trial.id")).longValue(), w.id());
+            trialOf.put(askForTrial(new Api(port, w.secret()), base), w.id());
         }
         ExecutorService pool = Executors.newFixedThreadPool(4);
         List<Future<?>> done = new ArrayList<>();
@@ -75,7 +74,7 @@ class EventActorTest {
         }
         pool.shutdown();
         // A fifth trial that nobody heartbeats goes stale: the server did that.
-        new Api(port, workers.getFirst().secret()).post(base + "/ask", Map.of());
+        askForTrial(new Api(port, workers.getFirst().secret()), base);
         List<Map<String, Object>> events = List.of();
         for (int i = 0; i < 50; i++) {
             events = (List<Map<String, Object>>) admin.get(base + "/events").get("items");
@@ -95,5 +94,20 @@ class EventActorTest {
                 .filteredOn(e -> "TRIAL_STALE".equals(e.get("type")))
                 .isNotEmpty()
                 .allSatisfy(e -> assertThat(e.get("actor")).isEqualTo("system"));
+    }
+
+    /**
+     * The id of a trial handed out to this worker. A 503 (the pool had no connection in time, on a loaded
+     * machine) is retried as the worker agent retries it; anything but a RUN fails with the answer.
+     */
+    private static long askForTrial(Api api, String base) throws InterruptedException {
+        Api.Response r = api.post(base + "/ask", Map.of());
+        for (int attempt = 0; r.status() == 503 && attempt < 10; attempt++) {
+            Thread.sleep(200);
+            r = api.post(base + "/ask", Map.of());
+        }
+        assertThat(r.status()).as(r.body()).isEqualTo(200);
+        assertThat(r.get("trial.id")).as(r.body()).isInstanceOf(Number.class);
+        return ((Number) r.get("trial.id")).longValue();
     }
 }
