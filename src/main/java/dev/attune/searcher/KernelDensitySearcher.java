@@ -24,12 +24,12 @@ import java.util.TreeMap;
  * <p>[1] Falkner, Klein and Hutter, BOHB: Robust and Efficient Hyperparameter Optimization at Scale, ICML
  * 2018. [2] Bergstra et al., Algorithms for Hyper-Parameter Optimization, NeurIPS 2011.
  *
- * <p>Implementation note: bandwidths follow statsmodels' normal reference rule, 1.06·sd·n^(−1/(4+d)),
- * floored at {@code minBandwidth}; continuous dimensions use a Gaussian kernel and candidates come from a
+ * <p>Implementation note: bandwidths follow statsmodels' normal reference rule, 1.06·sd·n^(−1/(4+d)) with
+ * the sd of divisor n, floored at {@code minBandwidth}; continuous dimensions use a Gaussian kernel and candidates come from a
  * normal truncated to [0, 1] (by rejection) with sd {@code bandwidthFactor}·bandwidth; categorical ones use
  * the Aitchison–Aitken kernel (keep the category with probability 1 − bandwidth). The good set is the best
- * {@code topNPercent} (at least {@code numMinDataPoints} and d + 1, as in HpBandSter), the bad set all the
- * rest, and each must have more points than dimensions. Under a multi-fidelity scheduler the densities are fitted at the highest
+ * {@code topNPercent} (at least {@code numMinDataPoints}, as in Syne Tune), the bad set all the rest, and
+ * each must have more points than dimensions. Under a multi-fidelity scheduler the densities are fitted at the highest
  * level whose results allow that split (Syne Tune's {@code MultiFidelityKernelDensityEstimator}), with a
  * minimum bandwidth of 0.1 rather than 1e-3; until some level allows it, configs are random. Running
  * trials are ignored, as in Syne Tune.
@@ -155,13 +155,13 @@ public final class KernelDensitySearcher implements Searcher {
 
     /**
      * The size of the good set among n results — the best {@code topNPercent}, but at least {@code
-     * numMinDataPoints} and d + 1 (HpBandSter's floor) — or −1 when the rest would not have more points
-     * than dimensions (a product density on fewer points is degenerate). Syne Tune's floor of {@code
-     * numMinDataPoints} alone starts the model later (at 47 results for d = 6); measured on the quality
-     * bench it did worse on four of the five single-fidelity functions and on multi-fidelity Branin.
+     * numMinDataPoints} (Syne Tune's rule) — or −1 when either set would not have more points than
+     * dimensions (a product density on fewer points is degenerate). {@code numMinDataPoints}: d + 1 gives
+     * HpBandSter's floor, which starts the model sooner and was this searcher's rule until measured worse
+     * (BOHB on multi-fidelity Branin, 40 seeds; docs/benchmarks.md).
      */
     int goodCount(int n) {
-        int nGood = (int) Math.max(Math.max(minPoints, encoding.size() + 1), Math.floor(topNPercent * n / 100));
+        int nGood = (int) Math.max(minPoints, Math.floor(topNPercent * n / 100));
         return Math.min(nGood, n - nGood) > encoding.size() ? nGood : -1;
     }
 
@@ -204,10 +204,11 @@ public final class KernelDensitySearcher implements Searcher {
             for (int j = 0; j < d; j++) {
                 final int dim = j;
                 double mean = data.stream().mapToDouble(v -> v[dim]).average().orElse(0);
+                // numpy's std (divisor n), as statsmodels' normal reference rule computes it.
                 double var = data.stream()
                                 .mapToDouble(v -> (v[dim] - mean) * (v[dim] - mean))
                                 .sum()
-                        / Math.max(1, n - 1);
+                        / n;
                 double bw = 1.06 * Math.sqrt(var) * Math.pow(n, -1.0 / (4 + d));
                 bw = Math.max(bw, minBandwidth);
                 if (encoding.categories(j) > 0) {

@@ -1,6 +1,7 @@
 package dev.attune.searcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.attune.trial.Metric;
 import dev.attune.trial.Mode;
@@ -60,17 +61,35 @@ class KernelDensitySearcherTest {
         for (long seed = 1; seed <= 3; seed++) {
             KernelDensitySearcher s = searcher(seed, Map.of(), EPOCHS);
             feed(s, 0, 30, 1, A);
-            // four results at level 3: the good set (d + 1 = 3) would leave one point for the bad density
-            feed(s, 100, 4, 3, B);
+            // 19 results at level 3: the good set, 15 % of them, would not exceed d = 2 points
+            feed(s, 100, 19, 3, B);
             assertThat(meanDistanceOfProposals(s, A))
                     .as("seed %d: level 3 cannot be split yet, so level 1's optimum A attracts", seed)
                     .isLessThan(0.5 * meanDistanceOfProposals(s, B));
 
-            feed(s, 200, 6, 3, B);
+            feed(s, 200, 1, 3, B);
             assertThat(meanDistanceOfProposals(s, B))
-                    .as("seed %d: ten results at level 3 can be split, so its optimum B attracts", seed)
+                    .as("seed %d: twenty results at level 3 can be split, so its optimum B attracts", seed)
                     .isLessThan(0.5 * meanDistanceOfProposals(s, A));
         }
+    }
+
+    /**
+     * Syne Tune's {@code _check_data_shape_and_good_size}: the good set is max(numMinDataPoints, ⌊15 % of
+     * n⌋), and both sets must exceed d points. With d = 2 the model starts at 20 results (3 good);
+     * {@code numMinDataPoints: 3} (HpBandSter's d + 1) starts it at 6.
+     */
+    @Test
+    void theGoodSetIsSyneTunesAndNumMinDataPointsLowersItsFloor() {
+        KernelDensitySearcher syneTune = searcher(1, Map.of(), null);
+        assertThat(syneTune.goodCount(19)).isEqualTo(-1);
+        assertThat(syneTune.goodCount(20)).isEqualTo(3);
+        assertThat(syneTune.goodCount(100)).isEqualTo(15);
+
+        KernelDensitySearcher hpBandSter = searcher(1, Map.of("numMinDataPoints", 3), null);
+        assertThat(hpBandSter.goodCount(5)).isEqualTo(-1);
+        assertThat(hpBandSter.goodCount(6)).isEqualTo(3);
+        assertThat(hpBandSter.goodCount(100)).isEqualTo(15);
     }
 
     @Test
@@ -126,5 +145,22 @@ class KernelDensitySearcherTest {
             out.add(s.propose(id).orElseThrow().config());
         }
         return out;
+    }
+
+    /**
+     * The density is statsmodels' {@code KDEMultivariate(data, var_type="cc", bw="normal_reference")}, which
+     * Syne Tune's KDE searcher fits: its pdf at (0.3, 0.4) for these four points is 1.10695855 (bandwidths
+     * 0.1666132 and 0.23679718, from the standard deviation of divisor n; with n − 1 the pdf would be 1.11347).
+     */
+    @Test
+    void theDensityIsStatsmodelsNormalReferenceKde() {
+        List<double[]> data = List.of(
+                new double[] {0.1, 0.3}, new double[] {0.2, 0.9}, new double[] {0.6, 0.5}, new double[] {0.45, 0.15});
+        KernelDensitySearcher.ParzenDensity density = new KernelDensitySearcher.ParzenDensity(
+                data,
+                new KdeEncoding(ModelBasedSearcherTest.PLANE),
+                KernelDensitySearcher.SINGLE_FIDELITY_MIN_BANDWIDTH);
+
+        assertThat(density.density(new double[] {0.3, 0.4})).isCloseTo(1.10695855, within(1e-7));
     }
 }
