@@ -40,7 +40,7 @@ public final class KernelDensitySearcher implements Searcher {
                     "numMinDataPoints",
                     null,
                     1,
-                    "results needed before the model is used (default: the number of hyperparameters)"),
+                    "smallest good set (default: the number of hyperparameters, as in Syne Tune; one more gives HpBandSter's rule); the model waits until the good set and the rest each exceed the number of hyperparameters"),
             OptionSpec.number("topNPercent", 15.0, 1e-9, 100.0, "percentage of results that count as good"),
             OptionSpec.number(
                     "minBandwidth",
