@@ -25,12 +25,12 @@ import java.util.TreeMap;
  * 2018. [2] Bergstra et al., Algorithms for Hyper-Parameter Optimization, NeurIPS 2011.
  *
  * <p>Implementation note: bandwidths follow statsmodels' normal reference rule, 1.06·sd·n^(−1/(4+d)) with
- * the sd of divisor n, floored at {@code minBandwidth}; continuous dimensions use a Gaussian kernel and candidates come from a
- * normal truncated to [0, 1] (by rejection) with sd {@code bandwidthFactor}·bandwidth; categorical ones use
- * the Aitchison–Aitken kernel (keep the category with probability 1 − bandwidth). The good set is the best
- * {@code topNPercent} (at least {@code numMinDataPoints}, as in Syne Tune), the bad set all the rest, and
- * each must have more points than dimensions. Under a multi-fidelity scheduler the densities are fitted at the highest
- * level whose results allow that split (Syne Tune's {@code MultiFidelityKernelDensityEstimator}), with a
+ * the sd of divisor n, floored at {@code minBandwidth}; continuous dimensions use a Gaussian kernel and
+ * candidates come from a normal truncated to [0, 1] (by rejection) with sd {@code bandwidthFactor}·bandwidth;
+ * categorical ones use the Aitchison–Aitken kernel (keep the category with probability 1 − bandwidth). The
+ * good set is the best {@code topNPercent} (at least {@code numMinDataPoints}, as in Syne Tune), the bad set
+ * all the rest, and each must have more points than dimensions. Under a multi-fidelity scheduler the
+ * densities are fitted at the highest level whose results allow that split (Syne Tune's {@code MultiFidelityKernelDensityEstimator}), with a
  * minimum bandwidth of 0.1 rather than 1e-3; until some level allows it, configs are random. Running
  * trials are ignored, as in Syne Tune.
  */
@@ -40,7 +40,9 @@ public final class KernelDensitySearcher implements Searcher {
                     "numMinDataPoints",
                     null,
                     1,
-                    "smallest good set (default: the number of hyperparameters, as in Syne Tune; one more gives HpBandSter's rule); the model waits until the good set and the rest each exceed the number of hyperparameters"),
+                    "floor of the good set (default: the number of hyperparameters d, as in Syne Tune); the model"
+                            + " waits until the good set and the rest each exceed d, so values up to d act alike and"
+                            + " d + 1 gives HpBandSter's rule"),
             OptionSpec.number("topNPercent", 15.0, 1e-9, 100.0, "percentage of results that count as good"),
             OptionSpec.number(
                     "minBandwidth",

@@ -80,7 +80,7 @@ class KernelDensitySearcherTest {
      * {@code numMinDataPoints: 3} (HpBandSter's d + 1) starts it at 6.
      */
     @Test
-    void theGoodSetIsSyneTunesAndNumMinDataPointsLowersItsFloor() {
+    void theGoodSetIsSyneTunesAndNumMinDataPointsOfDPlusOneStartsTheModelSooner() {
         KernelDensitySearcher syneTune = searcher(1, Map.of(), null);
         assertThat(syneTune.goodCount(19)).isEqualTo(-1);
         assertThat(syneTune.goodCount(20)).isEqualTo(3);

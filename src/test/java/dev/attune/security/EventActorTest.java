@@ -98,7 +98,7 @@ class EventActorTest {
 
     /**
      * The id of a trial handed out to this worker. A 503 (the pool had no connection in time, on a loaded
-     * machine) is retried as the worker agent retries it; anything but a RUN fails with the answer.
+     * machine) is retried, every 200 ms up to 10 times; anything but a RUN fails with the answer.
      */
     private static long askForTrial(Api api, String base) throws InterruptedException {
         Api.Response r = api.post(base + "/ask", Map.of());
