@@ -30,9 +30,9 @@ import java.util.TreeMap;
  * categorical ones use the Aitchison–Aitken kernel (keep the category with probability 1 − bandwidth). The
  * good set is the best {@code topNPercent} (at least {@code numMinDataPoints}, as in Syne Tune), the bad set
  * all the rest, and each must have more points than dimensions. Under a multi-fidelity scheduler the
- * densities are fitted at the highest level whose results allow that split (Syne Tune's {@code MultiFidelityKernelDensityEstimator}), with a
- * minimum bandwidth of 0.1 rather than 1e-3; until some level allows it, configs are random. Running
- * trials are ignored, as in Syne Tune.
+ * densities are fitted at the highest level whose results allow that split (Syne Tune's {@code
+ * MultiFidelityKernelDensityEstimator}), with a minimum bandwidth of 0.1 rather than 1e-3; until some level
+ * allows it, configs are random. Running trials are ignored, as in Syne Tune.
  */
 public final class KernelDensitySearcher implements Searcher {
     public static final List<OptionSpec> OPTIONS = List.of(
