@@ -8,7 +8,8 @@ paused trial reached) with one worker and the same budget, functions and regret 
 
 Syne Tune is not a dependency of Attune: put a checkout of it (and autograd) on PYTHONPATH, e.g.
     PYTHONPATH=syne-tune:autograd python3 scripts/syne_tune_mf.py --method MOBSTER --function crossing --seed 1
-Prints one JSON line per seed: function, method, seed, regret, asks, seconds per suggestion.
+Prints one JSON line per seed: function, method, seed, regret, asks, seconds per suggestion, and how many
+trials ended at each epoch (where the budget went).
 """
 import argparse
 import json
@@ -92,18 +93,22 @@ def drive(sched, value, budget, epochs):
             epoch += 1
         if not stopped and result is not None:
             sched.on_trial_complete(trial=trial, result=result)
-    return reports, next_id, asks
+    return reports, next_id, asks, last_epoch
 
 
 def run(method, function, seed, budget, epochs, search_options):
     space, value, minimum = functions(epochs)[function]
     space = dict(space, epochs=epochs)
     sched = scheduler(method, space, seed, search_options)
-    reports, trials, asks = drive(sched, value, budget, epochs)
+    reports, trials, asks, last_epoch = drive(sched, value, budget, epochs)
+    reached = {}
+    for e in sorted(last_epoch.values()):
+        reached[e] = reached.get(e, 0) + 1
     best = min(y for _, y in reports)
     return {"function": function, "method": method, "seed": seed, "regret": best - minimum,
             "trials": trials, "asks": len(asks), "askSecondsMean": sum(asks) / max(1, len(asks)),
-            "askSecondsLast10": sum(asks[-10:]) / max(1, len(asks[-10:]))}
+            "askSecondsLast10": sum(asks[-10:]) / max(1, len(asks[-10:])),
+            "trialsByLastEpoch": reached}
 
 
 def main():
