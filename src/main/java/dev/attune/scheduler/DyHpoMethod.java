@@ -1,6 +1,5 @@
 package dev.attune.scheduler;
 
-import dev.attune.searcher.BayesianOptimizationSearcher;
 import dev.attune.searcher.GpMultiFidelitySearcher;
 import dev.attune.searcher.OptionSpec;
 import java.util.ArrayList;
@@ -17,7 +16,8 @@ import java.util.Set;
  * (DyHPO), NeurIPS 2022.
  *
  * <p>Defaults as Syne Tune's baseline: linear rungs r_min + k·ν with {@code rungIncrement} 2 unless
- * {@code reductionFactor} is given, {@code probabilitySh} 0.25, {@code optSkipPeriod} 3, one bracket.
+ * {@code reductionFactor} is given, {@code probabilitySh} 0.25, {@code optSkipPeriod} 3, {@code numInitRandom} 6,
+ * one bracket.
  */
 final class DyHpoMethod {
     private DyHpoMethod() {}
@@ -53,7 +53,7 @@ final class DyHpoMethod {
                         default -> o;
                     });
         }
-        for (OptionSpec o : BayesianOptimizationSearcher.OPTIONS) {
+        for (OptionSpec o : GpMultiFidelitySearcher.BO_OPTIONS) {
             all.add(
                     o.name().equals("optSkipPeriod")
                             ? OptionSpec.integer(

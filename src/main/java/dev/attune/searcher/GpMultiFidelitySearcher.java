@@ -72,6 +72,21 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
     }
 
     /**
+     * BO's options as the multi-fidelity GP searchers take them: {@code numInitRandom} defaults to 6, as
+     * Syne Tune's {@code gp_multifidelity_searcher_defaults} and {@code gp_hypertune_searcher_defaults} set it
+     * for every Hyperband-type scheduler (3 is its single-fidelity default).
+     */
+    public static final List<OptionSpec> BO_OPTIONS = BayesianOptimizationSearcher.OPTIONS.stream()
+            .map(o -> o.name().equals("numInitRandom")
+                    ? OptionSpec.integer(
+                            "numInitRandom",
+                            6L,
+                            0,
+                            "trials (initial configs first, then random) before the model is used (6 for multi-fidelity, as Syne Tune)")
+                    : o)
+            .toList();
+
+    /**
      * MOBSTER's options (BO's, then the model's). Defaults measured on bench quality's crossing-curves and
      * multi-fidelity Branin functions (docs/benchmarks.md): the joint Matern, where Syne Tune defaults to
      * exp-decay-sum.
@@ -103,7 +118,7 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
     public static final List<OptionSpec> HYPERTUNE_OPTIONS = withSamples();
 
     private static List<OptionSpec> with(List<OptionSpec> model) {
-        List<OptionSpec> all = new ArrayList<>(BayesianOptimizationSearcher.OPTIONS);
+        List<OptionSpec> all = new ArrayList<>(BO_OPTIONS);
         all.addAll(model);
         return List.copyOf(all);
     }

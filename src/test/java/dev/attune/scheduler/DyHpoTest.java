@@ -91,8 +91,9 @@ class DyHpoTest {
 
     @Test
     void resumesThePausedTrialTheModelExpectsToImproveAndStartsNewConfigsNearTheBest() {
-        Scheduler s = DyHpoMethod.create(
-                context(Map.of("probabilitySh", 0.0, "numInitCandidates", 100), points(0.3, 0.5, 0.7, 0.9, 0.1)));
+        Scheduler s = DyHpoMethod.create(context(
+                Map.of("probabilitySh", 0.0, "numInitRandom", 5, "numInitCandidates", 100),
+                points(0.3, 0.5, 0.7, 0.9, 0.1)));
         List<Step> steps = drive(s, 30);
         // The five initial points start first and pause at the lowest rung (1).
         for (int i = 0; i < 5; i++) {
@@ -121,16 +122,63 @@ class DyHpoTest {
     }
 
     @Test
+    void startsSixRandomTrialsBeforeTheModelDecidesAsSyneTunesMultiFidelityDefaults() {
+        // Syne Tune's gp_multifidelity_searcher_defaults: num_init_random 6 under every Hyperband-type
+        // scheduler (3 for single-fidelity BO).
+        assertThat(Options.parse(Map.of(), DyHpoMethod.options()).integer("numInitRandom"))
+                .isEqualTo(6);
+        Scheduler s = DyHpoMethod.create(context(Map.of("probabilitySh", 0.0), List.of()));
+        for (long id = 0; id < 6; id++) {
+            Suggestion sug = s.suggest(id);
+            assertThat(sug).as("suggestion %d", id).isInstanceOf(Suggestion.Start.class);
+            Suggestion.Start st = (Suggestion.Start) sug;
+            assertThat(st.memo())
+                    .as("random start %d carries no fitted model", id)
+                    .doesNotContainKey("gp");
+            s.onTrialAdded(id, st.config(), st.memo());
+            run(s, id, ((Number) st.config().get("x")).doubleValue(), 0, st.config());
+        }
+        Suggestion seventh = s.suggest(6);
+        if (seventh instanceof Suggestion.Start st) {
+            assertThat(st.memo()).as("the seventh start is the model's").containsKey("gp");
+        } else {
+            assertThat(seventh).isInstanceOf(Suggestion.Resume.class);
+        }
+    }
+
+    @Test
+    void everyMultiFidelityGpMethodDefaultsToSixInitialRandomTrialsAndPlainBoToThree() {
+        MethodRegistry registry = MethodRegistry.standard();
+        for (String method : List.of("MOBSTER", "HyperTune", "SyncMOBSTER", "DyHPO", "BayesianOptimization")) {
+            Object numInitRandom = registry.find(method).orElseThrow().options().stream()
+                    .filter(o -> o.name().equals("numInitRandom"))
+                    .findFirst()
+                    .orElseThrow()
+                    .defaultValue();
+            assertThat(numInitRandom).as(method).isEqualTo(method.equals("BayesianOptimization") ? 3L : 6L);
+        }
+    }
+
+    @Test
     void scoresWithSyneTunesResourceKernelsToo() {
         // Syne Tune's DyHPO takes MOBSTER's models; its default is exp-decay-sum. The 1/epoch curves here are
         // what that model describes: a config effect plus a decay shared by all configs.
         List<Step> matern = drive(
                 DyHpoMethod.create(context(
-                        Map.of("probabilitySh", 0.0, "numInitCandidates", 100), points(0.3, 0.5, 0.7, 0.9, 0.1))),
+                        Map.of("probabilitySh", 0.0, "numInitRandom", 5, "numInitCandidates", 100),
+                        points(0.3, 0.5, 0.7, 0.9, 0.1))),
                 30);
         for (String kernel : List.of("exp-decay-sum", "exp-decay-combined")) {
             Scheduler s = DyHpoMethod.create(context(
-                    Map.of("probabilitySh", 0.0, "numInitCandidates", 100, "gpResourceKernel", kernel),
+                    Map.of(
+                            "probabilitySh",
+                            0.0,
+                            "numInitRandom",
+                            5,
+                            "numInitCandidates",
+                            100,
+                            "gpResourceKernel",
+                            kernel),
                     points(0.3, 0.5, 0.7, 0.9, 0.1)));
             List<Step> steps = drive(s, 30);
             assertThat(steps)
