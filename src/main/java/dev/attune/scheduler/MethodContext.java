@@ -89,7 +89,10 @@ public record MethodContext(
                 initialConfigs,
                 allowDuplicates,
                 options,
-                new SearcherContext.Fidelity(resource.attr(), levels),
+                new SearcherContext.Fidelity(
+                        resource.attr(),
+                        levels,
+                        options.has("type") && options.string("type").equals("dyhpo")),
                 restrictConfigurations,
                 transfer);
     }

@@ -131,6 +131,9 @@ final class GpModel {
 
     private final AtomicInteger fitsRun = new AtomicInteger();
 
+    /** The rule that caps the observations, for the data as they are when it is asked for. */
+    private java.util.function.Supplier<Subsample.Selector> selector;
+
     /** Hyperparameters and the Box–Cox λ (1, an affine map that standardization undoes, when off). */
     record Fitted(GpHyperparameters hyperparameters, double lambda) {}
 
@@ -152,6 +155,17 @@ final class GpModel {
         this.settings = transfer == null ? settings : settings.withCodeInputs(transfer.extraInputs());
         this.boxCox = boxCox && transfer == null;
         this.transfer = transfer;
+        Subsample.Selector single = Subsample.singleFidelity(this.settings.maxSizeTopFraction());
+        this.selector = () -> single;
+    }
+
+    /**
+     * Caps the observations with this rule instead of the single-fidelity one (a multi-fidelity searcher's,
+     * which knows each observation's trial and level). The supplier is called where the data may not
+     * change (under the study's lock) and its selector may run outside it, so it must snapshot what it reads.
+     */
+    void selectRowsWith(java.util.function.Supplier<Subsample.Selector> selector) {
+        this.selector = selector;
     }
 
     /** Whether the model is warm-started with earlier tasks' evaluations. */
@@ -246,7 +260,8 @@ final class GpModel {
         double[] y =
                 targets.subList(0, k).stream().mapToDouble(Double::doubleValue).toArray();
         Fitted start = warm;
-        return Optional.of(() -> remember(key, fit(x, y, start, k)));
+        Subsample.Selector rows = selector.get();
+        return Optional.of(() -> remember(key, fit(x, y, start, k, rows)));
     }
 
     /** The hyperparameters for the current data: carried over, cached, or fitted now. */
@@ -262,7 +277,7 @@ final class GpModel {
             double[] y = targets.subList(0, k).stream()
                     .mapToDouble(Double::doubleValue)
                     .toArray();
-            h = fit(x, y, warm, k);
+            h = fit(x, y, warm, k, selector.get());
             remember(key, h);
         }
         return h;
@@ -294,12 +309,12 @@ final class GpModel {
         return v;
     }
 
-    private Fitted fit(double[][] x, double[] y, Fitted start, int k) {
+    private Fitted fit(double[][] x, double[] y, Fitted start, int k, Subsample.Selector selector) {
         boolean transferOnlyFit = k == 0 && transfer != null && start == null;
         if (transferOnlyFit && transferFit != null) {
             return transferFit;
         }
-        Fitted f = fitNow(x, y, start, k);
+        Fitted f = fitNow(x, y, start, k, selector);
         if (transferOnlyFit) {
             transferFit = f;
         }
@@ -311,10 +326,13 @@ final class GpModel {
         return fitsRun.get();
     }
 
-    private Fitted fitNow(double[][] x, double[] y, Fitted start, int k) {
+    private Fitted fitNow(double[][] x, double[] y, Fitted start, int k, Subsample.Selector selector) {
         fitsRun.incrementAndGet();
-        int[] rows =
-                subsample(y, k, Math.min(positiveOr(settings.maxSizeDataForModel(), k), settings.maxSizeDataForFit()));
+        int[] rows = selector.rows(
+                y,
+                k,
+                Math.min(positiveOr(settings.maxSizeDataForModel(), k), settings.maxSizeDataForFit()),
+                SeededRandom.of(settings.seed(), "gp-subsample-" + name, k));
         double[][] own = IntStream.of(rows).mapToObj(i -> x[i]).toArray(double[][]::new);
         double[] ownY = IntStream.of(rows).mapToDouble(i -> y[i]).toArray();
         double[][] xs = withTransfer(own);
@@ -348,21 +366,21 @@ final class GpModel {
 
     /**
      * Rows of the first {@code k} observations a model uses: all of them, or above
-     * {@code maxSizeDataForModel} the best {@code maxSizeTopFraction} of that many plus a uniform sample
-     * (without replacement) of the rest, as Syne Tune's {@code SubsampleSingleFidelityStateConverter}.
+     * {@code maxSizeDataForModel} those the model's selector keeps (by default the best
+     * {@code maxSizeTopFraction} of that many plus a uniform sample of the rest, as Syne Tune's
+     * {@code SubsampleSingleFidelityStateConverter}; see {@link #selectRowsWith}).
      */
-    int[] subsample(double[] y, int k) {
-        return subsample(y, k, settings.maxSizeDataForModel());
+    private int[] subsample(double[] y, int k) {
+        return selector.get()
+                .rows(
+                        y,
+                        k,
+                        settings.maxSizeDataForModel(),
+                        SeededRandom.of(settings.seed(), "gp-subsample-" + name, k));
     }
 
     private static int positiveOr(int value, int otherwise) {
         return value > 0 ? value : otherwise;
-    }
-
-    /** As {@link #subsample(double[], int)} with at most {@code max} rows (0: all). */
-    int[] subsample(double[] y, int k, int max) {
-        return Subsample.rows(
-                y, k, max, settings.maxSizeTopFraction(), SeededRandom.of(settings.seed(), "gp-subsample-" + name, k));
     }
 
     /** Targets shifted and scaled to mean 0 and variance 1 (variance 1 kept when all are equal). */
@@ -428,7 +446,8 @@ final class GpModel {
      */
     private synchronized GaussianProcess transferOnly() {
         if (transferOnly == null) {
-            GpHyperparameters h = fit(new double[0][], new double[0], null, 0).hyperparameters();
+            GpHyperparameters h =
+                    fit(new double[0][], new double[0], null, 0, selector.get()).hyperparameters();
             transferOnly = GaussianProcess.condition(
                     transfer.inputs(), new double[][] {transfer.targets()}, h, transfer.suffix());
         }

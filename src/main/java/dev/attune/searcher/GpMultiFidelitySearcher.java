@@ -74,16 +74,32 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
     /**
      * BO's options as the multi-fidelity GP searchers take them: {@code numInitRandom} defaults to 6, as
      * Syne Tune's {@code gp_multifidelity_searcher_defaults} and {@code gp_hypertune_searcher_defaults} set it
-     * for every Hyperband-type scheduler (3 is its single-fidelity default).
+     * for every Hyperband-type scheduler (3 is its single-fidelity default), and the data cap keeps whole
+     * trials ({@link Subsample#multiFidelity}), so {@code maxSizeTopFraction} is not read.
      */
     public static final List<OptionSpec> BO_OPTIONS = BayesianOptimizationSearcher.OPTIONS.stream()
-            .map(o -> o.name().equals("numInitRandom")
-                    ? OptionSpec.integer(
+            .map(o -> switch (o.name()) {
+                case "numInitRandom" ->
+                    OptionSpec.integer(
                             "numInitRandom",
                             6L,
                             0,
-                            "trials (initial configs first, then random) before the model is used (6 for multi-fidelity, as Syne Tune)")
-                    : o)
+                            "trials (initial configs first, then random) before the model is used (6 for multi-fidelity, as Syne Tune)");
+                case "maxSizeDataForModel" ->
+                    OptionSpec.integer(
+                            "maxSizeDataForModel",
+                            500L,
+                            0,
+                            "observations the model keeps: whole trials from the highest level down (Syne Tune's multi-fidelity cap); 0 keeps all");
+                case "maxSizeTopFraction" ->
+                    OptionSpec.number(
+                            "maxSizeTopFraction",
+                            0.25,
+                            0.0,
+                            1.0,
+                            "not read by multi-fidelity models, whose cap keeps whole trials (accepted, as Syne Tune does)");
+                default -> o;
+            })
             .toList();
 
     /**
@@ -148,6 +164,8 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
         List<Double> memo();
 
         void restore(Object memoEntry);
+
+        void selectRowsWith(java.util.function.Supplier<Subsample.Selector> selector);
     }
 
     private static Model of(GpModel m) {
@@ -182,6 +200,10 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
 
             public void restore(Object memoEntry) {
                 m.restore(memoEntry);
+            }
+
+            public void selectRowsWith(java.util.function.Supplier<Subsample.Selector> selector) {
+                m.selectRowsWith(selector);
             }
         };
     }
@@ -219,6 +241,10 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
             public void restore(Object memoEntry) {
                 m.restore(memoEntry);
             }
+
+            public void selectRowsWith(java.util.function.Supplier<Subsample.Selector> selector) {
+                m.selectRowsWith(selector);
+            }
         };
     }
 
@@ -250,6 +276,8 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
     private final Map<Long, Long> lastLevel = new HashMap<>();
     /** The level of each of the model's observations, in order. */
     private final List<Long> observationLevels = new ArrayList<>();
+    /** The trial of each observation, beside its level: Syne Tune's multi-fidelity data cap keeps whole trials. */
+    private final List<Long> observationTrials = new ArrayList<>();
 
     private final boolean hyperTune;
     private final BayesianOptimizationSearcher.Proposing proposing;
@@ -301,6 +329,17 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
                     options.has("separateNoiseVariances") && options.bool("separateNoiseVariances"));
             this.model = of(new ResourceGpModel("mf", ResourceGpModel.Settings.of(options, seed, shape)));
         }
+        // Syne Tune caps a multi-fidelity model's data by trials and levels (gp_searcher_factory's state
+        // converter): whole trials from the highest level down, and under DyHPO, whose linear rungs give
+        // trials many observations, each trial thinned to one per geometric bucket first.
+        boolean dyhpo = fidelity.dyhpo();
+        this.model.selectRowsWith(() -> {
+            long[] trials =
+                    observationTrials.stream().mapToLong(Long::longValue).toArray();
+            long[] levels =
+                    observationLevels.stream().mapToLong(Long::longValue).toArray();
+            return dyhpo ? Subsample.dense(trials, levels) : Subsample.multiFidelity(trials, levels);
+        });
     }
 
     /**
@@ -337,6 +376,14 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
             }
         }
         return chosen;
+    }
+
+    /** The observations the model's posterior keeps, as "trial@level" (for tests of the data cap). */
+    List<String> keptObservations() {
+        GpModel.Posterior post = model.posterior(List.of(), 0, SeededRandom.of(seed, "kept", 0));
+        return Arrays.stream(post.rows())
+                .mapToObj(i -> observationTrials.get(i) + "@" + observationLevels.get(i))
+                .toList();
     }
 
     /** Trials whose next level is a pending evaluation. */
@@ -567,6 +614,7 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
             // the trial's previous off-rung report gives way to its latest (at a rung, the slot becomes it)
             model.replace(slot, input(config, r), y);
             observationLevels.set(slot, r);
+            observationTrials.set(slot, trialId);
             if (rung) {
                 lastSlot.remove(trialId);
             }
@@ -576,6 +624,7 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
             }
             model.add(input(config, r), y);
             observationLevels.add(r);
+            observationTrials.add(trialId);
         }
         if (rung) {
             countAtLevel.merge(r, 1, Integer::sum);

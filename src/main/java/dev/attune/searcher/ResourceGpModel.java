@@ -64,9 +64,14 @@ final class ResourceGpModel {
     private int warmPrefix = -1;
     private double[] warm;
 
+    /** The rule that caps the observations; see {@link GpModel#selectRowsWith}. */
+    private java.util.function.Supplier<Subsample.Selector> selector;
+
     ResourceGpModel(String name, Settings settings) {
         this.name = name;
         this.settings = settings;
+        Subsample.Selector single = Subsample.singleFidelity(settings.maxSizeTopFraction());
+        this.selector = () -> single;
     }
 
     void add(double[] x, double y) {
@@ -107,7 +112,8 @@ final class ResourceGpModel {
         double[] y =
                 targets.subList(0, k).stream().mapToDouble(Double::doubleValue).toArray();
         double[] start = warm;
-        return Optional.of(() -> remember(key, fit(x, y, start, k)));
+        Subsample.Selector rows = selector.get();
+        return Optional.of(() -> remember(key, fit(x, y, start, k, rows)));
     }
 
     /** θ for the current data: carried over, cached, or fitted now. */
@@ -123,7 +129,7 @@ final class ResourceGpModel {
             double[] y = targets.subList(0, k).stream()
                     .mapToDouble(Double::doubleValue)
                     .toArray();
-            h = fit(x, y, warm, k);
+            h = fit(x, y, warm, k, selector.get());
             remember(key, h);
         }
         return h;
@@ -144,12 +150,11 @@ final class ResourceGpModel {
         return Arrays.stream(v).boxed().toList();
     }
 
-    private double[] fit(double[][] x, double[] y, double[] start, int k) {
-        int[] rows = Subsample.rows(
+    private double[] fit(double[][] x, double[] y, double[] start, int k, Subsample.Selector selector) {
+        int[] rows = selector.rows(
                 y,
                 k,
                 Math.min(positiveOr(settings.maxSizeDataForModel(), k), settings.maxSizeDataForFit()),
-                settings.maxSizeTopFraction(),
                 SeededRandom.of(settings.seed(), "rgp-fit-subsample-" + name, k));
         double[][] xs = IntStream.of(rows).mapToObj(i -> x[i]).toArray(double[][]::new);
         double[] ys =
@@ -172,12 +177,17 @@ final class ResourceGpModel {
     }
 
     private int[] subsample(double[] y, int k) {
-        return Subsample.rows(
-                y,
-                k,
-                settings.maxSizeDataForModel(),
-                settings.maxSizeTopFraction(),
-                SeededRandom.of(settings.seed(), "rgp-subsample-" + name, k));
+        return selector.get()
+                .rows(
+                        y,
+                        k,
+                        settings.maxSizeDataForModel(),
+                        SeededRandom.of(settings.seed(), "rgp-subsample-" + name, k));
+    }
+
+    /** As {@link GpModel#selectRowsWith}: the rule that caps the observations. */
+    void selectRowsWith(java.util.function.Supplier<Subsample.Selector> selector) {
+        this.selector = selector;
     }
 
     /** The posterior of all current observations, standardized, with fantasies at {@code pending}. */

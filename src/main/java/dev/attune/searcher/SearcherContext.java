@@ -78,10 +78,16 @@ public record SearcherContext(
      *
      * @param attr the reported metric holding the level (e.g. epoch)
      * @param levels the levels the scheduler decides at, ascending, ending with the maximum
+     * @param dyhpo whether the scheduler is Hyperband of type dyhpo, which records dense observations (linear
+     *     rungs) and scores paused trials against new configs: Syne Tune's searchers cap its data differently
      */
-    public record Fidelity(String attr, List<Long> levels) {
+    public record Fidelity(String attr, List<Long> levels, boolean dyhpo) {
         public Fidelity {
             levels = List.copyOf(levels);
+        }
+
+        public Fidelity(String attr, List<Long> levels) {
+            this(attr, levels, false);
         }
 
         public long max() {

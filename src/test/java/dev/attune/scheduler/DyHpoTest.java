@@ -160,6 +160,24 @@ class DyHpoTest {
     }
 
     @Test
+    void itsSearcherIsToldItServesDyhpoForSyneTunesDenseDataCap() {
+        assertThat(context(Map.of(), List.of())
+                        .multiFidelitySearcherContext()
+                        .fidelity()
+                        .dyhpo())
+                .isTrue();
+        MethodContext asha = new MethodContext(
+                SPACE,
+                List.of(new Metric("loss", Mode.MIN)),
+                new Resource("epoch", 9L, "epochs"),
+                11,
+                List.of(),
+                false,
+                Options.parse(Map.of("type", "promotion"), HyperbandScheduler.options("promotion", 1)));
+        assertThat(asha.multiFidelitySearcherContext().fidelity().dyhpo()).isFalse();
+    }
+
+    @Test
     void scoresWithSyneTunesResourceKernelsToo() {
         // Syne Tune's DyHPO takes MOBSTER's models; its default is exp-decay-sum. The 1/epoch curves here are
         // what that model describes: a config effect plus a decay shared by all configs.

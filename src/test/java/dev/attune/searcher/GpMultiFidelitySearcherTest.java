@@ -87,4 +87,40 @@ class GpMultiFidelitySearcherTest {
                 .as("no weight above r*")
                 .isZero();
     }
+
+    @Test
+    void aCappedModelKeepsTheTrialsThatRanFurthestAndUnderDyhpoThinsThemFirst() {
+        for (boolean dyhpo : List.of(false, true)) {
+            GpMultiFidelitySearcher s = new GpMultiFidelitySearcher(new SearcherContext(
+                    LINE,
+                    List.of(new Metric("loss", Mode.MIN)),
+                    5,
+                    List.of(),
+                    false,
+                    Options.parse(Map.of("maxSizeDataForModel", 6), GpMultiFidelitySearcher.MOBSTER_OPTIONS),
+                    new SearcherContext.Fidelity("epoch", List.of(1L, 3L, 5L, 7L, 9L), dyhpo)));
+            // trial 0 runs to 9, trial 1 to 5; trials 2–5 stop at 1, with the best values of all
+            s.onTrialAdded(0, Map.of("x", 0.9), Map.of());
+            for (long e : List.of(1L, 3L, 5L, 7L, 9L)) {
+                report(s, 0, e, 0.9);
+            }
+            s.onTrialAdded(1, Map.of("x", 0.8), Map.of());
+            for (long e : List.of(1L, 3L, 5L)) {
+                report(s, 1, e, 0.8);
+            }
+            for (long id = 2; id < 6; id++) {
+                s.onTrialAdded(id, Map.of("x", 0.3), Map.of());
+                report(s, id, 1, 0.3);
+            }
+            List<String> kept = s.keptObservations();
+            assertThat(kept).as("dyhpo %s", dyhpo).hasSize(6);
+            if (dyhpo) {
+                // thinned to one per bucket (≤1, 2–3, 4–9): trial 0 keeps 1, 3, 9 and trial 1 keeps 1, 3, 5
+                assertThat(kept).containsExactlyInAnyOrder("0@1", "0@3", "0@9", "1@1", "1@3", "1@5");
+            } else {
+                // trial 0 whole (5 rows), then one of trial 1's: its highest, 5
+                assertThat(kept).containsExactlyInAnyOrder("0@1", "0@3", "0@5", "0@7", "0@9", "1@5");
+            }
+        }
+    }
 }
