@@ -89,6 +89,22 @@ final class GpModel {
                     mask);
         }
 
+        /** These settings keeping at most this many observations in the posterior (0: all). */
+        Settings withMaxSizeDataForModel(int max) {
+            return new Settings(
+                    ard,
+                    optNstarts,
+                    optMaxiter,
+                    max,
+                    maxSizeTopFraction,
+                    optSkipInitLength,
+                    optSkipPeriod,
+                    maxSizeDataForFit,
+                    inputWarping,
+                    seed,
+                    unwarped);
+        }
+
         private static boolean[] categoricalInputs(dev.attune.space.SearchSpace space, int extraInputs) {
             boolean[] mask = new boolean[space.encodedSize() + extraInputs];
             int offset = 0;

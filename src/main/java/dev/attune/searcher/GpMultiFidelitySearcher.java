@@ -90,7 +90,7 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
                             "maxSizeDataForModel",
                             500L,
                             0,
-                            "observations the model keeps: whole trials from the highest level down (Syne Tune's multi-fidelity cap); 0 keeps all");
+                            "observations the model keeps: whole trials from the highest level down (Syne Tune's multi-fidelity cap); 0 keeps all, the default with searcherData all");
                 case "maxSizeTopFraction" ->
                     OptionSpec.number(
                             "maxSizeTopFraction",
@@ -312,10 +312,16 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
         this.independent = text(options, "model", DEFAULT_MODEL).equals("gp_independent");
         String kernel = text(options, "gpResourceKernel", DEFAULT_KERNEL);
         this.jointMatern = !independent && kernel.equalsIgnoreCase("matern52");
+        // With searcherData all Syne Tune leaves the model's data uncapped unless asked (it warns that its
+        // cap, made for rung data, suits dense data poorly); Attune's fits still use maxSizeDataForFit rows.
+        boolean dense = fidelity.dyhpo() || searcherData.equals("all");
+        int maxSize = searcherData.equals("all") && !options.given("maxSizeDataForModel")
+                ? 0
+                : (int) options.integer("maxSizeDataForModel");
         if (jointMatern) {
             this.model = of(new GpModel(
                     "mf",
-                    GpModel.Settings.of(options, seed, space, 1),
+                    GpModel.Settings.of(options, seed, space, 1).withMaxSizeDataForModel(maxSize),
                     BayesianOptimizationSearcher.boxCox(options, maximize)));
         } else {
             double[] scaledLevels = fidelity.levels().stream()
@@ -327,18 +333,19 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
                     options.string("gpBaseKernel").equalsIgnoreCase("matern52-ard"),
                     scaledLevels,
                     options.has("separateNoiseVariances") && options.bool("separateNoiseVariances"));
-            this.model = of(new ResourceGpModel("mf", ResourceGpModel.Settings.of(options, seed, shape)));
+            this.model = of(new ResourceGpModel(
+                    "mf", ResourceGpModel.Settings.of(options, seed, shape).withMaxSizeDataForModel(maxSize)));
         }
         // Syne Tune caps a multi-fidelity model's data by trials and levels (gp_searcher_factory's state
         // converter): whole trials from the highest level down, and under DyHPO, whose linear rungs give
-        // trials many observations, each trial thinned to one per geometric bucket first.
-        boolean dyhpo = fidelity.dyhpo();
+        // trials many observations, each trial thinned to one per geometric bucket first (Attune thins
+        // dense searcherData all the same way where it caps it: in fits, above maxSizeDataForFit).
         this.model.selectRowsWith(() -> {
             long[] trials =
                     observationTrials.stream().mapToLong(Long::longValue).toArray();
             long[] levels =
                     observationLevels.stream().mapToLong(Long::longValue).toArray();
-            return dyhpo ? Subsample.dense(trials, levels) : Subsample.multiFidelity(trials, levels);
+            return dense ? Subsample.dense(trials, levels) : Subsample.multiFidelity(trials, levels);
         });
     }
 

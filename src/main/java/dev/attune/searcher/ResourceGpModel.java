@@ -47,6 +47,20 @@ final class ResourceGpModel {
                     (int) options.integer("maxSizeDataForFit"),
                     seed);
         }
+
+        /** These settings keeping at most this many observations in the posterior (0: all). */
+        Settings withMaxSizeDataForModel(int max) {
+            return new Settings(
+                    shape,
+                    optNstarts,
+                    maxEvaluations,
+                    max,
+                    maxSizeTopFraction,
+                    optSkipInitLength,
+                    optSkipPeriod,
+                    maxSizeDataForFit,
+                    seed);
+        }
     }
 
     /** A fit's identity: the data prefix, the warm start, and how many observations were replaced. */

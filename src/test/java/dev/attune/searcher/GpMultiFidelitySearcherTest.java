@@ -99,7 +99,8 @@ class GpMultiFidelitySearcherTest {
                     false,
                     Options.parse(Map.of("maxSizeDataForModel", 6), GpMultiFidelitySearcher.MOBSTER_OPTIONS),
                     new SearcherContext.Fidelity("epoch", List.of(1L, 3L, 5L, 7L, 9L), dyhpo)));
-            // trial 0 runs to 9, trial 1 to 5; trials 2–5 stop at 1, with the best values of all
+            // trial 0 runs to 9, trial 1 to 5; trials 2–5 stop at 1. The single-fidelity rule would keep the
+            // best two values (1@5, 0@9) and a uniform sample of four of the other ten.
             s.onTrialAdded(0, Map.of("x", 0.9), Map.of());
             for (long e : List.of(1L, 3L, 5L, 7L, 9L)) {
                 report(s, 0, e, 0.9);
@@ -120,6 +121,41 @@ class GpMultiFidelitySearcherTest {
             } else {
                 // trial 0 whole (5 rows), then one of trial 1's: its highest, 5
                 assertThat(kept).containsExactlyInAnyOrder("0@1", "0@3", "0@5", "0@7", "0@9", "1@5");
+            }
+        }
+    }
+
+    @Test
+    void denseSearcherDataAllIsUncappedByDefaultAsSyneTuneAndThinnedPerBucketWhenCapped() {
+        for (boolean capped : List.of(false, true)) {
+            Map<String, Object> given = new java.util.HashMap<>(Map.of("searcherData", "all", "maxSizeDataForFit", 20));
+            if (capped) {
+                given.put("maxSizeDataForModel", 500);
+            }
+            GpMultiFidelitySearcher s = new GpMultiFidelitySearcher(new SearcherContext(
+                    LINE,
+                    List.of(new Metric("loss", Mode.MIN)),
+                    5,
+                    List.of(),
+                    false,
+                    Options.parse(given, GpMultiFidelitySearcher.MOBSTER_OPTIONS),
+                    new SearcherContext.Fidelity("epoch", List.of(1L, 3L, 9L, 27L))));
+            for (long id = 0; id < 20; id++) { // 20 trials × 27 epochs = 540 observations
+                s.onTrialAdded(id, Map.of("x", id / 20.0), Map.of());
+                for (long e = 1; e <= 27; e++) {
+                    report(s, id, e, id / 20.0);
+                }
+            }
+            List<String> kept = s.keptObservations();
+            if (!capped) {
+                assertThat(kept).hasSize(540);
+            } else {
+                // thinned from the highest levels down until 500 remain: every trial keeps its level 1
+                // (whole-trials capping alone would drop every level-1 and level-2 observation first)
+                assertThat(kept).hasSize(500);
+                for (long id = 0; id < 20; id++) {
+                    assertThat(kept).contains(id + "@1", id + "@2", id + "@27");
+                }
             }
         }
     }
