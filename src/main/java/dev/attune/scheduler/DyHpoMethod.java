@@ -55,13 +55,21 @@ final class DyHpoMethod {
         }
         for (OptionSpec o : GpMultiFidelitySearcher.BO_OPTIONS) {
             all.add(
-                    o.name().equals("optSkipPeriod")
-                            ? OptionSpec.integer(
+                    switch (o.name()) {
+                        case "optSkipPeriod" ->
+                            OptionSpec.integer(
                                     "optSkipPeriod",
                                     3L,
                                     1,
-                                    "after optSkipInitLength observations, refit the GP every this many new ones (DyHPO's default 3)")
-                            : o);
+                                    "after optSkipInitLength observations, refit the GP every this many new ones (DyHPO's default 3)");
+                        case "maxSizeDataForModel" ->
+                            OptionSpec.integer(
+                                    "maxSizeDataForModel",
+                                    500L,
+                                    0,
+                                    "observations the model keeps: thinned from the top to one per trial and geometric bucket, then whole trials from the highest level down (Syne Tune's DyHPO cap); 0 keeps all");
+                        default -> o;
+                    });
         }
         all.addAll(GpMultiFidelitySearcher.DYHPO_MODEL_OPTIONS);
         return List.copyOf(all);
