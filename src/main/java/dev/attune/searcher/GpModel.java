@@ -54,11 +54,21 @@ final class GpModel {
          * warping leaves the one-hot coordinates of the space's categoricals at the identity.
          */
         static Settings of(Options options, long seed, dev.attune.space.SearchSpace space, int extraInputs) {
+            return of(options, seed, space, extraInputs, (int) options.integer("maxSizeDataForModel"));
+        }
+
+        /** As {@link #of(Options, long, dev.attune.space.SearchSpace, int)}, keeping at most this many (0: all). */
+        static Settings of(
+                Options options,
+                long seed,
+                dev.attune.space.SearchSpace space,
+                int extraInputs,
+                int maxSizeDataForModel) {
             return new Settings(
                     options.string("gpBaseKernel").equalsIgnoreCase("matern52-ard"),
                     (int) options.integer("optNstarts"),
                     (int) options.integer("optMaxiter"),
-                    (int) options.integer("maxSizeDataForModel"),
+                    maxSizeDataForModel,
                     options.number("maxSizeTopFraction"),
                     (int) options.integer("optSkipInitLength"),
                     (int) options.integer("optSkipPeriod"),
@@ -87,22 +97,6 @@ final class GpModel {
                     inputWarping,
                     seed,
                     mask);
-        }
-
-        /** These settings keeping at most this many observations in the posterior (0: all). */
-        Settings withMaxSizeDataForModel(int max) {
-            return new Settings(
-                    ard,
-                    optNstarts,
-                    optMaxiter,
-                    max,
-                    maxSizeTopFraction,
-                    optSkipInitLength,
-                    optSkipPeriod,
-                    maxSizeDataForFit,
-                    inputWarping,
-                    seed,
-                    unwarped);
         }
 
         private static boolean[] categoricalInputs(dev.attune.space.SearchSpace space, int extraInputs) {

@@ -321,7 +321,7 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
         if (jointMatern) {
             this.model = of(new GpModel(
                     "mf",
-                    GpModel.Settings.of(options, seed, space, 1).withMaxSizeDataForModel(maxSize),
+                    GpModel.Settings.of(options, seed, space, 1, maxSize),
                     BayesianOptimizationSearcher.boxCox(options, maximize)));
         } else {
             double[] scaledLevels = fidelity.levels().stream()
@@ -333,8 +333,7 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
                     options.string("gpBaseKernel").equalsIgnoreCase("matern52-ard"),
                     scaledLevels,
                     options.has("separateNoiseVariances") && options.bool("separateNoiseVariances"));
-            this.model = of(new ResourceGpModel(
-                    "mf", ResourceGpModel.Settings.of(options, seed, shape).withMaxSizeDataForModel(maxSize)));
+            this.model = of(new ResourceGpModel("mf", ResourceGpModel.Settings.of(options, seed, shape, maxSize)));
         }
         // Syne Tune caps a multi-fidelity model's data by trials and levels (gp_searcher_factory's state
         // converter): whole trials from the highest level down, and under DyHPO, whose linear rungs give

@@ -36,29 +36,20 @@ final class ResourceGpModel {
             long seed) {
 
         static Settings of(Options options, long seed, ResourceKernel.Shape shape) {
+            return of(options, seed, shape, (int) options.integer("maxSizeDataForModel"));
+        }
+
+        /** As {@link #of(Options, long, ResourceKernel.Shape)}, keeping at most this many (0: all). */
+        static Settings of(Options options, long seed, ResourceKernel.Shape shape, int maxSizeDataForModel) {
             return new Settings(
                     shape,
                     (int) options.integer("optNstarts"),
                     4 * (int) options.integer("optMaxiter"),
-                    (int) options.integer("maxSizeDataForModel"),
+                    maxSizeDataForModel,
                     options.number("maxSizeTopFraction"),
                     (int) options.integer("optSkipInitLength"),
                     (int) options.integer("optSkipPeriod"),
                     (int) options.integer("maxSizeDataForFit"),
-                    seed);
-        }
-
-        /** These settings keeping at most this many observations in the posterior (0: all). */
-        Settings withMaxSizeDataForModel(int max) {
-            return new Settings(
-                    shape,
-                    optNstarts,
-                    maxEvaluations,
-                    max,
-                    maxSizeTopFraction,
-                    optSkipInitLength,
-                    optSkipPeriod,
-                    maxSizeDataForFit,
                     seed);
         }
     }

@@ -160,13 +160,7 @@ final class Subsample {
         Integer[] order = IntStream.range(0, k).boxed().toArray(Integer[]::new);
         Arrays.sort(order, Comparator.comparingDouble(i -> y[i]));
         int top = (int) Math.round(max * topFraction);
-        List<Integer> rest = new ArrayList<>(Arrays.asList(order).subList(top, k));
-        for (int i = 0; i < max - top; i++) { // partial Fisher–Yates
-            int j = i + random.nextInt(rest.size() - i);
-            Integer t = rest.get(i);
-            rest.set(i, rest.get(j));
-            rest.set(j, t);
-        }
+        List<Integer> rest = sampleWithoutReplacement(Arrays.asList(order).subList(top, k), max - top, random);
         int[] rows = new int[max];
         for (int i = 0; i < top; i++) {
             rows[i] = order[i];
