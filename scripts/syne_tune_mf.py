@@ -15,6 +15,7 @@ import argparse
 import json
 import logging
 import math
+import sys
 import time
 from datetime import datetime
 
@@ -52,11 +53,11 @@ def scheduler(method, space, seed, search_options):
     return getattr(baselines, method)(space, **kwargs)
 
 
-def drive(sched, value, budget, epochs):
+def drive(sched, value, budget, epochs, progress=False):
     """One worker, as Syne Tune's Tuner drives a scheduler: a trial runs until its decision is not CONTINUE
     or its epochs end, a paused trial resumes from the epoch it reached, until budget × epochs epochs are
     spent. value(config, epoch) gives a report's metric. Returns the (epoch, value) of every report, the
-    number of trials and the seconds of each suggestion."""
+    number of trials and the seconds of each suggestion. With progress, a line per suggestion goes to stderr."""
     from syne_tune.backend.trial_status import Trial
     from syne_tune.optimizer.scheduler import SchedulerDecision
 
@@ -66,6 +67,9 @@ def drive(sched, value, budget, epochs):
         t0 = time.perf_counter()
         suggestion = sched.suggest(next_id)
         asks.append(time.perf_counter() - t0)
+        if progress:
+            print(f"ask {len(asks)}: {asks[-1]:.2f} s, epochs used {used}/{budget * epochs}, trials {next_id}",
+                  file=sys.stderr, flush=True)
         if suggestion is None:
             break
         if suggestion.spawn_new_trial_id:
@@ -96,11 +100,11 @@ def drive(sched, value, budget, epochs):
     return reports, next_id, asks, last_epoch
 
 
-def run(method, function, seed, budget, epochs, search_options):
+def run(method, function, seed, budget, epochs, search_options, progress=False):
     space, value, minimum = functions(epochs)[function]
     space = dict(space, epochs=epochs)
     sched = scheduler(method, space, seed, search_options)
-    reports, trials, asks, last_epoch = drive(sched, value, budget, epochs)
+    reports, trials, asks, last_epoch = drive(sched, value, budget, epochs, progress)
     reached = {}
     for e in sorted(last_epoch.values()):
         reached[e] = reached.get(e, 0) + 1
@@ -119,11 +123,12 @@ def main():
     p.add_argument("--budget", type=int, default=50, help="full trials (default 50)")
     p.add_argument("--epochs", type=int, default=27)
     p.add_argument("--search-options", default=None, help="JSON, e.g. '{\"model\": \"gp_independent\"}'")
+    p.add_argument("--progress", action="store_true", help="a line per suggestion on stderr (slow methods)")
     a = p.parse_args()
     logging.basicConfig(level=logging.WARNING)
     for s in a.seed or [1]:
         opts = json.loads(a.search_options) if a.search_options else None
-        print(json.dumps(run(a.method, a.function, s, a.budget, a.epochs, opts)), flush=True)
+        print(json.dumps(run(a.method, a.function, s, a.budget, a.epochs, opts, a.progress)), flush=True)
 
 
 if __name__ == "__main__":
