@@ -2,6 +2,7 @@
 functions, budgets and seeds; with "mo", NSGAIISampler and multi-objective TPESampler on ZDT1, ZDT2 and
 DTLZ2, printing every run's objective vectors (the Java side computes the hypervolume with its own code). Prints one JSON object per run on stdout. Run by the Java bench; needs
 Debian's python3-optuna."""
+import functools
 import json
 import math
 import sys
@@ -42,17 +43,46 @@ FUNCTIONS = {
 }
 
 
+OPTIMIZER_PENALTY = {"sgd": 3.0, "momentum": 0.0, "rmsprop": 1.5, "adam": 0.5}
+
+
+@functools.cache
+def mixed_minimum():
+    """As TestFunctions.mixedMinimum: Branin's minimum over integer x2, a grid in x1 refined around its best."""
+    best = math.inf
+    for x2 in range(16):
+        at = min((-5 + i * 1e-3 for i in range(15_001)), key=lambda x1: branin(x1, x2))
+        best = min(best, min(branin(min(10, max(-5, at + i * 1e-7)), x2) for i in range(-10_000, 10_001)))
+    return best
+
+
+def suggest_mixed(trial):
+    """TestFunctions.mixed: x1 continuous, x2 and layers integers, optimizer a category."""
+    x1 = trial.suggest_float("x1", -5, 10)
+    x2 = trial.suggest_int("x2", 0, 15)
+    layers = trial.suggest_int("layers", 1, 8)
+    optimizer = trial.suggest_categorical("optimizer", list(OPTIMIZER_PENALTY))
+    return lambda: branin(x1, x2) + 0.25 * (layers - 6) ** 2 + OPTIMIZER_PENALTY[optimizer]
+
+
 def single(name, seed, evals):
-    bounds, f, optimum = FUNCTIONS[name]
+    if name == "mixed":
+        bounds, optimum = None, mixed_minimum()
+    else:
+        bounds, f, optimum = FUNCTIONS[name]
     study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=seed))
     best = math.inf
     ask_seconds = []
     for _ in range(evals):
         t0 = time.perf_counter()
         trial = study.ask()
-        x = [trial.suggest_float("x%d" % j, lo, hi) for j, (lo, hi) in enumerate(bounds)]
+        if bounds is None:
+            value = suggest_mixed(trial)
+        else:
+            x = [trial.suggest_float("x%d" % j, lo, hi) for j, (lo, hi) in enumerate(bounds)]
+            value = lambda: f(x)
         ask_seconds.append(time.perf_counter() - t0)
-        y = f(x)
+        y = value()
         best = min(best, y)
         study.tell(trial, y)
     return {"function": name, "seed": seed, "method": "Optuna TPE", "regret": best - optimum,

@@ -47,7 +47,7 @@ public class QualityBench implements Callable<Integer> {
             names = "--functions",
             split = ",",
             description =
-                    "default: branin,hartmann3,hartmann6,rosenbrock4,ackley5; with --multi-objective zdt1,zdt2,dtlz2; with --multi-fidelity branin-mf (or crossing: curves that cross)")
+                    "default: branin,hartmann3,hartmann6,rosenbrock4,ackley5 (or mixed: Branin with integer and categorical inputs); with --multi-objective zdt1,zdt2,dtlz2; with --multi-fidelity branin-mf (or crossing: curves that cross)")
     List<String> functions;
 
     @Option(
@@ -166,12 +166,14 @@ public class QualityBench implements Callable<Integer> {
         } else {
             for (String name : functions) {
                 TestFunctions.TestFunction f = TestFunctions.ALL.get(name);
-                if (f == null) {
-                    throw new IllegalArgumentException("unknown function " + name + "; known: " + TestFunctions.ORDER);
+                TestFunctions.MixedFunction mixed = TestFunctions.MIXED.get(name);
+                if (f == null && mixed == null) {
+                    throw new IllegalArgumentException(
+                            "unknown function " + name + "; known: " + TestFunctions.ORDER + " and mixed");
                 }
                 for (String method : chosen) {
                     for (long seed = firstSeed; seed < firstSeed + seeds; seed++) {
-                        runs.add(singleRun(f, method, seed));
+                        runs.add(f != null ? singleRun(f, method, seed) : mixedRun(mixed, method, seed));
                     }
                 }
             }
@@ -279,6 +281,26 @@ public class QualityBench implements Callable<Integer> {
             post(base + "/trials/" + trial.get("id") + "/complete", Map.of("metrics", reported));
         }
         return new Run(f.name(), method, seed, Hypervolume.of(values.toArray(new double[0][]), f.reference()), asks);
+    }
+
+    /** As {@link #singleRun}, on a space with integers and categories. */
+    private Run mixedRun(TestFunctions.MixedFunction f, String method, long seed) throws Exception {
+        String base = "/api/v1/studies/" + create(study(f.name(), f.space(), method, seed));
+        double best = Double.POSITIVE_INFINITY;
+        List<Double> asks = new ArrayList<>();
+        for (int i = 0; i < evals; i++) {
+            long t0 = System.nanoTime();
+            Map<String, Object> answer = post(base + "/ask", Map.of("workerId", "bench"));
+            asks.add((System.nanoTime() - t0) / 1e9);
+            Map<?, ?> trial = (Map<?, ?>) answer.get("trial");
+            if (trial == null) {
+                break;
+            }
+            double y = f.f().applyAsDouble((Map<?, ?>) trial.get("config"));
+            best = Math.min(best, y);
+            post(base + "/trials/" + trial.get("id") + "/complete", Map.of("metrics", Map.of("y", y)));
+        }
+        return new Run(f.name(), method, seed, best - f.minimum(), asks);
     }
 
     private Run singleRun(TestFunctions.TestFunction f, String method, long seed) throws Exception {

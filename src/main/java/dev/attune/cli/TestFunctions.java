@@ -137,6 +137,61 @@ final class TestFunctions {
 
     static final List<String> MULTI_OBJECTIVE_ORDER = List.of("zdt1", "zdt2", "dtlz2");
 
+    /** A benchmark over a space with integer and categorical hyperparameters (study JSON), and its minimum. */
+    record MixedFunction(String name, Map<String, Object> space, ToDoubleFunction<Map<?, ?>> f, double minimum) {}
+
+    /** The optimizer categories of {@link #mixed} and what each adds; the best is neither the first nor the last. */
+    static final Map<String, Double> OPTIMIZER_PENALTY =
+            Map.of("sgd", 3.0, "momentum", 0.0, "rmsprop", 1.5, "adam", 0.5);
+
+    /**
+     * Branin over a mixed space, for the searchers' handling of integers and categories: x₁ continuous in
+     * [−5, 10], x₂ an integer in [0, 15], plus 0.25·(layers − 6)² for an integer layers in [1, 8] and a
+     * penalty per optimizer category (0 for momentum).
+     */
+    static double mixed(double x1, int x2, int layers, String optimizer) {
+        return branin(x1, x2) + 0.25 * (layers - 6) * (layers - 6) + OPTIMIZER_PENALTY.get(optimizer);
+    }
+
+    /**
+     * The minimum of {@link #mixed}: Branin's over integer x₂ (0.432336 at x₂ = 12, x₁ ≈ −3.0792), by a grid of
+     * step 1e-3 in x₁ for each x₂, refined by a grid of step 1e-7 around the grid's best.
+     */
+    static double mixedMinimum() {
+        double best = Double.POSITIVE_INFINITY;
+        for (int x2 = 0; x2 <= 15; x2++) {
+            double at = -5;
+            for (int i = 0; i <= 15_000; i++) {
+                double x1 = -5 + i * 1e-3;
+                if (branin(x1, x2) < branin(at, x2)) {
+                    at = x1;
+                }
+            }
+            for (int i = -10_000; i <= 10_000; i++) {
+                best = Math.min(best, branin(Math.clamp(at + i * 1e-7, -5, 10), x2));
+            }
+        }
+        return best;
+    }
+
+    static final Map<String, MixedFunction> MIXED = Map.of(
+            "mixed",
+            new MixedFunction(
+                    "mixed",
+                    Map.of(
+                            "x1", Map.of("type", "uniform", "lower", -5, "upper", 10),
+                            "x2", Map.of("type", "randint", "lower", 0, "upper", 15),
+                            "layers", Map.of("type", "randint", "lower", 1, "upper", 8),
+                            "optimizer",
+                                    Map.of(
+                                            "type",
+                                            "choice",
+                                            "categories",
+                                            List.of("sgd", "momentum", "rmsprop", "adam"))),
+                    c -> mixed(number(c, "x1"), (int) number(c, "x2"), (int) number(c, "layers"), (String)
+                            c.get("optimizer")),
+                    mixedMinimum()));
+
     /**
      * A multi-fidelity benchmark: its search space (study JSON, without the {@code epochs} entry), its value
      * at an epoch, and its minimum at the last of {@code maxEpochs} epochs (what the regret is measured from).

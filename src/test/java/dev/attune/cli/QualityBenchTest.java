@@ -59,6 +59,44 @@ class QualityBenchTest {
     }
 
     @Test
+    void theMixedFunctionRunsOverIntegersAndCategoriesFromItsMinimum() {
+        List<Map<String, Object>> results = run(
+                "--url", "http://127.0.0.1:" + port,
+                "--seeds", "1",
+                "--evals", "8",
+                "--functions", "mixed",
+                "--methods", "KDE,RandomSearch",
+                "--python", "none");
+        assertThat(results).extracting(r -> r.get("function")).containsOnly("mixed");
+        assertThat(results).extracting(r -> r.get("method")).containsExactlyInAnyOrder("KDE", "RandomSearch");
+        assertThat(results).allSatisfy(r -> assertThat(((Number) r.get("regretMean")).doubleValue())
+                .isFinite()
+                .isPositive());
+        assertThat(studies())
+                .filteredOn(st -> ((String) st.get("name")).startsWith("quality mixed"))
+                .hasSize(2);
+    }
+
+    @Test
+    void theMixedFunctionsMinimumIsBraninsOverIntegerX2AndNoConfigGoesBelowIt() {
+        var f = TestFunctions.MIXED.get("mixed");
+        double x1 = -3.0791699; // Branin's nearest minimum once x₂ is the integer 12
+        assertThat(f.f().applyAsDouble(Map.of("x1", x1, "x2", 12, "layers", 6, "optimizer", "momentum")))
+                .isCloseTo(f.minimum(), org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(f.minimum()).isGreaterThan(0.397887); // the continuous minimum is out of reach
+        java.util.SplittableRandom random = new java.util.SplittableRandom(17);
+        List<String> optimizers = List.of("sgd", "momentum", "rmsprop", "adam");
+        for (int i = 0; i < 100_000; i++) {
+            Map<String, Object> config = Map.of(
+                    "x1", random.nextDouble(-5, 10),
+                    "x2", random.nextInt(0, 16),
+                    "layers", random.nextInt(1, 9),
+                    "optimizer", optimizers.get(random.nextInt(4)));
+            assertThat(f.f().applyAsDouble(config)).as("%s", config).isGreaterThanOrEqualTo(f.minimum());
+        }
+    }
+
+    @Test
     void multiFidelityRunsSpendTheBudget() {
         List<Map<String, Object>> results = run(
                 "--url",
