@@ -110,8 +110,21 @@ public class QualityBench implements Callable<Integer> {
     private final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    /** One run's result: its regret, or with --multi-objective its hypervolume. */
-    record Run(String function, String method, long seed, double value, List<Double> askSeconds) {}
+    /**
+     * One run's result: its regret, or with --multi-objective its hypervolume; with --multi-fidelity also how
+     * many trials ended at each epoch (where the budget went; empty otherwise).
+     */
+    record Run(
+            String function,
+            String method,
+            long seed,
+            double value,
+            List<Double> askSeconds,
+            Map<Integer, Integer> trialsByLastEpoch) {
+        Run(String function, String method, long seed, double value, List<Double> askSeconds) {
+            this(function, method, seed, value, askSeconds, Map.of());
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -381,7 +394,9 @@ public class QualityBench implements Callable<Integer> {
             }
         }
         post(base + "/stop", Map.of()); // no trial is left running for the lease reaper to mark stale
-        return new Run(f.name(), method, seed, best - f.minimum().applyAsDouble(epochs), asks);
+        Map<Integer, Integer> reached = new java.util.TreeMap<>();
+        lastEpoch.values().forEach(e -> reached.merge(e, 1, Integer::sum));
+        return new Run(f.name(), method, seed, best - f.minimum().applyAsDouble(epochs), asks, reached);
     }
 
     /** A study definition minimizing the metric y of {@code function} over {@code space}, with --options. */
@@ -516,21 +531,28 @@ public class QualityBench implements Callable<Integer> {
                             sd,
                             ask,
                             last);
-                    summary.add(Map.of(
-                            "function",
-                            g.getFirst().function(),
-                            "method",
-                            g.getFirst().method(),
-                            "seeds",
-                            g.size(),
-                            measure + "Mean",
-                            mean,
-                            measure + "Sd",
-                            sd,
-                            "askSecondsMean",
-                            ask,
-                            "askSecondsLast10",
-                            last));
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("function", g.getFirst().function());
+                    row.put("method", g.getFirst().method());
+                    row.put("seeds", g.size());
+                    row.put(measure + "Mean", mean);
+                    row.put(measure + "Sd", sd);
+                    row.put("askSecondsMean", ask);
+                    row.put("askSecondsLast10", last);
+                    if (g.stream().anyMatch(r -> !r.trialsByLastEpoch().isEmpty())) {
+                        // where a multi-fidelity method spent its budget, summed over the seeds
+                        Map<Integer, Integer> reached = new java.util.TreeMap<>();
+                        g.forEach(r ->
+                                r.trialsByLastEpoch().forEach((epoch, n) -> reached.merge(epoch, n, Integer::sum)));
+                        row.put(
+                                "trialsMean",
+                                reached.values().stream()
+                                                .mapToInt(Integer::intValue)
+                                                .sum()
+                                        / (double) g.size());
+                        row.put("trialsByLastEpoch", reached);
+                    }
+                    summary.add(row);
                 });
         System.out.println(JSON.writeValueAsString(Map.of("bench", "quality", "results", summary)));
     }

@@ -113,6 +113,18 @@ class QualityBenchTest {
                 "--python",
                 "none");
         assertThat(results).extracting(r -> r.get("method")).containsExactly("ASHA", "SyncHyperband", "DEHB");
+        // where the budget went: the epochs the trials reached add up to the 3 × 27 epochs spent
+        assertThat(results).allSatisfy(r -> {
+            Map<?, ?> reached = (Map<?, ?>) r.get("trialsByLastEpoch");
+            int epochs = reached.entrySet().stream()
+                    .mapToInt(e -> Integer.parseInt(e.getKey().toString()) * ((Number) e.getValue()).intValue())
+                    .sum();
+            assertThat(epochs).as("%s", r).isEqualTo(3 * 27);
+            assertThat(((Number) r.get("trialsMean")).doubleValue())
+                    .isEqualTo(reached.values().stream()
+                            .mapToInt(n -> ((Number) n).intValue())
+                            .sum());
+        });
         assertThat(results).allSatisfy(r -> assertThat(((Number) r.get("regretMean")).doubleValue())
                 .isFinite()
                 .isNotNegative());
