@@ -539,6 +539,9 @@ public class QualityBench implements Callable<Integer> {
                     row.put(measure + "Sd", sd);
                     row.put("askSecondsMean", ask);
                     row.put("askSecondsLast10", last);
+                    Map<String, Double> bySeed = new LinkedHashMap<>(); // for paired or rank tests across runs
+                    g.forEach(r -> bySeed.put(Long.toString(r.seed()), r.value()));
+                    row.put(measure + "BySeed", bySeed);
                     if (g.stream().anyMatch(r -> !r.trialsByLastEpoch().isEmpty())) {
                         // where a multi-fidelity method spent its budget, summed over the seeds
                         Map<Integer, Integer> reached = new java.util.TreeMap<>();

@@ -53,6 +53,15 @@ class QualityBenchTest {
         assertThat(results).hasSize(4);
         for (Map<String, Object> r : results) {
             assertThat(r.get("seeds")).isEqualTo(2);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> bySeed = (Map<String, Object>) r.get("regretBySeed");
+            assertThat(bySeed.keySet()).containsExactly("1", "2");
+            double mean = bySeed.values().stream()
+                    .mapToDouble(v -> ((Number) v).doubleValue())
+                    .average()
+                    .orElseThrow();
+            assertThat(((Number) r.get("regretMean")).doubleValue())
+                    .isCloseTo(mean, org.assertj.core.api.Assertions.within(1e-12));
             assertThat(((Number) r.get("regretMean")).doubleValue()).isFinite().isNotNegative();
             assertThat(((Number) r.get("askSecondsMean")).doubleValue()).isPositive();
         }
