@@ -298,7 +298,10 @@ public class QualityBench implements Callable<Integer> {
 
     /** As {@link #singleRun}, on a space with integers and categories. */
     private Run mixedRun(TestFunctions.MixedFunction f, String method, long seed) throws Exception {
-        String base = "/api/v1/studies/" + create(study(f.name(), f.space(), method, seed));
+        // in name order, as multiFidelityRun: Map.of iterates in an order that changes from one JVM to the next,
+        // and the order of the space decides which random draw goes to which hyperparameter
+        Map<String, Object> space = new java.util.TreeMap<>(f.space());
+        String base = "/api/v1/studies/" + create(study(f.name(), space, method, seed));
         double best = Double.POSITIVE_INFINITY;
         List<Double> asks = new ArrayList<>();
         for (int i = 0; i < evals; i++) {
