@@ -236,6 +236,7 @@ final class MultiFidelityTransferBench {
             }
         }
         bench.post(base + "/stop", Map.of()); // no trial is left running for the lease reaper to mark stale
-        return new QualityBench.Run(FUNCTION, label, seed, progress.regret(task), asks);
+        return new QualityBench.Run(
+                FUNCTION, label, seed, progress.regret(task), asks, QualityBench.trialsByLastEpoch(lastEpoch));
     }
 }

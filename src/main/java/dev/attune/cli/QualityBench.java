@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -181,8 +182,8 @@ public class QualityBench implements Callable<Integer> {
                 TestFunctions.TestFunction f = TestFunctions.ALL.get(name);
                 TestFunctions.MixedFunction mixed = TestFunctions.MIXED.get(name);
                 if (f == null && mixed == null) {
-                    throw new IllegalArgumentException(
-                            "unknown function " + name + "; known: " + TestFunctions.ORDER + " and mixed");
+                    throw new IllegalArgumentException("unknown function " + name + "; known: " + TestFunctions.ORDER
+                            + " and " + TestFunctions.MIXED.keySet());
                 }
                 for (String method : chosen) {
                     for (long seed = firstSeed; seed < firstSeed + seeds; seed++) {
@@ -296,27 +297,12 @@ public class QualityBench implements Callable<Integer> {
         return new Run(f.name(), method, seed, Hypervolume.of(values.toArray(new double[0][]), f.reference()), asks);
     }
 
-    /** As {@link #singleRun}, on a space with integers and categories. */
+    /** A run on a space with integers and categories. */
     private Run mixedRun(TestFunctions.MixedFunction f, String method, long seed) throws Exception {
         // in name order, as multiFidelityRun: Map.of iterates in an order that changes from one JVM to the next,
         // and the order of the space decides which random draw goes to which hyperparameter
-        Map<String, Object> space = new java.util.TreeMap<>(f.space());
-        String base = "/api/v1/studies/" + create(study(f.name(), space, method, seed));
-        double best = Double.POSITIVE_INFINITY;
-        List<Double> asks = new ArrayList<>();
-        for (int i = 0; i < evals; i++) {
-            long t0 = System.nanoTime();
-            Map<String, Object> answer = post(base + "/ask", Map.of("workerId", "bench"));
-            asks.add((System.nanoTime() - t0) / 1e9);
-            Map<?, ?> trial = (Map<?, ?>) answer.get("trial");
-            if (trial == null) {
-                break;
-            }
-            double y = f.f().applyAsDouble((Map<?, ?>) trial.get("config"));
-            best = Math.min(best, y);
-            post(base + "/trials/" + trial.get("id") + "/complete", Map.of("metrics", Map.of("y", y)));
-        }
-        return new Run(f.name(), method, seed, best - f.minimum(), asks);
+        String base = "/api/v1/studies/" + create(study(f.name(), new TreeMap<>(f.space()), method, seed));
+        return oneAfterAnother(base, f.name(), method, seed, f.f(), f.minimum());
     }
 
     private Run singleRun(TestFunctions.TestFunction f, String method, long seed) throws Exception {
@@ -329,6 +315,33 @@ public class QualityBench implements Callable<Integer> {
             study.put("pointsToEvaluate", List.of());
         }
         String base = "/api/v1/studies/" + create(study);
+        return oneAfterAnother(
+                base,
+                f.name(),
+                method,
+                seed,
+                config -> {
+                    double[] x = new double[f.bounds().length];
+                    for (int j = 0; j < x.length; j++) {
+                        x[j] = ((Number) config.get("x" + j)).doubleValue();
+                    }
+                    return f.f().applyAsDouble(x);
+                },
+                f.minimum());
+    }
+
+    /**
+     * Asks, evaluates and completes {@code --evals} trials of the study at {@code base} one after another;
+     * the regret is the best value minus {@code minimum}.
+     */
+    private Run oneAfterAnother(
+            String base,
+            String function,
+            String method,
+            long seed,
+            java.util.function.ToDoubleFunction<Map<?, ?>> value,
+            double minimum)
+            throws Exception {
         double best = Double.POSITIVE_INFINITY;
         List<Double> asks = new ArrayList<>();
         for (int i = 0; i < evals; i++) {
@@ -339,20 +352,15 @@ public class QualityBench implements Callable<Integer> {
             if (trial == null) {
                 break;
             }
-            Map<?, ?> config = (Map<?, ?>) trial.get("config");
-            double[] x = new double[f.bounds().length];
-            for (int j = 0; j < x.length; j++) {
-                x[j] = ((Number) config.get("x" + j)).doubleValue();
-            }
-            double y = f.f().applyAsDouble(x);
+            double y = value.applyAsDouble((Map<?, ?>) trial.get("config"));
             best = Math.min(best, y);
             post(base + "/trials/" + trial.get("id") + "/complete", Map.of("metrics", Map.of("y", y)));
         }
-        return new Run(f.name(), method, seed, best - f.minimum(), asks);
+        return new Run(function, method, seed, best - minimum, asks);
     }
 
     private Run multiFidelityRun(TestFunctions.MultiFidelityFunction f, String method, long seed) throws Exception {
-        Map<String, Object> space = new java.util.TreeMap<>(f.space());
+        Map<String, Object> space = new TreeMap<>(f.space());
         space.put("epochs", epochs);
         Map<String, Object> study = study(f.name(), space, method, seed);
         study.put("resource", Map.of("attr", "epoch", "maxAttr", "epochs"));
@@ -397,9 +405,15 @@ public class QualityBench implements Callable<Integer> {
             }
         }
         post(base + "/stop", Map.of()); // no trial is left running for the lease reaper to mark stale
-        Map<Integer, Integer> reached = new java.util.TreeMap<>();
+        return new Run(
+                f.name(), method, seed, best - f.minimum().applyAsDouble(epochs), asks, trialsByLastEpoch(lastEpoch));
+    }
+
+    /** How many trials ended at each epoch, from each trial's last epoch. */
+    static Map<Integer, Integer> trialsByLastEpoch(Map<Object, Integer> lastEpoch) {
+        Map<Integer, Integer> reached = new TreeMap<>();
         lastEpoch.values().forEach(e -> reached.merge(e, 1, Integer::sum));
-        return new Run(f.name(), method, seed, best - f.minimum().applyAsDouble(epochs), asks, reached);
+        return reached;
     }
 
     /** A study definition minimizing the metric y of {@code function} over {@code space}, with --options. */
@@ -547,7 +561,7 @@ public class QualityBench implements Callable<Integer> {
                     row.put(measure + "BySeed", bySeed);
                     if (g.stream().anyMatch(r -> !r.trialsByLastEpoch().isEmpty())) {
                         // where a multi-fidelity method spent its budget, summed over the seeds
-                        Map<Integer, Integer> reached = new java.util.TreeMap<>();
+                        Map<Integer, Integer> reached = new TreeMap<>();
                         g.forEach(r ->
                                 r.trialsByLastEpoch().forEach((epoch, n) -> reached.merge(epoch, n, Integer::sum)));
                         row.put(

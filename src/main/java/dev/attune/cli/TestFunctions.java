@@ -188,8 +188,7 @@ final class TestFunctions {
                                             "choice",
                                             "categories",
                                             List.of("sgd", "momentum", "rmsprop", "adam"))),
-                    c -> mixed(number(c, "x1"), (int) number(c, "x2"), (int) number(c, "layers"), (String)
-                            c.get("optimizer")),
+                    c -> mixed(number(c, "x1"), integer(c, "x2"), integer(c, "layers"), (String) c.get("optimizer")),
                     mixedMinimum()));
 
     /**
@@ -204,6 +203,15 @@ final class TestFunctions {
 
     private static double number(Map<?, ?> config, String name) {
         return ((Number) config.get(name)).doubleValue();
+    }
+
+    /** An integer hyperparameter's value; a fractional one is the server's error, not something to truncate. */
+    private static int integer(Map<?, ?> config, String name) {
+        double v = number(config, name);
+        if (v != Math.rint(v)) {
+            throw new IllegalStateException(name + " = " + v + " is not an integer");
+        }
+        return (int) v;
     }
 
     /**

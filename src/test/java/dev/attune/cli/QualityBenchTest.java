@@ -92,6 +92,17 @@ class QualityBenchTest {
             assertThat(((Map<?, ?>) study.get("space")).keySet().stream().map(Object::toString))
                     .as("%s", st.get("name"))
                     .containsExactly("layers", "optimizer", "x1", "x2");
+            // every trial's integers are whole numbers in their ranges, its optimizer one of the categories
+            List<?> trials = (List<?>)
+                    get("/api/v1/studies/" + st.get("id") + "/trials?limit=100").get("items");
+            assertThat(trials).hasSize(8).allSatisfy(t -> {
+                Map<?, ?> config = (Map<?, ?>) ((Map<?, ?>) t).get("config");
+                assertThat(config.get("x2")).isInstanceOf(Integer.class);
+                assertThat((Integer) config.get("x2")).isBetween(0, 15);
+                assertThat(config.get("layers")).isInstanceOf(Integer.class);
+                assertThat((Integer) config.get("layers")).isBetween(1, 8);
+                assertThat(config.get("optimizer")).isIn("sgd", "momentum", "rmsprop", "adam");
+            });
         }
     }
 
@@ -134,7 +145,7 @@ class QualityBenchTest {
                 "http://127.0.0.1:" + port,
                 "--multi-fidelity",
                 "--seeds",
-                "1",
+                "2",
                 "--budget",
                 "3",
                 "--methods",
@@ -150,11 +161,12 @@ class QualityBenchTest {
             int epochs = reached.entrySet().stream()
                     .mapToInt(e -> Integer.parseInt(e.getKey().toString()) * ((Number) e.getValue()).intValue())
                     .sum();
-            assertThat(epochs).as("%s", r).isEqualTo(3 * 27);
+            assertThat(epochs).as("%s", r).isEqualTo(2 * 3 * 27); // two seeds, summed
             assertThat(((Number) r.get("trialsMean")).doubleValue())
                     .isEqualTo(reached.values().stream()
-                            .mapToInt(n -> ((Number) n).intValue())
-                            .sum());
+                                    .mapToInt(n -> ((Number) n).intValue())
+                                    .sum()
+                            / 2.0);
         });
         assertThat(results).allSatisfy(r -> assertThat(((Number) r.get("regretMean")).doubleValue())
                 .isFinite()
@@ -163,7 +175,7 @@ class QualityBenchTest {
         List<Map<String, Object>> studies = studies();
         assertThat(studies)
                 .filteredOn(st -> ((String) st.get("name")).startsWith("quality branin-mf"))
-                .hasSize(3)
+                .hasSize(6)
                 .allSatisfy(st -> {
                     assertThat(st.get("status")).as("%s", st.get("name")).isIn("STOPPING", "DONE");
                     assertThat(((Map<?, ?>) st.get("trialCounts")).get("RUNNING"))
