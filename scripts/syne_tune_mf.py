@@ -57,7 +57,7 @@ def drive(sched, value, budget, epochs, progress=False):
     """One worker, as Syne Tune's Tuner drives a scheduler: a trial runs until its decision is not CONTINUE
     or its epochs end, a paused trial resumes from the epoch it reached, until budget × epochs epochs are
     spent. value(config, epoch) gives a report's metric. Returns the (epoch, value) of every report, the
-    number of trials and the seconds of each suggestion. With progress, a line per suggestion goes to stderr."""
+    trials started (by id), the seconds of each suggestion and each trial's last epoch. With progress, a line per suggestion goes to stderr."""
     from syne_tune.backend.trial_status import Trial
     from syne_tune.optimizer.scheduler import SchedulerDecision
 
@@ -97,20 +97,26 @@ def drive(sched, value, budget, epochs, progress=False):
             epoch += 1
         if not stopped and result is not None:
             sched.on_trial_complete(trial=trial, result=result)
-    return reports, next_id, asks, last_epoch
+    return reports, trials, asks, last_epoch
 
 
-def run(method, function, seed, budget, epochs, search_options, progress=False):
+def run(method, function, seed, budget, epochs, search_options, progress=False, trials_out=None):
     space, value, minimum = functions(epochs)[function]
     space = dict(space, epochs=epochs)
     sched = scheduler(method, space, seed, search_options)
-    reports, trials, asks, last_epoch = drive(sched, value, budget, epochs, progress)
+    reports, started, asks, last_epoch = drive(sched, value, budget, epochs, progress)
+    if trials_out is not None:
+        # one line per trial in the order started: its config and the last epoch it reported (0: none)
+        for trial_id, trial in started.items():
+            config = {k: v for k, v in trial.config.items() if k != "epochs"}
+            print(json.dumps({"function": function, "method": method, "seed": seed, "trial": trial_id,
+                              "config": config, "lastEpoch": last_epoch.get(trial_id, 0)}), file=trials_out)
     reached = {}
     for e in sorted(last_epoch.values()):
         reached[e] = reached.get(e, 0) + 1
     best = min(y for _, y in reports)
     return {"function": function, "method": method, "seed": seed, "regret": best - minimum,
-            "trials": trials, "asks": len(asks), "askSecondsMean": sum(asks) / max(1, len(asks)),
+            "trials": len(started), "asks": len(asks), "askSecondsMean": sum(asks) / max(1, len(asks)),
             "askSecondsLast10": sum(asks[-10:]) / max(1, len(asks[-10:])),
             "trialsByLastEpoch": reached}
 
@@ -124,11 +130,17 @@ def main():
     p.add_argument("--epochs", type=int, default=27)
     p.add_argument("--search-options", default=None, help="JSON, e.g. '{\"model\": \"gp_independent\"}'")
     p.add_argument("--progress", action="store_true", help="a line per suggestion on stderr (slow methods)")
+    p.add_argument("--trials-out", default=None, help="append a JSON line per trial (config, last epoch) here")
     a = p.parse_args()
     logging.basicConfig(level=logging.WARNING)
     for s in a.seed or [1]:
         opts = json.loads(a.search_options) if a.search_options else None
-        print(json.dumps(run(a.method, a.function, s, a.budget, a.epochs, opts, a.progress)), flush=True)
+        if a.trials_out:
+            with open(a.trials_out, "a") as out:
+                result = run(a.method, a.function, s, a.budget, a.epochs, opts, a.progress, out)
+        else:
+            result = run(a.method, a.function, s, a.budget, a.epochs, opts, a.progress)
+        print(json.dumps(result), flush=True)
 
 
 if __name__ == "__main__":

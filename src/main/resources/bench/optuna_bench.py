@@ -65,9 +65,21 @@ def suggest_mixed(trial):
     return lambda: branin(x1, x2) + 0.25 * (layers - 6) ** 2 + OPTIMIZER_PENALTY[optimizer]
 
 
+def suggest_wideint(trial):
+    """TestFunctions.wideint: x1 continuous, x2 = 15 * units / 1000 for an integer units in [0, 1000]."""
+    x1 = trial.suggest_float("x1", -5, 10)
+    units = trial.suggest_int("units", 0, 1000)
+    return lambda: branin(x1, 15.0 * units / 1000)
+
+
+MIXED = {"mixed": (suggest_mixed, mixed_minimum),
+         "wideint": (suggest_wideint, lambda: branin(3 * math.pi, 15.0 * 165 / 1000))}
+
+
 def single(name, seed, evals):
-    if name == "mixed":
-        bounds, optimum = None, mixed_minimum()
+    if name in MIXED:
+        suggest, minimum = MIXED[name]
+        bounds, optimum = None, minimum()
     else:
         bounds, f, optimum = FUNCTIONS[name]
     study = optuna.create_study(sampler=optuna.samplers.TPESampler(seed=seed))
@@ -77,7 +89,7 @@ def single(name, seed, evals):
         t0 = time.perf_counter()
         trial = study.ask()
         if bounds is None:
-            value = suggest_mixed(trial)
+            value = suggest(trial)
         else:
             x = [trial.suggest_float("x%d" % j, lo, hi) for j, (lo, hi) in enumerate(bounds)]
             value = lambda: f(x)

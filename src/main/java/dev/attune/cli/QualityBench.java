@@ -48,7 +48,7 @@ public class QualityBench implements Callable<Integer> {
             names = "--functions",
             split = ",",
             description =
-                    "default: branin,hartmann3,hartmann6,rosenbrock4,ackley5 (or mixed: Branin with integer and categorical inputs); with --multi-objective zdt1,zdt2,dtlz2; with --multi-fidelity branin-mf (or crossing: curves that cross)")
+                    "default: branin,hartmann3,hartmann6,rosenbrock4,ackley5 (or mixed: Branin with integer and categorical inputs; wideint: Branin with x2 an integer in [0, 1000]); with --multi-objective zdt1,zdt2,dtlz2; with --multi-fidelity branin-mf (or crossing: curves that cross)")
     List<String> functions;
 
     @Option(

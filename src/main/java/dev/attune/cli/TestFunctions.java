@@ -174,7 +174,24 @@ final class TestFunctions {
         return best;
     }
 
+    /**
+     * Branin with x₂ an integer count {@code units} in [0, 1000] scaled to [0, 15] (x₂ = 15·units/1000): an
+     * integer too wide for random candidates to land on its best value, where a search must move along it.
+     * units = 165 is x₂ = 2.475, Branin's minimizer at x₁ = 3π, so its minimum is Branin's.
+     */
+    static double wideint(double x1, int units) {
+        return branin(x1, 15.0 * units / 1000);
+    }
+
     static final Map<String, MixedFunction> MIXED = Map.of(
+            "wideint",
+            new MixedFunction(
+                    "wideint",
+                    Map.of(
+                            "x1", Map.of("type", "uniform", "lower", -5, "upper", 10),
+                            "units", Map.of("type", "randint", "lower", 0, "upper", 1000)),
+                    c -> wideint(number(c, "x1"), integer(c, "units")),
+                    wideint(3 * Math.PI, 165)),
             "mixed",
             new MixedFunction(
                     "mixed",

@@ -1,6 +1,7 @@
 package dev.attune.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -136,6 +137,23 @@ class QualityBenchTest {
                     "optimizer", optimizers.get(random.nextInt(4)));
             assertThat(f.f().applyAsDouble(config)).as("%s", config).isGreaterThanOrEqualTo(f.minimum());
         }
+    }
+
+    @Test
+    void theWideIntegerFunctionsMinimumIsBraninsAtUnits165AndNoIntegerGoesBelowIt() {
+        var f = TestFunctions.MIXED.get("wideint");
+        assertThat(f.minimum()).isCloseTo(0.397887, org.assertj.core.api.Assertions.within(1e-6));
+        assertThat(f.f().applyAsDouble(Map.of("x1", 3 * Math.PI, "units", 165))).isEqualTo(f.minimum());
+        // the next integers miss it: 164 and 166 are x2 = 2.46 and 2.49
+        assertThat(f.f().applyAsDouble(Map.of("x1", 3 * Math.PI, "units", 166))).isGreaterThan(f.minimum() + 1e-5);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(23);
+        for (int i = 0; i < 100_000; i++) {
+            Map<String, Object> config = Map.of("x1", random.nextDouble(-5, 10), "units", random.nextInt(0, 1001));
+            assertThat(f.f().applyAsDouble(config)).as("%s", config).isGreaterThanOrEqualTo(f.minimum() - 1e-12);
+        }
+        assertThatThrownBy(() -> f.f().applyAsDouble(Map.of("x1", 0.0, "units", 165.5)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("units");
     }
 
     @Test
