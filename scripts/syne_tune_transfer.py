@@ -165,12 +165,12 @@ def mf_run(method, seed, budget=20, epochs=27):
     tasks = family(seed)
     new = tasks[EARLIER_TASKS]
     sched = mf_scheduler(method, space, mf_earlier_evaluations(tasks, seed, epochs), seed)
-    reports, trials, asks = drive(
+    reports, started, asks, _ = drive(
         sched, lambda c, e: mf_value(new, [c["x0"], c["x1"], c["x2"]], c["speed"], e), budget, epochs)
     best = min((y for e, y in reports if e >= epochs), default=math.inf)
     shift, scale, offset = new
     return {"function": "hartmann3-mf-transfer", "method": method, "seed": seed,
-            "regret": (best - (scale * MINIMUM + offset)) / scale, "trials": trials, "asks": len(asks),
+            "regret": (best - (scale * MINIMUM + offset)) / scale, "trials": len(started), "asks": len(asks),
             "askSecondsMean": sum(asks) / max(1, len(asks))}
 
 

@@ -176,7 +176,7 @@ final class TestFunctions {
 
     /**
      * Branin with x₂ an integer count {@code units} in [0, 1000] scaled to [0, 15] (x₂ = 15·units/1000): an
-     * integer too wide for random candidates to land on its best value, where a search must move along it.
+     * integer wide enough that a proposal's random candidates seldom hold its best value together with a good x₁.
      * units = 165 is x₂ = 2.475, Branin's minimizer at x₁ = 3π, so its minimum is Branin's.
      */
     static double wideint(double x1, int units) {
