@@ -12,6 +12,7 @@ Prints one JSON line per seed: function, method, seed, regret, asks, seconds per
 trials ended at each epoch (where the budget went).
 """
 import argparse
+import contextlib
 import json
 import logging
 import math
@@ -57,7 +58,8 @@ def drive(sched, value, budget, epochs, progress=False):
     """One worker, as Syne Tune's Tuner drives a scheduler: a trial runs until its decision is not CONTINUE
     or its epochs end, a paused trial resumes from the epoch it reached, until budget × epochs epochs are
     spent. value(config, epoch) gives a report's metric. Returns the (epoch, value) of every report, the
-    trials started (by id), the seconds of each suggestion and each trial's last epoch. With progress, a line per suggestion goes to stderr."""
+    trials started (by id), the seconds of each suggestion and each trial's last epoch. With progress, a line
+    per suggestion goes to stderr."""
     from syne_tune.backend.trial_status import Trial
     from syne_tune.optimizer.scheduler import SchedulerDecision
 
@@ -133,14 +135,11 @@ def main():
     p.add_argument("--trials-out", default=None, help="append a JSON line per trial (config, last epoch) here")
     a = p.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    for s in a.seed or [1]:
-        opts = json.loads(a.search_options) if a.search_options else None
-        if a.trials_out:
-            with open(a.trials_out, "a") as out:
-                result = run(a.method, a.function, s, a.budget, a.epochs, opts, a.progress, out)
-        else:
-            result = run(a.method, a.function, s, a.budget, a.epochs, opts, a.progress)
-        print(json.dumps(result), flush=True)
+    with open(a.trials_out, "a") if a.trials_out else contextlib.nullcontext() as trials_out:
+        for s in a.seed or [1]:
+            opts = json.loads(a.search_options) if a.search_options else None
+            result = run(a.method, a.function, s, a.budget, a.epochs, opts, a.progress, trials_out)
+            print(json.dumps(result), flush=True)
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@
 integer in [0, 15], plus 0.25 (layers - 6)^2 for an integer layers in [1, 8] and a penalty per optimizer
 category (sgd 3, momentum 0, rmsprop 1.5, adam 0.5): it tells how a searcher handles integers and categories.
 `wideint` is Branin with x2 = 15 * units / 1000 for an integer units in [0, 1000] (minimum Branin's, at
-units = 165): an integer too wide for random candidates to hit its best value.
+units = 165, x1 = 3 pi): an integer wide enough that random candidates seldom hold its best value with a good x1.
 The protocol is `bench quality`'s single-fidelity one: one evaluation after another (suggest, on_trial_add,
 on_trial_result, on_trial_complete), --evals of them, regret = best value - the function's minimum.
 
@@ -62,7 +62,7 @@ def wideint_space():
 
 
 FUNCTIONS = {"mixed": (mixed, mixed_space, mixed_minimum),
-             "wideint": (wideint, wideint_space, lambda: branin(3 * math.pi, 15.0 * 165 / 1000))}
+             "wideint": (wideint, wideint_space, lambda: wideint({"x1": 3 * math.pi, "units": 165}))}
 
 
 def run(function, method, seed, evals):
