@@ -4,6 +4,7 @@ import dev.attune.math.Acquisition;
 import dev.attune.math.GaussianProcess;
 import dev.attune.math.MixtureExpectedImprovement;
 import dev.attune.math.ResourceKernel;
+import dev.attune.math.RungSurvivalImprovement;
 import dev.attune.math.SeededRandom;
 import dev.attune.space.SearchSpace;
 import dev.attune.trial.Mode;
@@ -107,10 +108,26 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
      * multi-fidelity Branin functions (docs/benchmarks.md): the joint Matern, where Syne Tune defaults to
      * exp-decay-sum.
      */
-    public static final List<OptionSpec> MOBSTER_OPTIONS = with(modelOptions(DEFAULT_MODEL, DEFAULT_KERNEL));
+    public static final List<OptionSpec> MOBSTER_OPTIONS =
+            withRungSurvival(with(modelOptions(DEFAULT_MODEL, DEFAULT_KERNEL)));
 
     /** SyncMOBSTER's options; measured default the joint Matern (Syne Tune's: gp_independent). */
-    public static final List<OptionSpec> SYNC_MOBSTER_OPTIONS = with(modelOptions(DEFAULT_MODEL, DEFAULT_KERNEL));
+    public static final List<OptionSpec> SYNC_MOBSTER_OPTIONS =
+            withRungSurvival(with(modelOptions(DEFAULT_MODEL, DEFAULT_KERNEL)));
+
+    /** MOBSTER's acquisition option of Attune's own (Syne Tune has no such option). */
+    private static List<OptionSpec> withRungSurvival(List<OptionSpec> options) {
+        List<OptionSpec> all = new ArrayList<>(options);
+        all.add(
+                OptionSpec.oneOf(
+                        "rungSurvival",
+                        "off",
+                        List.of("off", "probability", "per-epoch"),
+                        "EI at the acquisition level alone (Syne Tune's); times the model's probability that the config clears "
+                                + "each lower rung (the best 1/reductionFactor of that rung's results); or that per epoch the "
+                                + "trial is expected to run, so that a config stopped early counts as cheap (Attune's, not in Syne Tune)"));
+        return List.copyOf(all);
+    }
 
     /**
      * DyHPO's model options: MOBSTER's, except that {@code model} is {@code gp_multitask} only (DyHPO scores
@@ -280,6 +297,11 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
     private final List<Long> observationTrials = new ArrayList<>();
 
     private final boolean hyperTune;
+    /** Option rungSurvival: EI weighted by the probability of clearing the lower rungs (and per epoch). */
+    private final String rungSurvival;
+    /** η, the fraction 1/η of a rung's results that go on. */
+    private final double reductionFactor;
+
     private final BayesianOptimizationSearcher.Proposing proposing;
     private final int hyperTuneSamples;
     private int added;
@@ -309,6 +331,8 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
                 options.bool("skipLocalOptimization"));
         this.searcherData = text(options, "searcherData", "rungs");
         this.firstLevelAcquisition = text(options, "resourceAcq", "bohb").equals("first");
+        this.rungSurvival = text(options, "rungSurvival", "off");
+        this.reductionFactor = options.has("reductionFactor") ? options.number("reductionFactor") : 3.0;
         this.independent = text(options, "model", DEFAULT_MODEL).equals("gp_independent");
         String kernel = text(options, "gpResourceKernel", DEFAULT_KERNEL);
         this.jointMatern = !independent && kernel.equalsIgnoreCase("matern52");
@@ -451,6 +475,10 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
         double[] weights = theta;
         double[] best = incumbents(post.gp(), scaledLevels, weights);
         Acquisition acquisition = new MixtureExpectedImprovement(post.gp(), scaledLevels, weights, best);
+        if (!rungSurvival.equals("off") && !hyperTune) {
+            acquisition =
+                    withRungSurvival(acquisition, post, fidelity.levels().indexOf(acquisitionLevel()), scaledLevels);
+        }
         Optional<Map<String, Object>> config = optimizer.optimize(
                 acquisition,
                 x -> mixturePrediction(post.gp(), x, scaledLevels, weights),
@@ -458,6 +486,40 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
                 random::excludes);
         memo.put("gp", model.memo());
         return config.map(c -> new Proposal(c, memo)).or(() -> fallback);
+    }
+
+    /**
+     * EI at the acquisition level times the model's probability of clearing each lower rung, the cutoff
+     * being the worst result at that rung still in its best 1/η (successive halving's rule for going on;
+     * rungs with fewer than η results have none). See {@link RungSurvivalImprovement}.
+     */
+    private Acquisition withRungSurvival(
+            Acquisition improvement, GpModel.Posterior post, int acquisitionIndex, double[] scaledLevels) {
+        if (acquisitionIndex <= 0) {
+            return improvement;
+        }
+        List<Long> levels = fidelity.levels();
+        double[] cutoffs = new double[acquisitionIndex];
+        double[] costs = new double[acquisitionIndex];
+        for (int k = 0; k < acquisitionIndex; k++) {
+            long level = levels.get(k);
+            double[] at = java.util.stream.IntStream.range(0, post.rows().length)
+                    .filter(i -> observationLevels.get(post.rows()[i]) == level)
+                    .mapToDouble(i -> post.targets()[i])
+                    .sorted()
+                    .toArray();
+            cutoffs[k] = at.length >= reductionFactor
+                    ? at[(int) Math.ceil(at.length / reductionFactor) - 1]
+                    : Double.POSITIVE_INFINITY;
+            costs[k] = (k == acquisitionIndex - 1 ? fidelity.max() : levels.get(k + 1)) - level;
+        }
+        return new RungSurvivalImprovement(
+                improvement,
+                post.gp(),
+                Arrays.copyOf(scaledLevels, acquisitionIndex),
+                cutoffs,
+                levels.getFirst(),
+                rungSurvival.equals("per-epoch") ? costs : null);
     }
 
     /** Mean (per target vector) and variance of the mixture over levels at config x. */

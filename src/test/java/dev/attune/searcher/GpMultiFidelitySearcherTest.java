@@ -6,6 +6,7 @@ import dev.attune.space.FloatDomain;
 import dev.attune.space.SearchSpace;
 import dev.attune.trial.Metric;
 import dev.attune.trial.Mode;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -158,5 +159,60 @@ class GpMultiFidelitySearcherTest {
                 }
             }
         }
+    }
+
+    /**
+     * A small successive-halving run (η = 3, rungs 1, 3, 9, 27) on loss = (x − 0.3)² + 5·exp(−speed·epoch):
+     * a slow config is worse at every epoch, as in bench quality's branin-mf. Returns how many proposals after
+     * the initial random ones stopped at the first rung.
+     */
+    static int stoppedAtTheFirstRung(String rungSurvival, int trials) {
+        SearchSpace space = new SearchSpace(new LinkedHashMap<>(Map.of(
+                "x", new FloatDomain(0, 1, false),
+                "speed", new FloatDomain(0.05, 1, true))));
+        GpMultiFidelitySearcher s = new GpMultiFidelitySearcher(new SearcherContext(
+                space,
+                List.of(new Metric("loss", Mode.MIN)),
+                3,
+                List.of(),
+                false,
+                Options.parse(Map.of("rungSurvival", rungSurvival), GpMultiFidelitySearcher.MOBSTER_OPTIONS),
+                new SearcherContext.Fidelity("epoch", List.of(1L, 3L, 9L, 27L))));
+        Map<Long, List<Double>> rungs = new java.util.HashMap<>();
+        int stopped = 0;
+        for (long id = 0; id < trials; id++) {
+            s.pendingWork().ifPresent(Runnable::run);
+            Proposal p = s.propose(id).orElseThrow();
+            s.onTrialAdded(id, p.config(), p.memo());
+            double x = ((Number) p.config().get("x")).doubleValue();
+            double speed = ((Number) p.config().get("speed")).doubleValue();
+            for (long level : List.of(1L, 3L, 9L, 27L)) {
+                double loss = (x - 0.3) * (x - 0.3) + 5 * Math.exp(-speed * level);
+                s.onReport(id, Map.of("epoch", (double) level, "loss", loss));
+                List<Double> seen = rungs.computeIfAbsent(level, l -> new ArrayList<>());
+                seen.add(loss);
+                List<Double> sorted = seen.stream().sorted().toList();
+                boolean goesOn = sorted.size() < 3 || loss <= sorted.get((int) Math.ceil(sorted.size() / 3.0) - 1);
+                if (!goesOn || level == 27) {
+                    if (!goesOn && level == 1 && id >= 6) {
+                        stopped++;
+                    }
+                    break;
+                }
+            }
+            s.onRemove(id);
+        }
+        return stopped;
+    }
+
+    @Test
+    void rungSurvivalProposesFewerConfigsThatTheFirstRungStops() {
+        int off = stoppedAtTheFirstRung("off", 40);
+        int probability = stoppedAtTheFirstRung("probability", 40);
+        int perEpoch = stoppedAtTheFirstRung("per-epoch", 40);
+        System.out.println(
+                "stopped at rung 1: off " + off + ", probability " + probability + ", per-epoch " + perEpoch);
+        assertThat(probability).isLessThan(off);
+        assertThat(perEpoch).isLessThan(off);
     }
 }
