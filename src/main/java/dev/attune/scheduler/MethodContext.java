@@ -92,7 +92,8 @@ public record MethodContext(
                 new SearcherContext.Fidelity(
                         resource.attr(),
                         levels,
-                        options.has("type") && options.string("type").equals("dyhpo")),
+                        options.has("type") && options.string("type").equals("dyhpo"),
+                        options.has("reductionFactor") ? options.number("reductionFactor") : 3.0),
                 restrictConfigurations,
                 transfer);
     }

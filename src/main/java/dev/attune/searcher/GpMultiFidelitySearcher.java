@@ -112,10 +112,12 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
             withRungSurvival(with(modelOptions(DEFAULT_MODEL, DEFAULT_KERNEL)));
 
     /** SyncMOBSTER's options; measured default the joint Matern (Syne Tune's: gp_independent). */
-    public static final List<OptionSpec> SYNC_MOBSTER_OPTIONS =
-            withRungSurvival(with(modelOptions(DEFAULT_MODEL, DEFAULT_KERNEL)));
+    public static final List<OptionSpec> SYNC_MOBSTER_OPTIONS = with(modelOptions(DEFAULT_MODEL, DEFAULT_KERNEL));
 
-    /** MOBSTER's acquisition option of Attune's own (Syne Tune has no such option). */
+    /**
+     * MOBSTER's acquisition option of Attune's own (Syne Tune has none such). Not SyncMOBSTER's: its brackets
+     * start new configs above the first rung, and the searcher does not know at which.
+     */
     private static List<OptionSpec> withRungSurvival(List<OptionSpec> options) {
         List<OptionSpec> all = new ArrayList<>(options);
         all.add(
@@ -332,7 +334,7 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
         this.searcherData = text(options, "searcherData", "rungs");
         this.firstLevelAcquisition = text(options, "resourceAcq", "bohb").equals("first");
         this.rungSurvival = text(options, "rungSurvival", "off");
-        this.reductionFactor = options.has("reductionFactor") ? options.number("reductionFactor") : 3.0;
+        this.reductionFactor = fidelity.reductionFactor();
         this.independent = text(options, "model", DEFAULT_MODEL).equals("gp_independent");
         String kernel = text(options, "gpResourceKernel", DEFAULT_KERNEL);
         this.jointMatern = !independent && kernel.equalsIgnoreCase("matern52");

@@ -80,10 +80,15 @@ public record SearcherContext(
      * @param levels the levels the scheduler decides at, ascending, ending with the maximum
      * @param dyhpo whether the scheduler is Hyperband of type dyhpo, which records dense observations (linear
      *     rungs) and scores paused trials against new configs: Syne Tune's searchers cap its data differently
+     * @param reductionFactor η: the best 1/η of a rung's results go on
      */
-    public record Fidelity(String attr, List<Long> levels, boolean dyhpo) {
+    public record Fidelity(String attr, List<Long> levels, boolean dyhpo, double reductionFactor) {
         public Fidelity {
             levels = List.copyOf(levels);
+        }
+
+        public Fidelity(String attr, List<Long> levels, boolean dyhpo) {
+            this(attr, levels, dyhpo, 3);
         }
 
         public Fidelity(String attr, List<Long> levels) {

@@ -251,6 +251,18 @@ class BadInputTest {
                 400,
                 "options.resourceAcq"));
         c.add(post(
+                "unknown rungSurvival",
+                studies,
+                study(asha + "\"MOBSTER\", \"options\": {\"rungSurvival\": \"always\"}"),
+                400,
+                "options.rungSurvival"));
+        c.add(post(
+                "rungSurvival is MOBSTER's, not SyncMOBSTER's",
+                studies,
+                study(asha + "\"SyncMOBSTER\", \"options\": {\"rungSurvival\": \"probability\"}"),
+                400,
+                "options.rungSurvival"));
+        c.add(post(
                 "separateNoiseVariances of the wrong type",
                 studies,
                 study(asha + "\"HyperTune\", \"options\": {\"separateNoiseVariances\": \"yes\"}"),
