@@ -2,9 +2,10 @@ package dev.attune.math;
 
 /**
  * Minus expected improvement at one resource level, times the probability under the GP that a config clears
- * the scheduler's cutoff at each lower rung: P = Π_k P_k, P_k = Φ((q_k − μ_k(x)) / σ_k(x)), μ_k and σ_k the
- * prediction at level k (the mean averaged over the GP's target vectors), q_k the value a result at rung k
- * must not exceed to go on. With {@code costs}, that is divided by the expected resource the trial will use,
+ * the scheduler's cutoff at each lower rung: P = Π_k P_k, P_k = Φ((q_k − μ_k(x)) / σ_k(x)), μ_k the
+ * posterior mean at level k (averaged over the GP's target vectors), σ_k² its variance plus the observation
+ * noise (a result, not the latent function, meets the cutoff), q_k the value a result at rung k must not
+ * exceed to go on. With {@code costs}, that is divided by the expected resource the trial will use,
  * C = first + Σ_k costs_k · P_0 ⋯ P_k: improvement per epoch, so that a config stopped early is cheap
  * rather than worthless.
  *
@@ -95,7 +96,9 @@ public record RungSurvivalImprovement(
         double[][] meanGrad = gradient == null ? null : new double[s][input.length];
         double[] varGrad = gradient == null ? null : new double[input.length];
         GaussianProcess.Prediction p = gp.predict(input, meanGrad, varGrad);
-        double sigma = Math.max(p.sigma(), LogExpectedImprovement.MIN_SIGMA);
+        // the cutoff is met or missed by a noisy result, not by the latent function
+        double total = Math.sqrt(p.variance() + gp.prior().noise(input));
+        double sigma = Math.max(total, LogExpectedImprovement.MIN_SIGMA);
         double mean = 0;
         for (double m : p.means()) {
             mean += m / s;
@@ -108,7 +111,7 @@ public record RungSurvivalImprovement(
                 for (double[] g : meanGrad) {
                     dMean += g[j] / s;
                 }
-                double dSigma = p.sigma() > LogExpectedImprovement.MIN_SIGMA ? varGrad[j] / (2 * sigma) : 0;
+                double dSigma = total > LogExpectedImprovement.MIN_SIGMA ? varGrad[j] / (2 * sigma) : 0;
                 gradient[j] = logCdf[1] * (-dMean - z * dSigma) / sigma;
             }
         }

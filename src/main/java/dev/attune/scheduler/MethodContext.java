@@ -93,7 +93,7 @@ public record MethodContext(
                         resource.attr(),
                         levels,
                         options.has("type") && options.string("type").equals("dyhpo"),
-                        options.has("reductionFactor") ? options.number("reductionFactor") : 3.0),
+                        options.has("brackets") ? (int) options.integer("brackets") : 1),
                 restrictConfigurations,
                 transfer);
     }

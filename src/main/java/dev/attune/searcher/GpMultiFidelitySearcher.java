@@ -301,8 +301,8 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
     private final boolean hyperTune;
     /** Option rungSurvival: EI weighted by the probability of clearing the lower rungs (and per epoch). */
     private final String rungSurvival;
-    /** η, the fraction 1/η of a rung's results that go on. */
-    private final double reductionFactor;
+    /** Every result recorded at each rung level, on the model's minimized scale before standardizing. */
+    private final Map<Long, List<Double>> rungValues = new HashMap<>();
 
     private final BayesianOptimizationSearcher.Proposing proposing;
     private final int hyperTuneSamples;
@@ -326,15 +326,28 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
         this.proposing = BayesianOptimizationSearcher.Proposing.of(options, false);
         this.hyperTuneSamples = hyperTune ? (int) options.integer("hypertuneDistributionNumSamples") : 0;
         this.random = new RandomSearcher(context);
+        this.rungSurvival = text(options, "rungSurvival", "off");
+        // With rungSurvival the candidates are ranked by the weighted acquisition: a Thompson draw at the
+        // acquisition level alone would pick the starts the weight is there to avoid.
         this.optimizer = new AcquisitionOptimizer(
                 space,
                 (int) options.integer("numInitCandidates"),
-                options.string("initialScoring").equalsIgnoreCase("thompson_indep"),
+                options.string("initialScoring").equalsIgnoreCase("thompson_indep") && rungSurvival.equals("off"),
                 options.bool("skipLocalOptimization"));
         this.searcherData = text(options, "searcherData", "rungs");
         this.firstLevelAcquisition = text(options, "resourceAcq", "bohb").equals("first");
-        this.rungSurvival = text(options, "rungSurvival", "off");
-        this.reductionFactor = fidelity.reductionFactor();
+        if (!rungSurvival.equals("off")) {
+            if (fidelity.brackets() > 1) {
+                throw dev.attune.space.InvalidInputException.of(
+                        "options.rungSurvival",
+                        "needs brackets: 1 (in higher brackets trials start above the first rung), got "
+                                + fidelity.brackets());
+            }
+            if (BayesianOptimizationSearcher.boxCox(options, maximize)) {
+                throw dev.attune.space.InvalidInputException.of(
+                        "options.rungSurvival", "cannot be combined with boxcoxTransform");
+            }
+        }
         this.independent = text(options, "model", DEFAULT_MODEL).equals("gp_independent");
         String kernel = text(options, "gpResourceKernel", DEFAULT_KERNEL);
         this.jointMatern = !independent && kernel.equalsIgnoreCase("matern52");
@@ -491,9 +504,10 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
     }
 
     /**
-     * EI at the acquisition level times the model's probability of clearing each lower rung, the cutoff
-     * being the worst result at that rung still in its best 1/η (successive halving's rule for going on;
-     * rungs with fewer than η results have none). See {@link RungSurvivalImprovement}.
+     * EI at the acquisition level times the model's probability of clearing each lower rung (and, with
+     * per-epoch, over the expected resource). A rung's cutoff is the scheduler's: the linear quantile at
+     * r_k / r_{k+1} of every result recorded at r_k (numpy's, as {@code Rung.quantile}), none below 2 results.
+     * See {@link RungSurvivalImprovement}.
      */
     private Acquisition withRungSurvival(
             Acquisition improvement, GpModel.Posterior post, int acquisitionIndex, double[] scaledLevels) {
@@ -505,14 +519,13 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
         double[] costs = new double[acquisitionIndex];
         for (int k = 0; k < acquisitionIndex; k++) {
             long level = levels.get(k);
-            double[] at = java.util.stream.IntStream.range(0, post.rows().length)
-                    .filter(i -> observationLevels.get(post.rows()[i]) == level)
-                    .mapToDouble(i -> post.targets()[i])
+            double[] values = rungValues.getOrDefault(level, List.of()).stream()
+                    .mapToDouble(Double::doubleValue)
                     .sorted()
                     .toArray();
-            cutoffs[k] = at.length >= reductionFactor
-                    ? at[(int) Math.ceil(at.length / reductionFactor) - 1]
-                    : Double.POSITIVE_INFINITY;
+            cutoffs[k] = values.length < 2
+                    ? Double.POSITIVE_INFINITY
+                    : post.standardized(quantile(values, (double) level / levels.get(k + 1)));
             costs[k] = (k == acquisitionIndex - 1 ? fidelity.max() : levels.get(k + 1)) - level;
         }
         return new RungSurvivalImprovement(
@@ -522,6 +535,15 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
                 cutoffs,
                 levels.getFirst(),
                 rungSurvival.equals("per-epoch") ? costs : null);
+    }
+
+    /** numpy.quantile(sorted, q), linear: the arithmetic of the scheduler's {@code Rung.quantile} for min. */
+    static double quantile(double[] sorted, double q) {
+        double virtual = (sorted.length - 1) * q + 1;
+        int index = (int) virtual;
+        double g = virtual - index;
+        int left = index - 1;
+        return left + 1 < sorted.length ? g * sorted[left + 1] + (1 - g) * sorted[left] : sorted[left];
     }
 
     /** Mean (per target vector) and variance of the mixture over levels at config x. */
@@ -697,6 +719,7 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
             observationTrials.add(trialId);
         }
         if (rung) {
+            rungValues.computeIfAbsent(r, l -> new ArrayList<>()).add(y);
             countAtLevel.merge(r, 1, Integer::sum);
         }
     }

@@ -80,15 +80,16 @@ public record SearcherContext(
      * @param levels the levels the scheduler decides at, ascending, ending with the maximum
      * @param dyhpo whether the scheduler is Hyperband of type dyhpo, which records dense observations (linear
      *     rungs) and scores paused trials against new configs: Syne Tune's searchers cap its data differently
-     * @param reductionFactor η: the best 1/η of a rung's results go on
+     * @param brackets the scheduler's number of brackets (1 for ASHA): in higher brackets, trials start above
+     *     the first rung
      */
-    public record Fidelity(String attr, List<Long> levels, boolean dyhpo, double reductionFactor) {
+    public record Fidelity(String attr, List<Long> levels, boolean dyhpo, int brackets) {
         public Fidelity {
             levels = List.copyOf(levels);
         }
 
         public Fidelity(String attr, List<Long> levels, boolean dyhpo) {
-            this(attr, levels, dyhpo, 3);
+            this(attr, levels, dyhpo, 1);
         }
 
         public Fidelity(String attr, List<Long> levels) {

@@ -263,6 +263,20 @@ class BadInputTest {
                 400,
                 "options.rungSurvival"));
         c.add(post(
+                "rungSurvival with brackets above 1 (MOBSTER)",
+                studies,
+                study(asha + "\"MOBSTER\", \"options\": {\"rungSurvival\": \"per-epoch\", \"brackets\": 2}"),
+                400,
+                "options.rungSurvival"));
+        c.add(post(
+                "rungSurvival under Hyperband's brackets",
+                studies,
+                study(
+                        asha
+                                + "\"Hyperband\", \"options\": {\"searcher\": \"bayesopt\", \"searchOptions\": {\"rungSurvival\": \"probability\"}}"),
+                400,
+                "options.searchOptions.rungSurvival"));
+        c.add(post(
                 "separateNoiseVariances of the wrong type",
                 studies,
                 study(asha + "\"HyperTune\", \"options\": {\"separateNoiseVariances\": \"yes\"}"),

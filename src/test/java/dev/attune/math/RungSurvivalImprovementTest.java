@@ -19,11 +19,13 @@ class RungSurvivalImprovementTest {
     static final double[] CUTOFFS = {-0.2, 0.1};
     static final double[] COSTS = {2, 24};
 
-    /** P_k by hand: Φ((q_k − mean over targets) / σ) at (x, level_k). */
+    /** P_k by hand: Φ((q_k − mean over targets) / √(variance + noise)) at (x, level_k). */
     static double clearing(double x, int k) {
-        GaussianProcess.Prediction p = GP.predict(new double[] {x, LEVELS[k]});
+        double[] in = {x, LEVELS[k]};
+        GaussianProcess.Prediction p = GP.predict(in);
         double mean = (p.means()[0] + p.means()[1]) / 2;
-        return Normal.cdf((CUTOFFS[k] - mean) / p.sigma());
+        return Normal.cdf(
+                (CUTOFFS[k] - mean) / Math.sqrt(p.variance() + GP.prior().noise(in)));
     }
 
     @Test
@@ -58,6 +60,19 @@ class RungSurvivalImprovementTest {
         double[] in = {0.36};
         assertThat(none.value(in)).isEqualTo(EI.value(in));
         assertThat(first.value(in)).isCloseTo(EI.value(in) * clearing(0.36, 0), within(1e-12));
+    }
+
+    @Test
+    void farBeyondTheCutoffTheLogFormStaysFiniteAndKeepsAGradient() {
+        // a cutoff far below every prediction: P underflows to 0, its log does not
+        Acquisition hopeless = new RungSurvivalImprovement(EI, GP, LEVELS, new double[] {-40, -40}, 1, COSTS);
+        double[] in = {0.42};
+        assertThat(hopeless.value(in)).isEqualTo(0.0);
+        double[] g = new double[1];
+        double log = hopeless.forLocalSearch().evaluate(in, g);
+        assertThat(log).isFinite().isGreaterThan(100);
+        assertThat(g[0]).isFinite().isNotZero();
+        FiniteDifferences.assertGradient(g, hopeless.forLocalSearch()::value, in, 1e-6, 1e-5, "hopeless log form");
     }
 
     @Test

@@ -162,7 +162,7 @@ class GpMultiFidelitySearcherTest {
     }
 
     /**
-     * A small successive-halving run (η = 3, rungs 1, 3, 9, 27) on loss = (x − 0.3)² + 5·exp(−speed·epoch):
+     * A small successive-halving run (η = 3, rungs 1, 3, 9, 27; the stopping rule's cutoffs) on loss = (x − 0.3)² + 5·exp(−speed·epoch):
      * a slow config is worse at every epoch, as in bench quality's branin-mf. Returns how many proposals after
      * the initial random ones stopped at the first rung.
      */
@@ -191,8 +191,11 @@ class GpMultiFidelitySearcherTest {
                 s.onReport(id, Map.of("epoch", (double) level, "loss", loss));
                 List<Double> seen = rungs.computeIfAbsent(level, l -> new ArrayList<>());
                 seen.add(loss);
-                List<Double> sorted = seen.stream().sorted().toList();
-                boolean goesOn = sorted.size() < 3 || loss <= sorted.get((int) Math.ceil(sorted.size() / 3.0) - 1);
+                double[] sorted =
+                        seen.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+                // the stopping rule's cutoff: numpy's linear quantile at level / next level
+                boolean goesOn = sorted.length < 2
+                        || loss <= GpMultiFidelitySearcher.quantile(sorted, level / (level == 27 ? 27.0 : level * 3.0));
                 if (!goesOn || level == 27) {
                     if (!goesOn && level == 1 && id >= 6) {
                         stopped++;
@@ -214,5 +217,14 @@ class GpMultiFidelitySearcherTest {
                 "stopped at rung 1: off " + off + ", probability " + probability + ", per-epoch " + perEpoch);
         assertThat(probability).isLessThan(off);
         assertThat(perEpoch).isLessThan(off);
+    }
+
+    @Test
+    void rungCutoffsAreNumpysLinearQuantileAsTheSchedulersAre() {
+        double[] sorted = {1, 2, 3, 4};
+        assertThat(GpMultiFidelitySearcher.quantile(sorted, 1.0 / 3)).isEqualTo(2.0); // (n − 1)q = 1
+        assertThat(GpMultiFidelitySearcher.quantile(sorted, 0.81))
+                .isCloseTo(3.43, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(GpMultiFidelitySearcher.quantile(new double[] {5, 7}, 0.5)).isEqualTo(6.0);
     }
 }
