@@ -126,7 +126,7 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
                         "off",
                         List.of("off", "probability", "per-epoch"),
                         "EI at the acquisition level alone (Syne Tune's); times the model's probability that the config clears "
-                                + "each lower rung (the best 1/reductionFactor of that rung's results); or that per epoch the "
+                                + "each lower rung (the stopping rule's cutoff there); or that per epoch the "
                                 + "trial is expected to run, so that a config stopped early counts as cheap (Attune's, not in Syne Tune)"));
         return List.copyOf(all);
     }
@@ -290,7 +290,6 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
     /** The last level recorded per running trial; its next level is pending. */
     private final Map<Long, Long> running = new LinkedHashMap<>();
 
-    private final Map<Long, Integer> countAtLevel = new HashMap<>();
     /** The last level recorded per trial, running or not. */
     private final Map<Long, Long> lastLevel = new HashMap<>();
     /** The level of each of the model's observations, in order. */
@@ -301,7 +300,10 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
     private final boolean hyperTune;
     /** Option rungSurvival: EI weighted by the probability of clearing the lower rungs (and per epoch). */
     private final String rungSurvival;
-    /** Every result recorded at each rung level, on the model's minimized scale before standardizing. */
+    /**
+     * Every result recorded at each rung level, on the model's minimized scale before standardizing: the
+     * counts pick r_acq, the values give rungSurvival's cutoffs.
+     */
     private final Map<Long, List<Double>> rungValues = new HashMap<>();
 
     private final BayesianOptimizationSearcher.Proposing proposing;
@@ -416,7 +418,7 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
             return chosen;
         }
         for (long level : fidelity.levels()) {
-            if (countAtLevel.getOrDefault(level, 0) >= Math.max(1, space.encodedSize())) {
+            if (rungValues.getOrDefault(level, List.of()).size() >= Math.max(1, space.encodedSize())) {
                 chosen = level;
             }
         }
@@ -720,7 +722,6 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
         }
         if (rung) {
             rungValues.computeIfAbsent(r, l -> new ArrayList<>()).add(y);
-            countAtLevel.merge(r, 1, Integer::sum);
         }
     }
 
