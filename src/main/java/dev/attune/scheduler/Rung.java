@@ -1,5 +1,6 @@
 package dev.attune.scheduler;
 
+import dev.attune.math.LinearQuantile;
 import dev.attune.math.RankedValues;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -66,20 +67,7 @@ final class Rung {
         if (n < 2) {
             return null;
         }
-        double q = minimize ? promotionQuantile : 1 - promotionQuantile;
-        double virtual = (n - 1) * q + 1;
-        int index = (int) virtual;
-        double frac = virtual - index;
-        int left;
-        double g;
-        if (minimize) {
-            left = index - 1;
-            g = frac;
-        } else {
-            left = n - index - 1;
-            g = 1 - frac;
-        }
-        return g * valueAt(left + 1) + (1 - g) * valueAt(left);
+        return LinearQuantile.of(n, minimize ? promotionQuantile : 1 - promotionQuantile, !minimize, this::valueAt);
     }
 
     /** Whether {@code value} is at least as good as the cutoff. */

@@ -2,6 +2,7 @@ package dev.attune.searcher;
 
 import dev.attune.math.Acquisition;
 import dev.attune.math.GaussianProcess;
+import dev.attune.math.LinearQuantile;
 import dev.attune.math.MixtureExpectedImprovement;
 import dev.attune.math.ResourceKernel;
 import dev.attune.math.RungSurvivalImprovement;
@@ -508,7 +509,7 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
     /**
      * EI at the acquisition level times the model's probability of clearing each lower rung (and, with
      * per-epoch, over the expected resource). A rung's cutoff is the scheduler's: the linear quantile at
-     * r_k / r_{k+1} of every result recorded at r_k (numpy's, as {@code Rung.quantile}), none below 2 results.
+     * r_k / r_{k+1} of every result recorded at r_k (numpy's, {@link LinearQuantile}, as the scheduler computes it), none below 2 results.
      * See {@link RungSurvivalImprovement}.
      */
     private Acquisition withRungSurvival(
@@ -527,7 +528,7 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
                     .toArray();
             cutoffs[k] = values.length < 2
                     ? Double.POSITIVE_INFINITY
-                    : post.standardized(quantile(values, (double) level / levels.get(k + 1)));
+                    : post.standardized(LinearQuantile.ofSorted(values, (double) level / levels.get(k + 1)));
             costs[k] = (k == acquisitionIndex - 1 ? fidelity.max() : levels.get(k + 1)) - level;
         }
         return new RungSurvivalImprovement(
@@ -537,15 +538,6 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
                 cutoffs,
                 levels.getFirst(),
                 rungSurvival.equals("per-epoch") ? costs : null);
-    }
-
-    /** numpy.quantile(sorted, q), linear: the arithmetic of the scheduler's {@code Rung.quantile} for min. */
-    static double quantile(double[] sorted, double q) {
-        double virtual = (sorted.length - 1) * q + 1;
-        int index = (int) virtual;
-        double g = virtual - index;
-        int left = index - 1;
-        return left + 1 < sorted.length ? g * sorted[left + 1] + (1 - g) * sorted[left] : sorted[left];
     }
 
     /** Mean (per target vector) and variance of the mixture over levels at config x. */

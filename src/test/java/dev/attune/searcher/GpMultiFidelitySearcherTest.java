@@ -2,6 +2,7 @@ package dev.attune.searcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.attune.math.LinearQuantile;
 import dev.attune.space.FloatDomain;
 import dev.attune.space.SearchSpace;
 import dev.attune.trial.Metric;
@@ -195,7 +196,7 @@ class GpMultiFidelitySearcherTest {
                         seen.stream().mapToDouble(Double::doubleValue).sorted().toArray();
                 // the stopping rule's cutoff: numpy's linear quantile at level / next level
                 boolean goesOn = sorted.length < 2
-                        || loss <= GpMultiFidelitySearcher.quantile(sorted, level / (level == 27 ? 27.0 : level * 3.0));
+                        || loss <= LinearQuantile.ofSorted(sorted, level / (level == 27 ? 27.0 : level * 3.0));
                 if (!goesOn || level == 27) {
                     if (!goesOn && level == 1 && id >= 6) {
                         stopped++;
@@ -217,14 +218,5 @@ class GpMultiFidelitySearcherTest {
                 "stopped at rung 1: off " + off + ", probability " + probability + ", per-epoch " + perEpoch);
         assertThat(probability).isLessThan(off);
         assertThat(perEpoch).isLessThan(off);
-    }
-
-    @Test
-    void rungCutoffsAreNumpysLinearQuantileAsTheSchedulersAre() {
-        double[] sorted = {1, 2, 3, 4};
-        assertThat(GpMultiFidelitySearcher.quantile(sorted, 1.0 / 3)).isEqualTo(2.0); // (n − 1)q = 1
-        assertThat(GpMultiFidelitySearcher.quantile(sorted, 0.81))
-                .isCloseTo(3.43, org.assertj.core.api.Assertions.within(1e-12));
-        assertThat(GpMultiFidelitySearcher.quantile(new double[] {5, 7}, 0.5)).isEqualTo(6.0);
     }
 }
