@@ -43,6 +43,18 @@ class SchedulerContractTest {
             "SyncMOBSTER~gp_independent",
             "DyHPO~exp-decay-sum");
 
+    /**
+     * Attune's own acquisition option on the schedulers and models it combines with, as {@code
+     * method~option=value,…} (under {@code ASHA+bayesopt} the options go to the searcher).
+     */
+    static final List<String> OPTION_VARIANTS = List.of(
+            "MOBSTER~rungSurvival=per-epoch",
+            "MOBSTER~rungSurvival=probability,reductionFactor=2",
+            "MOBSTER:promotion~rungSurvival=per-epoch",
+            "MOBSTER~rungSurvival=per-epoch,gpResourceKernel=exp-decay-sum",
+            "MOBSTER~rungSurvival=probability,model=gp_independent",
+            "ASHA+bayesopt~rungSurvival=per-epoch");
+
     static final StudyDefinitionParser PARSER = new StudyDefinitionParser(METHODS);
 
     static Stream<Arguments> methodsAndSeeds() {
@@ -65,6 +77,11 @@ class SchedulerContractTest {
         for (String model : MODELS) {
             for (long seed = 1; seed <= 2; seed++) {
                 args.add(Arguments.of(model, seed));
+            }
+        }
+        for (String variant : OPTION_VARIANTS) {
+            for (long seed = 1; seed <= 2; seed++) {
+                args.add(Arguments.of(variant, seed));
             }
         }
         return args.stream();
@@ -165,7 +182,14 @@ class SchedulerContractTest {
                 default -> {}
             }
         }
-        if (model != null) {
+        if (model != null && model.contains("=")) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> into = searcher == null ? options : (Map<String, Object>) options.get("searchOptions");
+            for (String pair : model.split(",")) {
+                String value = pair.substring(pair.indexOf('=') + 1);
+                into.put(pair.substring(0, pair.indexOf('=')), value.matches("\\d+") ? Integer.parseInt(value) : value);
+            }
+        } else if (model != null) {
             options.put(model.equals("gp_independent") ? "model" : "gpResourceKernel", model);
         }
         if (method.equals("HyperTune")) {
