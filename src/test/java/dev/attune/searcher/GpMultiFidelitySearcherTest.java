@@ -168,6 +168,11 @@ class GpMultiFidelitySearcherTest {
      * the initial random ones stopped at the first rung.
      */
     static int stoppedAtTheFirstRung(String rungSurvival, int trials) {
+        return stoppedAtTheFirstRung(rungSurvival, trials, List.of(1L, 3L, 9L, 27L));
+    }
+
+    /** The same on other rung levels (reduction factor r_{k+1} / r_k). */
+    static int stoppedAtTheFirstRung(String rungSurvival, int trials, List<Long> levels) {
         SearchSpace space = new SearchSpace(new LinkedHashMap<>(Map.of(
                 "x", new FloatDomain(0, 1, false),
                 "speed", new FloatDomain(0.05, 1, true))));
@@ -178,7 +183,7 @@ class GpMultiFidelitySearcherTest {
                 List.of(),
                 false,
                 Options.parse(Map.of("rungSurvival", rungSurvival), GpMultiFidelitySearcher.MOBSTER_OPTIONS),
-                new SearcherContext.Fidelity("epoch", List.of(1L, 3L, 9L, 27L))));
+                new SearcherContext.Fidelity("epoch", levels)));
         Map<Long, List<Double>> rungs = new java.util.HashMap<>();
         int stopped = 0;
         for (long id = 0; id < trials; id++) {
@@ -187,7 +192,9 @@ class GpMultiFidelitySearcherTest {
             s.onTrialAdded(id, p.config(), p.memo());
             double x = ((Number) p.config().get("x")).doubleValue();
             double speed = ((Number) p.config().get("speed")).doubleValue();
-            for (long level : List.of(1L, 3L, 9L, 27L)) {
+            long top = levels.getLast();
+            for (int k = 0; k < levels.size(); k++) {
+                long level = levels.get(k);
                 double loss = (x - 0.3) * (x - 0.3) + 5 * Math.exp(-speed * level);
                 s.onReport(id, Map.of("epoch", (double) level, "loss", loss));
                 List<Double> seen = rungs.computeIfAbsent(level, l -> new ArrayList<>());
@@ -196,8 +203,10 @@ class GpMultiFidelitySearcherTest {
                         seen.stream().mapToDouble(Double::doubleValue).sorted().toArray();
                 // the stopping rule's cutoff: numpy's linear quantile at level / next level
                 boolean goesOn = sorted.length < 2
-                        || loss <= LinearQuantile.ofSorted(sorted, level / (level == 27 ? 27.0 : level * 3.0));
-                if (!goesOn || level == 27) {
+                        || loss
+                                <= LinearQuantile.ofSorted(
+                                        sorted, (double) level / levels.get(Math.min(k + 1, levels.size() - 1)));
+                if (!goesOn || level == top) {
                     if (!goesOn && level == 1 && id >= 6) {
                         stopped++;
                     }
@@ -218,5 +227,19 @@ class GpMultiFidelitySearcherTest {
                 "stopped at rung 1: off " + off + ", probability " + probability + ", per-epoch " + perEpoch);
         assertThat(probability).isLessThan(off);
         assertThat(perEpoch).isLessThan(off);
+    }
+
+    /** The same with reduction factors 2 (rungs 1, 2, …, 16) and 4 (1, 4, 16): the cutoffs follow the levels. */
+    @Test
+    void rungSurvivalProposesFewerFirstRungStopsAtOtherReductionFactors() {
+        for (List<Long> levels : List.of(List.of(1L, 2L, 4L, 8L, 16L), List.of(1L, 4L, 16L))) {
+            int off = stoppedAtTheFirstRung("off", 40, levels);
+            int probability = stoppedAtTheFirstRung("probability", 40, levels);
+            int perEpoch = stoppedAtTheFirstRung("per-epoch", 40, levels);
+            System.out.println("levels " + levels + ", stopped at rung 1: off " + off + ", probability " + probability
+                    + ", per-epoch " + perEpoch);
+            assertThat(probability).as("%s", levels).isLessThan(off);
+            assertThat(perEpoch).as("%s", levels).isLessThan(off);
+        }
     }
 }
