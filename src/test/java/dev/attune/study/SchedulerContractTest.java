@@ -53,7 +53,8 @@ class SchedulerContractTest {
             "MOBSTER:promotion~rungSurvival=per-epoch",
             "MOBSTER~rungSurvival=per-epoch,gpResourceKernel=exp-decay-sum",
             "MOBSTER~rungSurvival=probability,model=gp_independent",
-            "ASHA+bayesopt~rungSurvival=per-epoch");
+            "ASHA+bayesopt~rungSurvival=per-epoch",
+            "MOBSTER~rungSurvival=auto");
 
     static final StudyDefinitionParser PARSER = new StudyDefinitionParser(METHODS);
 
