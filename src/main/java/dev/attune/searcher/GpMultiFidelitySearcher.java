@@ -121,15 +121,14 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
      */
     private static List<OptionSpec> withRungSurvival(List<OptionSpec> options) {
         List<OptionSpec> all = new ArrayList<>(options);
-        all.add(OptionSpec.oneOf(
-                "rungSurvival",
-                "off",
-                List.of("off", "probability", "per-epoch", "auto"),
-                "EI at the acquisition level alone (Syne Tune's); times the model's probability that the config clears "
-                        + "each lower rung (the stopping rule's cutoff there); or that per epoch the "
-                        + "trial is expected to run, so that a config stopped early counts as cheap; or per-epoch only "
-                        + "while the best config at the acquisition level would still clear today's lower cutoffs, "
-                        + "else off (Attune's, not in Syne Tune)"));
+        all.add(
+                OptionSpec.oneOf(
+                        "rungSurvival",
+                        "off",
+                        List.of("off", "probability", "per-epoch"),
+                        "EI at the acquisition level alone (Syne Tune's); times the model's probability that the config clears "
+                                + "each lower rung (the stopping rule's cutoff there); or that per epoch the "
+                                + "trial is expected to run, so that a config stopped early counts as cheap (Attune's, not in Syne Tune)"));
         return List.copyOf(all);
     }
 
@@ -277,9 +276,6 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
     private final Options options;
     private final RandomSearcher random;
     private final AcquisitionOptimizer optimizer;
-    /** Candidates ranked by the acquisition itself: the weighted acquisition's (a Thompson draw ignores it). */
-    private final AcquisitionOptimizer rankedOptimizer;
-
     private final Model model;
     /** Today's joint Matern over (config, log resource), rather than a Syne Tune resource kernel. */
     private final boolean jointMatern;
@@ -310,8 +306,6 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
      * counts pick r_acq, the values give rungSurvival's cutoffs.
      */
     private final Map<Long, List<Double>> rungValues = new HashMap<>();
-    /** Each trial's result per rung level, on the same scale: rungSurvival auto checks the incumbent's. */
-    private final Map<Long, Map<Long, Double>> trialRungValues = new HashMap<>();
 
     private final BayesianOptimizationSearcher.Proposing proposing;
     private final int hyperTuneSamples;
@@ -341,11 +335,8 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
         this.optimizer = new AcquisitionOptimizer(
                 space,
                 (int) options.integer("numInitCandidates"),
-                options.string("initialScoring").equalsIgnoreCase("thompson_indep")
-                        && (rungSurvival.equals("off") || rungSurvival.equals("auto")),
+                options.string("initialScoring").equalsIgnoreCase("thompson_indep") && rungSurvival.equals("off"),
                 options.bool("skipLocalOptimization"));
-        this.rankedOptimizer = new AcquisitionOptimizer(
-                space, (int) options.integer("numInitCandidates"), false, options.bool("skipLocalOptimization"));
         this.searcherData = text(options, "searcherData", "rungs");
         this.firstLevelAcquisition = text(options, "resourceAcq", "bohb").equals("first");
         if (!rungSurvival.equals("off")) {
@@ -502,22 +493,11 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
         double[] weights = theta;
         double[] best = incumbents(post.gp(), scaledLevels, weights);
         Acquisition acquisition = new MixtureExpectedImprovement(post.gp(), scaledLevels, weights, best);
-        AcquisitionOptimizer optimizing = optimizer;
-        int acquisitionIndex = fidelity.levels().indexOf(acquisitionLevel());
-        boolean weigh =
-                switch (rungSurvival) {
-                    case "off" -> false;
-                    case "auto" -> incumbentClearsTheLowerRungs(acquisitionIndex);
-                    default -> true;
-                };
-        if (rungSurvival.equals("auto") && !hyperTune) {
-            memo.put("rungSurvival", weigh);
+        if (!rungSurvival.equals("off") && !hyperTune) {
+            acquisition =
+                    withRungSurvival(acquisition, post, fidelity.levels().indexOf(acquisitionLevel()), scaledLevels);
         }
-        if (weigh && !hyperTune) {
-            acquisition = withRungSurvival(acquisition, post, acquisitionIndex, scaledLevels);
-            optimizing = rankedOptimizer;
-        }
-        Optional<Map<String, Object>> config = optimizing.optimize(
+        Optional<Map<String, Object>> config = optimizer.optimize(
                 acquisition,
                 x -> mixturePrediction(post.gp(), x, scaledLevels, weights),
                 SeededRandom.of(seed, "mf-candidates", trialId),
@@ -542,8 +522,13 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
         double[] costs = new double[acquisitionIndex];
         for (int k = 0; k < acquisitionIndex; k++) {
             long level = levels.get(k);
-            double cutoff = cutoff(k);
-            cutoffs[k] = Double.isInfinite(cutoff) ? cutoff : post.standardized(cutoff);
+            double[] values = rungValues.getOrDefault(level, List.of()).stream()
+                    .mapToDouble(Double::doubleValue)
+                    .sorted()
+                    .toArray();
+            cutoffs[k] = values.length < 2
+                    ? Double.POSITIVE_INFINITY
+                    : post.standardized(LinearQuantile.ofSorted(values, (double) level / levels.get(k + 1)));
             costs[k] = (k == acquisitionIndex - 1 ? fidelity.max() : levels.get(k + 1)) - level;
         }
         return new RungSurvivalImprovement(
@@ -552,53 +537,7 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
                 Arrays.copyOf(scaledLevels, acquisitionIndex),
                 cutoffs,
                 levels.getFirst(),
-                rungSurvival.equals("probability") ? null : costs);
-    }
-
-    /**
-     * The stopping rule's cutoff at the k-th rung, on the model's minimized scale before standardizing:
-     * numpy's linear quantile at r_k / r_{k+1} of every result recorded there; +∞ (none) below 2 results.
-     */
-    private double cutoff(int k) {
-        List<Long> levels = fidelity.levels();
-        double[] values = rungValues.getOrDefault(levels.get(k), List.of()).stream()
-                .mapToDouble(Double::doubleValue)
-                .sorted()
-                .toArray();
-        return values.length < 2
-                ? Double.POSITIVE_INFINITY
-                : LinearQuantile.ofSorted(values, (double) levels.get(k) / levels.get(k + 1));
-    }
-
-    /**
-     * rungSurvival auto's test: whether the best result at the acquisition level came from a trial whose
-     * results at every lower rung still clear today's cutoffs. When learning curves cross, the configs
-     * that end best are the ones the low rungs rank poorly, and the cutoffs tighten past them as the search
-     * fills the low rungs with fast starters: weighing by survival would then steer away from the best
-     * region, so auto weighs only while the stopping rule and the top level agree on the incumbent.
-     */
-    private boolean incumbentClearsTheLowerRungs(int acquisitionIndex) {
-        if (acquisitionIndex <= 0) {
-            return false;
-        }
-        long top = fidelity.levels().get(acquisitionIndex);
-        Map<Long, Double> incumbent = null;
-        for (Map<Long, Double> results : trialRungValues.values()) {
-            Double y = results.get(top);
-            if (y != null && (incumbent == null || y < incumbent.get(top))) {
-                incumbent = results;
-            }
-        }
-        if (incumbent == null) {
-            return false;
-        }
-        for (int k = 0; k < acquisitionIndex; k++) {
-            Double y = incumbent.get(fidelity.levels().get(k));
-            if (y != null && y > cutoff(k)) {
-                return false;
-            }
-        }
-        return true;
+                rungSurvival.equals("per-epoch") ? costs : null);
     }
 
     /** Mean (per target vector) and variance of the mixture over levels at config x. */
@@ -775,7 +714,6 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
         }
         if (rung) {
             rungValues.computeIfAbsent(r, l -> new ArrayList<>()).add(y);
-            trialRungValues.computeIfAbsent(trialId, t -> new HashMap<>()).put(r, y);
         }
     }
 

@@ -53,8 +53,7 @@ class SchedulerContractTest {
             "MOBSTER:promotion~rungSurvival=per-epoch",
             "MOBSTER~rungSurvival=per-epoch,gpResourceKernel=exp-decay-sum",
             "MOBSTER~rungSurvival=probability,model=gp_independent",
-            "ASHA+bayesopt~rungSurvival=per-epoch",
-            "MOBSTER~rungSurvival=auto");
+            "ASHA+bayesopt~rungSurvival=per-epoch");
 
     static final StudyDefinitionParser PARSER = new StudyDefinitionParser(METHODS);
 
