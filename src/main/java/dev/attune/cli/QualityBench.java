@@ -2,6 +2,7 @@ package dev.attune.cli;
 
 import dev.attune.math.Hypervolume;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -439,13 +441,38 @@ public class QualityBench implements Callable<Integer> {
         return id.toString();
     }
 
+    /** Attempts per request: a lost answer is retried, a wrong one is not. */
+    static final int ATTEMPTS = 3;
+
+    /**
+     * POSTs {@code body} and parses the answer. A request whose answer is lost (an {@link IOException}; the
+     * JDK's HTTP/1.1 connection pool loses one now and then, "Data received while in pool", JDK-8357639) is
+     * sent again, up to {@link #ATTEMPTS} times, as the worker does: each resend is a retry the server
+     * recognizes — an ask by its {@code Idempotency-Key}, a report by its level, a completion by its metrics.
+     * Only a study's creation is not: its retry may leave an empty study behind.
+     */
     @SuppressWarnings("unchecked")
     Map<String, Object> post(String path, Object body) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url + path))
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url + path))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
-                .build();
-        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        if (path.endsWith("/ask")) {
+            builder.header("Idempotency-Key", UUID.randomUUID().toString());
+        }
+        HttpRequest request = builder.build();
+        HttpResponse<String> r;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                r = http.send(request, HttpResponse.BodyHandlers.ofString());
+                break;
+            } catch (IOException e) {
+                if (attempt == ATTEMPTS) {
+                    throw e;
+                }
+                System.err.println("POST " + path + " lost its answer (" + e + "); retry " + attempt);
+                Thread.sleep(100L * attempt);
+            }
+        }
         if (r.statusCode() >= 400) {
             throw new IllegalStateException("POST " + path + " answered " + r.statusCode() + ": " + r.body());
         }
