@@ -29,8 +29,8 @@ public final class LinearQuantile {
         double virtual = (n - 1) * q + 1;
         int index = (int) virtual;
         double frac = virtual - index;
-        if (frac == 0) { // on a value (q = 1 included, where the formula below would read past the end)
-            return valueAt.applyAsDouble(descending ? n - index : index - 1);
+        if (index >= n) { // q = 1: the formula below would read past the end
+            return valueAt.applyAsDouble(descending ? 0 : n - 1);
         }
         int left;
         double g;

@@ -207,7 +207,7 @@ class GpMultiFidelitySearcherTest {
                                 <= LinearQuantile.ofSorted(
                                         sorted, (double) level / levels.get(Math.min(k + 1, levels.size() - 1)));
                 if (!goesOn || level == top) {
-                    if (!goesOn && level == 1 && id >= 6) {
+                    if (!goesOn && k == 0 && id >= 6) {
                         stopped++;
                     }
                     break;
