@@ -64,6 +64,16 @@ class QualityBenchRetryTest {
     }
 
     @Test
+    void aStudysCreationIsNotResent() throws Exception {
+        List<String> keys = new CopyOnWriteArrayList<>();
+        AtomicInteger requests = new AtomicInteger();
+        QualityBench bench = benchAgainst(1, keys, requests);
+        assertThatThrownBy(() -> bench.post("/api/v1/studies", Map.of("name", "s")))
+                .isInstanceOf(IOException.class);
+        assertThat(requests).hasValue(1);
+    }
+
+    @Test
     void aReportIsResentWithoutAKeyAndTheBenchGivesUpAfterItsAttempts() throws Exception {
         List<String> keys = new CopyOnWriteArrayList<>();
         AtomicInteger requests = new AtomicInteger();
