@@ -4,6 +4,7 @@ import dev.attune.math.Acquisition;
 import dev.attune.math.GaussianProcess;
 import dev.attune.math.LinearQuantile;
 import dev.attune.math.MixtureExpectedImprovement;
+import dev.attune.math.RankedValues;
 import dev.attune.math.ResourceKernel;
 import dev.attune.math.RungSurvivalImprovement;
 import dev.attune.math.SeededRandom;
@@ -305,7 +306,7 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
      * Every result recorded at each rung level, on the model's minimized scale before standardizing: the
      * counts pick r_acq, the values give rungSurvival's cutoffs.
      */
-    private final Map<Long, List<Double>> rungValues = new HashMap<>();
+    private final Map<Long, RankedValues> rungValues = new HashMap<>();
 
     private final BayesianOptimizationSearcher.Proposing proposing;
     private final int hyperTuneSamples;
@@ -419,7 +420,8 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
             return chosen;
         }
         for (long level : fidelity.levels()) {
-            if (rungValues.getOrDefault(level, List.of()).size() >= Math.max(1, space.encodedSize())) {
+            RankedValues atLevel = rungValues.get(level);
+            if (atLevel != null && atLevel.size() >= Math.max(1, space.encodedSize())) {
                 chosen = level;
             }
         }
@@ -522,13 +524,11 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
         double[] costs = new double[acquisitionIndex];
         for (int k = 0; k < acquisitionIndex; k++) {
             long level = levels.get(k);
-            double[] values = rungValues.getOrDefault(level, List.of()).stream()
-                    .mapToDouble(Double::doubleValue)
-                    .sorted()
-                    .toArray();
-            cutoffs[k] = values.length < 2
+            RankedValues values = rungValues.get(level);
+            cutoffs[k] = values == null || values.size() < 2
                     ? Double.POSITIVE_INFINITY
-                    : post.standardized(LinearQuantile.ofSorted(values, (double) level / levels.get(k + 1)));
+                    : post.standardized(
+                            LinearQuantile.of(values.size(), (double) level / levels.get(k + 1), false, values::get));
             costs[k] = (k == acquisitionIndex - 1 ? fidelity.max() : levels.get(k + 1)) - level;
         }
         return new RungSurvivalImprovement(
@@ -713,7 +713,8 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
             observationTrials.add(trialId);
         }
         if (rung) {
-            rungValues.computeIfAbsent(r, l -> new ArrayList<>()).add(y);
+            RankedValues atLevel = rungValues.computeIfAbsent(r, l -> new RankedValues());
+            atLevel.add(y, atLevel.size());
         }
     }
 
