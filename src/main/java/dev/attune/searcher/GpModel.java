@@ -33,7 +33,7 @@ import java.util.stream.IntStream;
  * in the cache; if it is not there (another replica, a race), the proposal fits itself, with the same
  * result.
  */
-final class GpModel {
+final class GpModel implements GpSurrogate {
     /** How a model is fitted; see {@link BayesianOptimizationSearcher#OPTIONS}. */
     record Settings(
             boolean ard,
@@ -174,7 +174,8 @@ final class GpModel {
      * which knows each observation's trial and level). The supplier is called where the data may not
      * change (under the study's lock) and its selector may run outside it, so it must snapshot what it reads.
      */
-    void selectRowsWith(java.util.function.Supplier<Subsample.Selector> selector) {
+    @Override
+    public void selectRowsWith(java.util.function.Supplier<Subsample.Selector> selector) {
         this.selector = selector;
     }
 
@@ -226,23 +227,27 @@ final class GpModel {
         return all;
     }
 
-    void add(double[] x, double y) {
+    @Override
+    public void add(double[] x, double y) {
         inputs.add(x);
         targets.add(y);
     }
 
-    int size() {
+    @Override
+    public int size() {
         return inputs.size();
     }
 
     /** Replaces observation i (a multi-fidelity searcher's latest-report slot); invalidates cached fits. */
-    void replace(int i, double[] x, double y) {
+    @Override
+    public void replace(int i, double[] x, double y) {
         inputs.set(i, x);
         targets.set(i, y);
         version++;
     }
 
-    List<double[]> inputs() {
+    @Override
+    public List<double[]> inputs() {
         return inputs;
     }
 
@@ -252,15 +257,12 @@ final class GpModel {
 
     /** The number of leading observations the current hyperparameters are fitted on. */
     int refitPoint() {
-        int n = size();
-        if (n <= settings.optSkipInitLength() || settings.optSkipPeriod() <= 1) {
-            return n;
-        }
-        return n - (n - settings.optSkipInitLength()) % settings.optSkipPeriod();
+        return GpSurrogate.refitPoint(size(), settings.optSkipInitLength(), settings.optSkipPeriod());
     }
 
     /** A fit that the next proposal needs and that is not cached yet, on a snapshot of the data. */
-    Optional<Runnable> pendingFit() {
+    @Override
+    public Optional<Runnable> pendingFit() {
         int k = refitPoint();
         if ((k == 0 && transfer == null) || k == warmPrefix || fits.containsKey(key(k))) {
             return Optional.empty();
@@ -401,7 +403,8 @@ final class GpModel {
     }
 
     /** The posterior for all current observations, standardized, with fantasies at {@code pending}. */
-    Posterior posterior(List<double[]> pending, int fantasies, SplittableRandom random) {
+    @Override
+    public Posterior posterior(List<double[]> pending, int fantasies, SplittableRandom random) {
         Fitted fitted = hyperparameters();
         GpHyperparameters h = fitted.hyperparameters();
         double[] all = targets.stream().mapToDouble(Double::doubleValue).toArray();
@@ -547,7 +550,8 @@ final class GpModel {
     }
 
     /** The memo entry that records the hyperparameters in use: [refit point, θ…]. */
-    List<Double> memo() {
+    @Override
+    public List<Double> memo() {
         List<Double> entry = new ArrayList<>();
         entry.add((double) refitPoint());
         entry.addAll(vector(hyperparameters()));
@@ -555,7 +559,8 @@ final class GpModel {
     }
 
     /** Takes over the hyperparameters a stored proposal used, to warm-start the next fit from them. */
-    void restore(Object memoEntry) {
+    @Override
+    public void restore(Object memoEntry) {
         if (memoEntry instanceof List<?> list && list.size() >= 4) {
             double lambda = boxCox ? ((Number) list.getLast()).doubleValue() : 1;
             double[] theta = new double[list.size() - 1 - (boxCox ? 1 : 0)];

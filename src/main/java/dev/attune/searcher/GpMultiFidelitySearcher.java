@@ -168,107 +168,6 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
         return List.copyOf(all);
     }
 
-    /** What the searcher needs of its model: today's joint Matern ({@link GpModel}) or a {@link ResourceGpModel}. */
-    private interface Model {
-        void add(double[] x, double y);
-
-        void replace(int i, double[] x, double y);
-
-        int size();
-
-        List<double[]> inputs();
-
-        Optional<Runnable> pendingFit();
-
-        GpModel.Posterior posterior(List<double[]> pending, int fantasies, java.util.SplittableRandom random);
-
-        List<Double> memo();
-
-        void restore(Object memoEntry);
-
-        void selectRowsWith(java.util.function.Supplier<Subsample.Selector> selector);
-    }
-
-    private static Model of(GpModel m) {
-        return new Model() {
-            public void add(double[] x, double y) {
-                m.add(x, y);
-            }
-
-            public void replace(int i, double[] x, double y) {
-                m.replace(i, x, y);
-            }
-
-            public int size() {
-                return m.size();
-            }
-
-            public List<double[]> inputs() {
-                return m.inputs();
-            }
-
-            public Optional<Runnable> pendingFit() {
-                return m.pendingFit();
-            }
-
-            public GpModel.Posterior posterior(List<double[]> pending, int fantasies, java.util.SplittableRandom r) {
-                return m.posterior(pending, fantasies, r);
-            }
-
-            public List<Double> memo() {
-                return m.memo();
-            }
-
-            public void restore(Object memoEntry) {
-                m.restore(memoEntry);
-            }
-
-            public void selectRowsWith(java.util.function.Supplier<Subsample.Selector> selector) {
-                m.selectRowsWith(selector);
-            }
-        };
-    }
-
-    private static Model of(ResourceGpModel m) {
-        return new Model() {
-            public void add(double[] x, double y) {
-                m.add(x, y);
-            }
-
-            public void replace(int i, double[] x, double y) {
-                m.replace(i, x, y);
-            }
-
-            public int size() {
-                return m.size();
-            }
-
-            public List<double[]> inputs() {
-                return m.inputs();
-            }
-
-            public Optional<Runnable> pendingFit() {
-                return m.pendingFit();
-            }
-
-            public GpModel.Posterior posterior(List<double[]> pending, int fantasies, java.util.SplittableRandom r) {
-                return m.posterior(pending, fantasies, r);
-            }
-
-            public List<Double> memo() {
-                return m.memo();
-            }
-
-            public void restore(Object memoEntry) {
-                m.restore(memoEntry);
-            }
-
-            public void selectRowsWith(java.util.function.Supplier<Subsample.Selector> selector) {
-                m.selectRowsWith(selector);
-            }
-        };
-    }
-
     private final SearchSpace space;
     private final long seed;
     private final String metric;
@@ -277,7 +176,7 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
     private final Options options;
     private final RandomSearcher random;
     private final AcquisitionOptimizer optimizer;
-    private final Model model;
+    private final GpSurrogate model;
     /** Today's joint Matern over (config, log resource), rather than a Syne Tune resource kernel. */
     private final boolean jointMatern;
     /** Syne Tune's gp_independent: one GP per rung level, no correlation between levels. */
@@ -362,10 +261,10 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
                 ? 0
                 : (int) options.integer("maxSizeDataForModel");
         if (jointMatern) {
-            this.model = of(new GpModel(
+            this.model = new GpModel(
                     "mf",
                     GpModel.Settings.of(options, seed, space, 1, maxSize),
-                    BayesianOptimizationSearcher.boxCox(options, maximize)));
+                    BayesianOptimizationSearcher.boxCox(options, maximize));
         } else {
             double[] scaledLevels = fidelity.levels().stream()
                     .mapToDouble(l -> (double) l / fidelity.max())
@@ -376,7 +275,7 @@ public final class GpMultiFidelitySearcher implements Searcher, PausedTrialScori
                     options.string("gpBaseKernel").equalsIgnoreCase("matern52-ard"),
                     scaledLevels,
                     options.has("separateNoiseVariances") && options.bool("separateNoiseVariances"));
-            this.model = of(new ResourceGpModel("mf", ResourceGpModel.Settings.of(options, seed, shape, maxSize)));
+            this.model = new ResourceGpModel("mf", ResourceGpModel.Settings.of(options, seed, shape, maxSize));
         }
         // Syne Tune caps a multi-fidelity model's data by trials and levels (gp_searcher_factory's state
         // converter): whole trials from the highest level down, and under DyHPO, whose linear rungs give

@@ -23,7 +23,7 @@ import java.util.stream.IntStream;
  * evaluations per start; the θ a proposal used travels in its memo;
  * {@link #pendingFit} computes a fit outside the study's lock.
  */
-final class ResourceGpModel {
+final class ResourceGpModel implements GpSurrogate {
     record Settings(
             ResourceKernel.Shape shape,
             int optNstarts,
@@ -79,35 +79,36 @@ final class ResourceGpModel {
         this.selector = () -> single;
     }
 
-    void add(double[] x, double y) {
+    @Override
+    public void add(double[] x, double y) {
         inputs.add(x);
         targets.add(y);
     }
 
     /** Replaces the value of observation i (searcherData rungs_and_last: a trial's latest report). */
-    void replace(int i, double[] x, double y) {
+    @Override
+    public void replace(int i, double[] x, double y) {
         inputs.set(i, x);
         targets.set(i, y);
         version++;
     }
 
-    int size() {
+    @Override
+    public int size() {
         return inputs.size();
     }
 
-    List<double[]> inputs() {
+    @Override
+    public List<double[]> inputs() {
         return inputs;
     }
 
     int refitPoint() {
-        int n = size();
-        if (n <= settings.optSkipInitLength() || settings.optSkipPeriod() <= 1) {
-            return n;
-        }
-        return n - (n - settings.optSkipInitLength()) % settings.optSkipPeriod();
+        return GpSurrogate.refitPoint(size(), settings.optSkipInitLength(), settings.optSkipPeriod());
     }
 
-    Optional<Runnable> pendingFit() {
+    @Override
+    public Optional<Runnable> pendingFit() {
         int k = refitPoint();
         if (k == 0 || k == warmPrefix || fits.containsKey(key(k))) {
             return Optional.empty();
@@ -191,12 +192,14 @@ final class ResourceGpModel {
     }
 
     /** As {@link GpModel#selectRowsWith}: the rule that caps the observations. */
-    void selectRowsWith(java.util.function.Supplier<Subsample.Selector> selector) {
+    @Override
+    public void selectRowsWith(java.util.function.Supplier<Subsample.Selector> selector) {
         this.selector = selector;
     }
 
     /** The posterior of all current observations, standardized, with fantasies at {@code pending}. */
-    GpModel.Posterior posterior(List<double[]> pending, int fantasies, SplittableRandom random) {
+    @Override
+    public GpModel.Posterior posterior(List<double[]> pending, int fantasies, SplittableRandom random) {
         ResourceKernel prior = ResourceKernel.of(settings.shape(), hyperparameters());
         double[] all = targets.stream().mapToDouble(Double::doubleValue).toArray();
         int[] rows = subsample(all, all.length);
@@ -221,7 +224,8 @@ final class ResourceGpModel {
     }
 
     /** The memo entry that records θ in use: [refit point, θ…]. */
-    List<Double> memo() {
+    @Override
+    public List<Double> memo() {
         List<Double> entry = new ArrayList<>();
         entry.add((double) refitPoint());
         entry.addAll(boxed(hyperparameters()));
@@ -229,7 +233,8 @@ final class ResourceGpModel {
     }
 
     /** Takes over the θ a stored proposal used, to warm-start the next fit from it. */
-    void restore(Object memoEntry) {
+    @Override
+    public void restore(Object memoEntry) {
         if (memoEntry instanceof List<?> list && list.size() == settings.shape().size() + 1) {
             double[] theta = new double[list.size() - 1];
             for (int i = 0; i < theta.length; i++) {
