@@ -6,7 +6,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -194,49 +193,27 @@ final class MultiFidelityTransferBench {
         study.put("transferEvaluations", transfer);
         String base = "/api/v1/studies/" + bench.create(study);
         Progress progress = new Progress(bench.epochs, budget);
-        List<Double> asks = new ArrayList<>();
-        Map<Object, Integer> lastEpoch = new HashMap<>(); // a resumed trial goes on from its checkpoint
-        int waits = 0;
-        while (progress.hasBudget()) {
-            long t0 = System.nanoTime();
-            Map<String, Object> answer = bench.post(base + "/ask", Map.of("workerId", "bench"));
-            asks.add((System.nanoTime() - t0) / 1e9);
-            Map<?, ?> trial = (Map<?, ?>) answer.get("trial");
-            if (trial == null) {
-                if ("WAIT".equals(answer.get("status")) && waits++ < 1000) {
-                    Thread.sleep(10);
-                    continue;
+        QualityBench.Driven driven = bench.driveOneWorker(base, new QualityBench.Epochs() {
+            public boolean hasBudget() {
+                return progress.hasBudget();
+            }
+
+            public double run(Map<?, ?> config, int epoch) {
+                double[] x = new double[3];
+                for (int j = 0; j < 3; j++) {
+                    x[j] = ((Number) config.get("x" + j)).doubleValue();
                 }
-                break;
-            }
-            Map<?, ?> config = (Map<?, ?>) trial.get("config");
-            double[] x = new double[3];
-            for (int j = 0; j < 3; j++) {
-                x[j] = ((Number) config.get("x" + j)).doubleValue();
-            }
-            double speed = ((Number) config.get("speed")).doubleValue();
-            int target = ((Number) config.get("epochs")).intValue();
-            String path = base + "/trials/" + trial.get("id");
-            boolean stopped = false;
-            for (int epoch = lastEpoch.getOrDefault(trial.get("id"), 0) + 1;
-                    epoch <= target && progress.hasBudget();
-                    epoch++) {
-                lastEpoch.put(trial.get("id"), epoch);
-                double y = value(task, x, speed, epoch);
+                double y = value(task, x, ((Number) config.get("speed")).doubleValue(), epoch);
                 progress.observe(epoch, y);
-                Map<String, Object> decision =
-                        bench.post(path + "/reports", Map.of("metrics", Map.of("y", y, "epoch", epoch)));
-                if (!"CONTINUE".equals(decision.get("decision"))) {
-                    stopped = true;
-                    break;
-                }
+                return y;
             }
-            if (!stopped) { // finished its epochs, or the budget ran out during them: it ends here either way
-                bench.post(path + "/complete", Map.of());
-            }
-        }
-        bench.post(base + "/stop", Map.of()); // no trial is left running for the lease reaper to mark stale
+        });
         return new QualityBench.Run(
-                FUNCTION, label, seed, progress.regret(task), asks, QualityBench.trialsByLastEpoch(lastEpoch));
+                FUNCTION,
+                label,
+                seed,
+                progress.regret(task),
+                driven.asks(),
+                QualityBench.trialsByLastEpoch(driven.lastEpoch()));
     }
 }

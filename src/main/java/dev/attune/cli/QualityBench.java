@@ -367,12 +367,51 @@ public class QualityBench implements Callable<Integer> {
         Map<String, Object> study = study(f.name(), space, method, seed);
         study.put("resource", Map.of("attr", "epoch", "maxAttr", "epochs"));
         String base = "/api/v1/studies/" + create(study);
-        int used = 0;
-        double best = Double.POSITIVE_INFINITY;
+        int[] used = {0};
+        double[] best = {Double.POSITIVE_INFINITY};
+        Driven driven = driveOneWorker(base, new Epochs() {
+            public boolean hasBudget() {
+                return used[0] < budget * epochs;
+            }
+
+            public double run(Map<?, ?> config, int epoch) {
+                used[0]++;
+                double y = f.value().apply(config, epoch);
+                best[0] = Math.min(best[0], y);
+                return y;
+            }
+        });
+        return new Run(
+                f.name(),
+                method,
+                seed,
+                best[0] - f.minimum().applyAsDouble(epochs),
+                driven.asks(),
+                trialsByLastEpoch(driven.lastEpoch()));
+    }
+
+    /** A multi-fidelity run's function and budget, as its worker sees them. */
+    interface Epochs {
+        /** Whether another epoch may run. */
+        boolean hasBudget();
+
+        /** Runs one epoch of {@code config}, counting it against the budget, and returns the metric. */
+        double run(Map<?, ?> config, int epoch);
+    }
+
+    /** The seconds of each ask, and the last epoch of each trial (by id). */
+    record Driven(List<Double> asks, Map<Object, Integer> lastEpoch) {}
+
+    /**
+     * Drives the multi-fidelity study at {@code base} as one worker does: asks, reports each epoch until the
+     * decision is not CONTINUE, the trial's epochs end or the budget does (a resumed trial goes on from the
+     * epoch it reached), completes a trial that was not stopped, and stops the study when the budget is spent.
+     */
+    Driven driveOneWorker(String base, Epochs work) throws Exception {
         List<Double> asks = new ArrayList<>();
-        Map<Object, Integer> lastEpoch = new java.util.HashMap<>(); // a resumed trial goes on from its checkpoint
+        Map<Object, Integer> lastEpoch = new java.util.HashMap<>();
         int waits = 0;
-        while (used < budget * epochs) {
+        while (work.hasBudget()) {
             long t0 = System.nanoTime();
             Map<String, Object> answer = post(base + "/ask", Map.of("workerId", "bench"));
             asks.add((System.nanoTime() - t0) / 1e9);
@@ -389,12 +428,10 @@ public class QualityBench implements Callable<Integer> {
             String path = base + "/trials/" + trial.get("id");
             boolean stopped = false;
             for (int epoch = lastEpoch.getOrDefault(trial.get("id"), 0) + 1;
-                    epoch <= target && used < budget * epochs;
+                    epoch <= target && work.hasBudget();
                     epoch++) {
-                used++;
                 lastEpoch.put(trial.get("id"), epoch);
-                double y = f.value().apply(config, epoch);
-                best = Math.min(best, y);
+                double y = work.run(config, epoch);
                 Map<String, Object> decision =
                         post(path + "/reports", Map.of("metrics", Map.of("y", y, "epoch", epoch)));
                 if (!"CONTINUE".equals(decision.get("decision"))) {
@@ -407,8 +444,7 @@ public class QualityBench implements Callable<Integer> {
             }
         }
         post(base + "/stop", Map.of()); // no trial is left running for the lease reaper to mark stale
-        return new Run(
-                f.name(), method, seed, best - f.minimum().applyAsDouble(epochs), asks, trialsByLastEpoch(lastEpoch));
+        return new Driven(asks, lastEpoch);
     }
 
     /** How many trials ended at each epoch, from each trial's last epoch. */
