@@ -194,10 +194,12 @@ final class MultiFidelityTransferBench {
         String base = "/api/v1/studies/" + bench.create(study);
         Progress progress = new Progress(bench.epochs, budget);
         QualityBench.Driven driven = bench.driveOneWorker(base, new QualityBench.Epochs() {
+            @Override
             public boolean hasBudget() {
                 return progress.hasBudget();
             }
 
+            @Override
             public double run(Map<?, ?> config, int epoch) {
                 double[] x = new double[3];
                 for (int j = 0; j < 3; j++) {

@@ -367,25 +367,29 @@ public class QualityBench implements Callable<Integer> {
         Map<String, Object> study = study(f.name(), space, method, seed);
         study.put("resource", Map.of("attr", "epoch", "maxAttr", "epochs"));
         String base = "/api/v1/studies/" + create(study);
-        int[] used = {0};
-        double[] best = {Double.POSITIVE_INFINITY};
-        Driven driven = driveOneWorker(base, new Epochs() {
+        var work = new Epochs() {
+            int used;
+            double best = Double.POSITIVE_INFINITY;
+
+            @Override
             public boolean hasBudget() {
-                return used[0] < budget * epochs;
+                return used < budget * epochs;
             }
 
+            @Override
             public double run(Map<?, ?> config, int epoch) {
-                used[0]++;
+                used++;
                 double y = f.value().apply(config, epoch);
-                best[0] = Math.min(best[0], y);
+                best = Math.min(best, y);
                 return y;
             }
-        });
+        };
+        Driven driven = driveOneWorker(base, work);
         return new Run(
                 f.name(),
                 method,
                 seed,
-                best[0] - f.minimum().applyAsDouble(epochs),
+                work.best - f.minimum().applyAsDouble(epochs),
                 driven.asks(),
                 trialsByLastEpoch(driven.lastEpoch()));
     }
@@ -405,7 +409,8 @@ public class QualityBench implements Callable<Integer> {
     /**
      * Drives the multi-fidelity study at {@code base} as one worker does: asks, reports each epoch until the
      * decision is not CONTINUE, the trial's epochs end or the budget does (a resumed trial goes on from the
-     * epoch it reached), completes a trial that was not stopped, and stops the study when the budget is spent.
+     * epoch it reached), completes a trial that was not stopped, and stops the study when the budget is spent
+     * or the server has no trial to give (an answer without a trial that is not WAIT, or 1,000 WAITs).
      */
     Driven driveOneWorker(String base, Epochs work) throws Exception {
         List<Double> asks = new ArrayList<>();

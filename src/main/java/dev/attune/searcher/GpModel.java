@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 /**
@@ -142,7 +143,7 @@ final class GpModel implements GpSurrogate {
     private final AtomicInteger fitsRun = new AtomicInteger();
 
     /** The rule that caps the observations, for the data as they are when it is asked for. */
-    private java.util.function.Supplier<Subsample.Selector> selector;
+    private Supplier<Subsample.Selector> selector;
 
     /** Hyperparameters and the Box–Cox λ (1, an affine map that standardization undoes, when off). */
     record Fitted(GpHyperparameters hyperparameters, double lambda) {}
@@ -175,7 +176,7 @@ final class GpModel implements GpSurrogate {
      * change (under the study's lock) and its selector may run outside it, so it must snapshot what it reads.
      */
     @Override
-    public void selectRowsWith(java.util.function.Supplier<Subsample.Selector> selector) {
+    public void selectRowsWith(Supplier<Subsample.Selector> selector) {
         this.selector = selector;
     }
 
@@ -549,7 +550,7 @@ final class GpModel implements GpSurrogate {
         }
     }
 
-    /** The memo entry that records the hyperparameters in use: [refit point, θ…]. */
+    /** The memo entry that records the hyperparameters in use: [refit point, θ…, and λ with Box–Cox]. */
     @Override
     public List<Double> memo() {
         List<Double> entry = new ArrayList<>();

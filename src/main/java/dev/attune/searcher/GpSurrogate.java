@@ -20,19 +20,28 @@ interface GpSurrogate {
 
     List<double[]> inputs();
 
-    /** A fit that the next proposal needs and that is not cached yet, on a snapshot of the data. */
+    /**
+     * A fit that the next proposal needs and that is not cached yet, on a snapshot of the data: called under
+     * the study's lock, the returned task may run outside it (the proposal then finds the fit cached).
+     */
     Optional<Runnable> pendingFit();
 
     /** The posterior for all current observations, standardized, with fantasies at {@code pending}. */
     GpModel.Posterior posterior(List<double[]> pending, int fantasies, SplittableRandom random);
 
-    /** The memo entry that records the hyperparameters in use: [refit point, θ…]. */
+    /**
+     * The memo entry that records the hyperparameters in use: [refit point, θ…] (with Box–Cox targets, the
+     * joint model appends λ).
+     */
     List<Double> memo();
 
     /** Takes over the hyperparameters a stored proposal used, to warm-start the next fit from them. */
     void restore(Object memoEntry);
 
-    /** Which rows a fit above its data cap keeps. */
+    /**
+     * The rule that caps the observations a fit sees. The supplier is called where the data may not change
+     * (under the study's lock) and its selector may run outside it, so it must snapshot what it reads.
+     */
     void selectRowsWith(Supplier<Subsample.Selector> selector);
 
     /**

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 /**
@@ -70,7 +71,7 @@ final class ResourceGpModel implements GpSurrogate {
     private double[] warm;
 
     /** The rule that caps the observations; see {@link GpModel#selectRowsWith}. */
-    private java.util.function.Supplier<Subsample.Selector> selector;
+    private Supplier<Subsample.Selector> selector;
 
     ResourceGpModel(String name, Settings settings) {
         this.name = name;
@@ -193,7 +194,7 @@ final class ResourceGpModel implements GpSurrogate {
 
     /** As {@link GpModel#selectRowsWith}: the rule that caps the observations. */
     @Override
-    public void selectRowsWith(java.util.function.Supplier<Subsample.Selector> selector) {
+    public void selectRowsWith(Supplier<Subsample.Selector> selector) {
         this.selector = selector;
     }
 
