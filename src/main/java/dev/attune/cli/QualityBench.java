@@ -474,7 +474,8 @@ public class QualityBench implements Callable<Integer> {
     }
 
     String create(Map<String, Object> study) throws Exception {
-        Map<String, Object> created = post("/api/v1/studies", study);
+        // sent once: the server cannot tell a resent creation from a second study
+        Map<String, Object> created = post("/api/v1/studies", study, 1);
         Object id = created.get("id");
         if (id == null) {
             throw new IllegalStateException("could not create the study: " + created);
@@ -490,10 +491,14 @@ public class QualityBench implements Callable<Integer> {
      * JDK's HTTP/1.1 connection pool loses one now and then, "Data received while in pool", JDK-8357639) is
      * sent again, up to {@link #ATTEMPTS} times, as the worker does: each resend is a retry the server
      * recognizes — an ask by its {@code Idempotency-Key}, a report by its level, a completion by its metrics.
-     * A study's creation is not resent: the server would create a second study.
      */
-    @SuppressWarnings("unchecked")
     Map<String, Object> post(String path, Object body) throws Exception {
+        return post(path, body, ATTEMPTS);
+    }
+
+    /** {@link #post(String, Object)} sent at most {@code attempts} times. */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> post(String path, Object body, int attempts) throws Exception {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url + path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
@@ -507,7 +512,7 @@ public class QualityBench implements Callable<Integer> {
                 r = http.send(request, HttpResponse.BodyHandlers.ofString());
                 break;
             } catch (IOException e) {
-                if (attempt == ATTEMPTS || path.equals("/api/v1/studies")) {
+                if (attempt >= attempts) {
                     throw e;
                 }
                 System.err.println("POST " + path + " lost its answer (" + e + "); retry " + attempt);

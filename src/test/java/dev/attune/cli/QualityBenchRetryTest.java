@@ -68,8 +68,7 @@ class QualityBenchRetryTest {
         List<String> keys = new CopyOnWriteArrayList<>();
         AtomicInteger requests = new AtomicInteger();
         QualityBench bench = benchAgainst(1, keys, requests);
-        assertThatThrownBy(() -> bench.post("/api/v1/studies", Map.of("name", "s")))
-                .isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> bench.create(Map.of("name", "s"))).isInstanceOf(IOException.class);
         assertThat(requests).hasValue(1);
     }
 
